@@ -1,0 +1,523 @@
+"""``casedesk-cli``: every desk action, headless and scriptable.
+
+Exit status: 0 done, 2 bad input, 3 not allowed, 4 not found, 5 integrity
+problem, 1 unexpected error.  Messages go to stderr; ``--json`` prints one JSON
+document on stdout.  The acting user's password comes from ``CASEDESK_PASSWORD``
+or a prompt; a new user's from ``CASEDESK_NEW_PASSWORD`` or a prompt.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import getpass
+import json
+import os
+import sys
+
+from . import __version__
+from .errors import AuthError, BadInput, CaseDeskError
+from .i18n import _, set_language
+
+
+# ------------------------------------------------------------------ helpers
+
+def _jsonable(value):
+    if dataclasses.is_dataclass(value):
+        return {k: _jsonable(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def emit_json(doc) -> None:
+    json.dump(_jsonable(doc), sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _secret(env: str, prompt: str, *, confirm: bool = False) -> str:
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise BadInput(_("Chưa có mật khẩu: đặt biến môi trường {env} hoặc chạy trong cửa sổ lệnh.").format(env=env))
+    value = getpass.getpass(prompt)
+    if confirm and getpass.getpass(_("Nhập lại mật khẩu: ")) != value:
+        raise BadInput(_("Hai lần nhập mật khẩu không khớp."))
+    return value
+
+
+def authenticate(login: str) -> str:
+    """Check the acting user's password; returns the login."""
+    from .services import auth
+
+    if not login:
+        raise BadInput(_("Thiếu --as LOGIN (người thực hiện)."))
+    password = _secret("CASEDESK_PASSWORD", _("Mật khẩu của {login}: ").format(login=login))
+    return auth.login(login, password).login
+
+
+def open_db(args, *, must_exist: bool = True):
+    from .db import open_database
+    from .paths import default_db_path
+
+    path = args.db or os.environ.get("CASEDESK_DB") or str(default_db_path())
+    if must_exist and "://" not in path and path != ":memory:" and not os.path.exists(path):
+        raise BadInput(_("Không có cơ sở dữ liệu {path}. Hãy chạy “casedesk-cli init” hoặc “casedesk-cli demo”.")
+                       .format(path=path))
+    open_database(path)
+    from . import context
+
+    set_language(args.lang or context.settings().language)
+    return path
+
+
+def _require_office():
+    from .services import office
+
+    if not office.is_initialised():
+        raise BadInput(_("Cơ sở dữ liệu chưa được khởi tạo. Hãy chạy “casedesk-cli init” hoặc “casedesk-cli demo”."))
+
+
+# ------------------------------------------------------------------ commands
+
+def cmd_init(args) -> int:
+    from .services import office
+
+    open_db(args, must_exist=False)
+    password = _secret("CASEDESK_PASSWORD", _("Mật khẩu cho quản trị {login}: ").format(login=args.admin_user),
+                       confirm=True)
+    user = office.init_office(office=args.office, commune=args.commune, province=args.province,
+                              unit_code=args.unit_code, admin_login=args.admin_user, admin_password=password,
+                              admin_name=args.admin_name)
+    print(_("Đã khởi tạo {office}; quản trị: {login}.").format(office=args.office, login=user.login))
+    return 0
+
+
+def cmd_user_add(args) -> int:
+    from .services import auth
+
+    open_db(args)
+    actor = authenticate(args.as_user)
+    password = _secret("CASEDESK_NEW_PASSWORD", _("Mật khẩu cho {login}: ").format(login=args.login), confirm=True)
+    user = auth.add_user(actor=actor, login=args.login, role=args.role, full_name=args.full_name,
+                         password=password, fields=args.field or (), phone=args.phone or "",
+                         must_change_password=True)
+    if args.json:
+        emit_json(user)
+    else:
+        print(_("Đã thêm {name} ({login}).").format(name=user.full_name, login=user.login))
+    return 0
+
+
+def cmd_user_list(args) -> int:
+    from .services import auth
+
+    open_db(args)
+    users = auth.list_users()
+    if args.json:
+        emit_json(users)
+    else:
+        for u in users:
+            mark = "" if u.active else _(" (đã khóa)")
+            print(f"{u.login:16} {u.role:14} {u.full_name}{mark}")
+    return 0
+
+
+def cmd_procedures(args) -> int:
+    from .services import catalogue
+    from .i18n import format_money
+
+    open_db(args)
+    procs = catalogue.list_procedures()
+    if args.json:
+        emit_json([{"code": p.code, "name": p.name, "field": p.field_code, "field_name": p.field_name,
+                    "processing_days": p.days, "same_day": p.same_day, "fee": p.fee, "version": p.version,
+                    "effective_from": p.effective_from, "department": p.department_name,
+                    "papers": [{"name": x.name, "original": x.original, "copies": x.copies, "optional": x.optional}
+                               for x in p.papers]} for p in procs])
+    else:
+        for p in procs:
+            days = _("trong ngày") if p.same_day else _("{n} ngày").format(n=p.days)
+            print(f"{p.code:9} {days:10} {format_money(p.fee):>14}  {p.name}")
+    return 0
+
+
+def _calendar_for(args):
+    """The office's calendar when a database is there, else the shipped one."""
+    from .paths import default_db_path
+
+    path = args.db or os.environ.get("CASEDESK_DB") or str(default_db_path())
+    if "://" in path or os.path.exists(path):
+        open_db(args)
+        from . import context
+
+        return context.calendar(), context.settings().cutoff_time
+    from .workcalendar import WorkCalendar
+
+    return WorkCalendar(), dt.time(15, 0)
+
+
+def cmd_calendar_due(args) -> int:
+    from .services.cases import parse_time
+
+    received = parse_time(args.received)
+    cal, cutoff = _calendar_for(args)
+    if args.procedure:
+        from .services import catalogue
+
+        days = catalogue.get_procedure(args.procedure, on=received.date()).days
+    elif args.same_day:
+        days = 0
+    else:
+        if args.days is None or args.days < 0 or args.days > 365:
+            raise BadInput(_("--days phải từ 0 đến 365."))
+        days = args.days
+    result = cal.due(received, days, cutoff=cutoff)
+    if args.json:
+        emit_json({"due_date": result.due, "received": received, "days": days, "same_day": result.same_day,
+                   "after_cutoff": result.after_cutoff, "provisional": result.provisional,
+                   "explanation": list(result.explanation),
+                   "skipped": [{"date": d.date, "reason": d.reason, "kind": d.kind} for d in result.skipped]})
+        return 0
+    print(result.due.isoformat())
+    if args.explain:
+        for line in result.explanation:
+            print(line)
+    return 0
+
+
+def cmd_calendar_holidays(args) -> int:
+    cal, _cutoff = _calendar_for(args)
+    days = cal.days_off(args.year)
+    if args.json:
+        emit_json({"year": args.year, "provisional": cal.is_provisional(args.year),
+                   "days_off": [{"date": d.date, "reason": d.reason, "kind": d.kind} for d in days]})
+        return 0
+    if cal.is_provisional(args.year):
+        print(_("Năm {y}: tạm tính theo quy định (chưa có quyết định nghỉ chính thức).").format(y=args.year))
+    for d in days:
+        print(f"{d.date.isoformat()}  {d.reason or ''}")
+    return 0
+
+
+def case_json(case) -> dict:
+    return {
+        "code": case.code, "state": case.state, "procedure": case.procedure.code,
+        "procedure_name": case.procedure.name, "field": case.procedure.field_code,
+        "citizen_name": case.citizen_name, "id_number": case.id_number, "phone": case.phone,
+        "phone_display": case.phone_display, "address": case.address, "email": case.email,
+        "channel": case.channel, "sets": case.sets, "fee": case.fee, "received_at": case.received_at,
+        "due_date": case.due_date, "original_due_date": case.original_due_date,
+        "due_explanation": list(case.due_explanation), "assignee": case.assignee,
+        "assignee_name": case.assignee_name, "received_by": case.received_by, "extended": case.extended,
+        "resolved_at": case.resolved_at, "delivered_at": case.delivered_at, "receiver": case.receiver,
+        "rating": case.rating, "ledger_book": case.ledger_book, "ledger_no": case.ledger_no,
+        "papers": [{"name": p.name, "original": p.original, "copies": p.copies, "received": p.received}
+                   for p in case.papers],
+        "history": [{"at": e.at, "recorded_at": e.recorded_at, "actor": e.actor, "action": e.action,
+                     "from_state": e.from_state, "to_state": e.to_state, "note": e.note,
+                     "late_entry": e.late_entry} for e in case.history],
+    }
+
+
+def row_json(row) -> dict:
+    return {"code": row.code, "citizen_name": row.citizen_name, "state": row.state, "due_date": row.due_date,
+            "procedure_name": row.procedure_name, "field": row.field_code, "received_at": row.received_at,
+            "assignee": row.assignee, "days_left": row.days_left}
+
+
+def cmd_case_receive(args) -> int:
+    from .services import cases
+
+    open_db(args)
+    _require_office()
+    actor = authenticate(args.as_user)
+    result = cases.receive_case(actor=actor, procedure=args.procedure, citizen_name=args.name,
+                                id_number=args.id_number, phone=args.phone, address=args.address,
+                                email=args.email or "", channel=args.channel, sets=args.sets, at=args.at,
+                                note=args.note or "")
+    case = result.case
+    if args.json:
+        emit_json(case_json(case))
+    else:
+        print(case.code)
+        print(_("Hẹn trả: {d}").format(d=case.due_date.isoformat()))
+    return 0
+
+
+def cmd_case_action(args) -> int:
+    from .services import cases
+
+    open_db(args)
+    _require_office()
+    actor = authenticate(args.as_user)
+    action = args.action.replace("-", "_")
+    func = cases.ACTION_FUNCS[action]
+    kwargs = {"actor": actor, "code": args.code, "at": args.at, "note": args.note or ""}
+    if action == "assign":
+        if not args.to:
+            raise BadInput(_("Thiếu --to LOGIN (người được giao)."))
+        kwargs["to"] = args.to
+    if action == "extend":
+        kwargs["to_date"] = args.to_date
+    if action == "deliver":
+        kwargs["receiver"] = args.receiver or ""
+        kwargs["rating"] = args.rating
+    result = func(**kwargs)
+    if args.json:
+        emit_json(case_json(result.case))
+    else:
+        from .workflow import state_label
+
+        print(_("{code}: {state}").format(code=result.case.code, state=state_label(result.case.state)))
+    return 0
+
+
+def cmd_case_show(args) -> int:
+    from .services import queries
+    from .workflow import state_label
+
+    open_db(args)
+    case = queries.get_case(args.code)
+    if args.json:
+        emit_json(case_json(case))
+        return 0
+    print(f"{case.code}  [{state_label(case.state)}]")
+    print(f"{case.citizen_name} · {case.id_number} · {case.phone_display}")
+    print(f"{case.procedure.name} · {_('hẹn trả')} {case.due_date:%d/%m/%Y}")
+    for line in case.due_explanation:
+        print("  " + line)
+    for e in case.history:
+        late = _(" (nhập bù)") if e.late_entry else ""
+        print(f"  {e.at:%d/%m/%Y %H:%M} {e.actor:12} {e.action:18} {e.note}{late}")
+    return 0
+
+
+def cmd_case_list(args) -> int:
+    from .services import queries
+
+    open_db(args)
+    f = queries.CaseFilter(state=args.state, assignee=args.assignee, overdue=args.overdue,
+                           due_within=args.due_within)
+    rows = queries.list_cases(f, limit=args.limit)
+    if args.json:
+        emit_json([row_json(r) for r in rows])
+    else:
+        for r in rows:
+            print(f"{r.code:28} {r.due_date:%d/%m/%Y} {r.state:22} {r.citizen_name}")
+    return 0
+
+
+def cmd_search(args) -> int:
+    from .services import queries
+
+    open_db(args)
+    rows = queries.search_cases(args.query, limit=max(1, min(args.limit, 1000)))
+    if args.json:
+        emit_json([row_json(r) for r in rows])
+    else:
+        for r in rows:
+            print(f"{r.code:28} {r.state:22} {r.citizen_name}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .audit import verify_chain
+    from .db import integrity_check
+
+    open_db(args)
+    problems = integrity_check()
+    chain = verify_chain()
+    ok = not problems and chain.ok
+    if args.json:
+        emit_json({"ok": ok, "integrity": problems or ["ok"], "audit_rows": chain.rows,
+                   "audit_ok": chain.ok, "first_bad_row": chain.first_bad_id, "problem": chain.problem})
+    else:
+        print(_("Kiểm tra tệp dữ liệu: {r}").format(r="ok" if not problems else "; ".join(problems[:5])))
+        if chain.ok:
+            print(_("Nhật ký: {n} dòng, chuỗi băm khớp.").format(n=chain.rows))
+        else:
+            print(_("Nhật ký KHÔNG khớp: {why}").format(why=chain.problem), file=sys.stderr)
+    return 0 if ok else 5
+
+
+def cmd_demo(args) -> int:
+    from .demo import build_demo
+
+    open_db(args, must_exist=False)
+    info = build_demo(cases=args.cases, seed=args.seed)
+    print(_("Văn phòng mẫu: {office} — {n} hồ sơ.").format(office=info["office"], n=info["cases"]))
+    print(_("Tài khoản (mật khẩu chỉ in một lần):"))
+    for login, role, name, password in info["users"]:
+        print(f"  {login:12} {role:14} {password:14} {name}")
+    return 0
+
+
+# ------------------------------------------------------------------ parser
+
+ACTIONS = ("assign", "request-supplement", "resume", "submit", "approve", "return", "refuse", "extend",
+           "withdraw", "deliver")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="casedesk-cli", description=_("CaseDesk: sổ theo dõi hồ sơ một cửa."))
+    parser.add_argument("--version", action="version", version=f"CaseDesk {__version__}")
+    parser.add_argument("--db", help=_("tệp cơ sở dữ liệu hoặc postgresql://… (mặc định: CASEDESK_DB)"))
+    parser.add_argument("--lang", choices=("vi", "en"))
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("init", help=_("khởi tạo văn phòng mới"))
+    p.add_argument("--office", required=True)
+    p.add_argument("--commune", required=True)
+    p.add_argument("--province", required=True)
+    p.add_argument("--unit-code", required=True)
+    p.add_argument("--admin-user", required=True)
+    p.add_argument("--admin-name")
+    p.set_defaults(func=cmd_init)
+
+    user = sub.add_parser("user", help=_("người dùng")).add_subparsers(dest="user_command", required=True)
+    p = user.add_parser("add")
+    p.add_argument("login")
+    p.add_argument("--role", required=True, choices=("clerk", "officer", "vice_chairman", "admin"))
+    p.add_argument("--full-name", required=True)
+    p.add_argument("--field", action="append")
+    p.add_argument("--phone")
+    p.add_argument("--as", dest="as_user", required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_user_add)
+    p = user.add_parser("list")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_user_list)
+
+    p = sub.add_parser("procedures", help=_("danh mục thủ tục"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_procedures)
+
+    cal = sub.add_parser("calendar", help=_("ngày làm việc")).add_subparsers(dest="cal_command", required=True)
+    p = cal.add_parser("due")
+    p.add_argument("--received", required=True)
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--days", type=int)
+    group.add_argument("--same-day", action="store_true")
+    group.add_argument("--procedure")
+    p.add_argument("--explain", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_calendar_due)
+    p = cal.add_parser("holidays")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_calendar_holidays)
+
+    case = sub.add_parser("case", help=_("hồ sơ")).add_subparsers(dest="case_command", required=True)
+    p = case.add_parser("receive")
+    p.add_argument("--as", dest="as_user", required=True)
+    p.add_argument("--procedure", required=True)
+    p.add_argument("--name", required=True)
+    p.add_argument("--id-number", required=True)
+    p.add_argument("--phone", required=True)
+    p.add_argument("--address", required=True)
+    p.add_argument("--email")
+    p.add_argument("--channel", default="in_person", choices=("in_person", "post", "online"))
+    p.add_argument("--sets", type=int, default=1)
+    p.add_argument("--at")
+    p.add_argument("--note")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_case_receive)
+    for action in ACTIONS:
+        p = case.add_parser(action)
+        p.add_argument("code")
+        p.add_argument("--as", dest="as_user", required=True)
+        p.add_argument("--note")
+        p.add_argument("--at")
+        if action == "assign":
+            p.add_argument("--to", required=True)
+        if action == "extend":
+            p.add_argument("--to-date", required=True)
+        if action == "deliver":
+            p.add_argument("--receiver")
+            p.add_argument("--rating", choices=("very_satisfied", "satisfied", "unsatisfied"))
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(func=cmd_case_action, action=action)
+    p = case.add_parser("show")
+    p.add_argument("code")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_case_show)
+    p = case.add_parser("list")
+    p.add_argument("--state")
+    p.add_argument("--assignee")
+    p.add_argument("--overdue", action="store_true")
+    p.add_argument("--due-within", type=int)
+    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_case_list)
+
+    p = sub.add_parser("search", help=_("tìm hồ sơ"))
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("check", help=_("kiểm tra tệp dữ liệu và chuỗi nhật ký"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("demo", help=_("tạo văn phòng mẫu"))
+    p.add_argument("--cases", type=int, default=300)
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(func=cmd_demo)
+
+    for register in _extensions():
+        register(sub)
+    return parser
+
+
+def _extensions():
+    """Sub-command groups that live in their own modules (documents, reports, backups)."""
+    found = []
+    for name in ("casedesk.cli_documents", "casedesk.cli_trust"):
+        try:
+            module = __import__(name, fromlist=["register"])
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        found.append(module.register)
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = "en" if "--lang" in argv and argv[argv.index("--lang") + 1:][:1] == ["en"] else "vi"
+    set_language(lang)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse's own usage errors: exit 2 as documented
+        return int(exc.code or 0)
+    try:
+        return args.func(args)
+    except CaseDeskError as exc:
+        print(_("Lỗi: {msg}").format(msg=exc.message), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # no traceback reaches a user: it goes to the log
+        from .logs import log_unexpected
+
+        ref = log_unexpected(exc)
+        print(_("Lỗi không mong đợi (mã tham chiếu {ref}); chi tiết đã ghi vào nhật ký lỗi.").format(ref=ref),
+              file=sys.stderr)
+        return 1
+    finally:
+        from .db import close_database
+
+        close_database()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

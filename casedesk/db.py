@@ -1,0 +1,187 @@
+"""Opening the database and upgrading its schema.
+
+The models are bound to ``database`` (a ``DatabaseProxy``) only when
+``open_database()`` is called: nothing connects at import time and nothing is
+relative to the working directory.  SQLite is the single-PC engine (WAL,
+``synchronous=FULL`` so an acknowledged case survives a power cut, foreign keys,
+a busy timeout); PostgreSQL serves several desks of one office on a LAN.
+
+Schema versions are numbered; ``upgrade_N`` moves a database from N-1 to N and
+each runs in its own transaction (calibre's habit).  The version lives in the
+``meta`` table so that both engines keep it the same way.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Callable, Iterator
+from urllib.parse import urlparse
+
+import peewee
+
+from .errors import BadInput, IntegrityProblem
+from .i18n import _
+
+database = peewee.DatabaseProxy()
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": "full",
+    "busy_timeout": 30000,
+    "cache_size": -32000,
+    "temp_store": "memory",
+}
+
+
+def is_sqlite(db: peewee.Database | None = None) -> bool:
+    target = db if db is not None else database.obj
+    return isinstance(target, peewee.SqliteDatabase)
+
+
+def _make_database(url_or_path: str | os.PathLike) -> peewee.Database:
+    text = os.fspath(url_or_path)
+    if text.startswith(("postgres://", "postgresql://")):
+        parsed = urlparse(text)
+        return peewee.PostgresqlDatabase(
+            parsed.path.lstrip("/"),
+            user=parsed.username,
+            password=parsed.password,
+            host=parsed.hostname or "localhost",
+            port=parsed.port or 5432,
+            autorollback=True,
+        )
+    if text.startswith("sqlite:///"):
+        text = text[len("sqlite:///"):]
+    if text != ":memory:":
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = path.resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = str(path)
+    return peewee.SqliteDatabase(text, pragmas=SQLITE_PRAGMAS, timeout=30, check_same_thread=False)
+
+
+def open_database(url_or_path: str | os.PathLike, *, upgrade: bool = True) -> peewee.Database:
+    """Bind the models to a database and bring its schema up to date."""
+    if database.obj is not None:
+        close_database()
+    db = _make_database(url_or_path)
+    database.initialize(db)
+    db.connect(reuse_if_open=True)
+    if upgrade:
+        upgrade_schema(db)
+    from . import context
+
+    context.reset()
+    return db
+
+
+def close_database() -> None:
+    db = database.obj
+    if db is not None and not db.is_closed():
+        db.close()
+    database.initialize(None)
+
+
+@contextlib.contextmanager
+def write() -> Iterator[None]:
+    """A write transaction.  On SQLite it takes the write lock up front
+    (``BEGIN IMMEDIATE``) so two desks never deadlock half-way through."""
+    db = database.obj
+    if db is None:
+        raise RuntimeError("database is not open")
+    if db.in_transaction():
+        with db.atomic():
+            yield
+        return
+    if is_sqlite(db):
+        with db.atomic("IMMEDIATE"):
+            yield
+    else:
+        with db.atomic():
+            yield
+
+
+# --------------------------------------------------------------------- schema
+
+def _meta_get(db: peewee.Database, key: str) -> str | None:
+    try:
+        row = db.execute_sql("SELECT value FROM meta WHERE key = %s" % db.param, (key,)).fetchone()
+    except (peewee.OperationalError, peewee.ProgrammingError):
+        if not is_sqlite(db):
+            db.rollback()
+        return None
+    return row[0] if row else None
+
+
+def schema_version(db: peewee.Database | None = None) -> int:
+    value = _meta_get(db or database.obj, "schema_version")
+    return int(value) if value else 0
+
+
+def _set_version(db: peewee.Database, version: int) -> None:
+    from .models import Meta
+
+    Meta.insert(key="schema_version", value=str(version)).on_conflict(
+        conflict_target=[Meta.key], update={Meta.value: str(version)}
+    ).execute()
+
+
+def upgrade_1(db: peewee.Database) -> None:
+    """Core tables: settings, users, catalogue, cases, audit, daily counters."""
+    from . import models
+
+    db.create_tables(models.V1_TABLES, safe=True)
+
+
+def upgrade_2(db: peewee.Database) -> None:
+    """Accent-free full-text index of names (SQLite FTS5)."""
+    from . import search
+
+    search.create_index(db)
+
+
+def upgrade_3(db: peewee.Database) -> None:
+    """Office-edited holiday years and the covering indexes behind the queues."""
+    from . import models
+
+    db.create_tables([models.HolidayYear], safe=True)
+    for sql in models.QUEUE_INDEXES:
+        db.execute_sql(sql)
+
+
+UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3]
+SCHEMA_VERSION = len(UPGRADES)
+
+
+def upgrade_schema(db: peewee.Database, *, target: int = SCHEMA_VERSION) -> int:
+    current = schema_version(db)
+    if current > SCHEMA_VERSION:
+        raise IntegrityProblem(
+            _("Cơ sở dữ liệu thuộc phiên bản mới hơn ({found}) so với chương trình ({ours}). "
+              "Hãy cập nhật CaseDesk.").format(found=current, ours=SCHEMA_VERSION)
+        )
+    for number in range(current + 1, target + 1):
+        with write():
+            UPGRADES[number - 1](db)
+            _set_version(db, number)
+    return schema_version(db)
+
+
+def integrity_check() -> list[str]:
+    """SQLite's own integrity check; an empty list means the file is sound."""
+    db = database.obj
+    if not is_sqlite(db):
+        return []
+    rows = db.execute_sql("PRAGMA integrity_check").fetchall()
+    problems = [r[0] for r in rows if r[0] != "ok"]
+    return problems
+
+
+def require_open() -> peewee.Database:
+    db = database.obj
+    if db is None:
+        raise BadInput(_("Chưa mở cơ sở dữ liệu."))
+    return db

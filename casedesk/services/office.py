@@ -1,0 +1,125 @@
+"""Setting up an office and editing what it prints and how it counts days."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from .. import audit, context
+from ..db import write
+from ..errors import BadInput, NotAllowed
+from ..i18n import _
+from ..models import HolidayYear, Setting, User
+from ..settings import OfficeSettings, validate
+from ..text import clean_line, fold
+from . import auth, catalogue
+from .views import Changes, UserView
+
+
+def is_initialised() -> bool:
+    return User.select().exists()
+
+
+def init_office(*, office: str, commune: str, province: str, unit_code: str, admin_login: str,
+                admin_password: str, admin_name: str | None = None, superior: str | None = None,
+                extra: dict | None = None) -> UserView:
+    """Create a new office: settings, the shipped catalogue and its first admin."""
+    if is_initialised():
+        raise NotAllowed(_("Văn phòng đã được khởi tạo trong cơ sở dữ liệu này."))
+    office = clean_line(office, field="office", label=_("Tên đơn vị"), max_len=200)
+    commune = clean_line(commune, field="commune", label=_("Tên xã/phường"), max_len=120)
+    province = clean_line(province, field="province", label=_("Tên tỉnh/thành phố"), max_len=120)
+    unit_code = clean_line(unit_code, field="unit_code", label=_("Mã đơn vị"), max_len=40).upper()
+    if not all(ch.isascii() and (ch.isalnum() or ch == ".") for ch in unit_code):
+        raise BadInput(_("Mã đơn vị chỉ gồm chữ không dấu, số và dấu chấm (ví dụ 000.00.31.H26)."),
+                       field="unit_code")
+    place = commune
+    for prefix in ("xã ", "phường ", "thị trấn ", "đặc khu "):
+        if fold(place).startswith(fold(prefix)):
+            place = place[len(prefix):]
+    values = {
+        "office_name": office, "commune": commune, "province": province, "unit_code": unit_code,
+        "superior": superior or f"UBND {commune.upper()}", "place_name": place,
+        "ledger_book": "",
+    }
+    values.update(validate(extra or {}))
+    now = context.now()
+    with write():
+        for key, value in values.items():
+            Setting.insert(key=key, value=value).on_conflict_replace().execute()
+        catalogue.seed()
+    context.reset()
+    user = auth.add_user(actor=None, login=admin_login, role="admin",
+                         full_name=admin_name or _("Quản trị hệ thống"), password=admin_password)
+    with write():
+        audit.record(case_id=None, actor=user.login, action="office_init", at=now, recorded_at=now,
+                     changes=values)
+    return user
+
+
+def get_settings() -> OfficeSettings:
+    return context.settings()
+
+
+def update_settings(*, actor: str, **values) -> tuple[OfficeSettings, Changes]:
+    cleaned = validate(values)
+    now = context.now()
+    with write():
+        admin = auth.acting_user(actor)
+        auth._deny_unless(admin, "admin", "settings")
+        old = dataclasses.asdict(context.settings())
+        diff = {k: [old.get(k), v] for k, v in cleaned.items() if old.get(k) != v}
+        for key, value in cleaned.items():
+            Setting.insert(key=key, value=value).on_conflict_replace().execute()
+        if diff:
+            audit.record(case_id=None, actor=admin.login, action="settings", at=now, recorded_at=now,
+                         changes=diff)
+    context.reset()
+    return context.settings(), Changes(settings=True, calendar="culture_day_off" in cleaned)
+
+
+# ------------------------------------------------------------------ calendar
+
+def holiday_year_text(year: int) -> str:
+    """The TOML text of a year as the office sees it (its own edit, or the shipped/computed one)."""
+    from ..workcalendar import YearData, dump_year_toml
+
+    row = HolidayYear.get_or_none(HolidayYear.year == year)
+    if row:
+        return row.data
+    cal = context.calendar()
+    days_off = {d.date: d.reason or "" for d in cal.days_off(year) if d.date.weekday() < 5}
+    working = {}
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        info = cal.day(day)
+        if info.kind == "swapped_working":
+            working[day] = info.reason or ""
+        day += dt.timedelta(days=1)
+    return dump_year_toml(YearData(year=year, days_off=days_off, working_days=working,
+                                   decided=not cal.is_provisional(year)))
+
+
+def save_holiday_year(*, actor: str, year: int, text: str) -> Changes:
+    """Store the office's decided days off and swapped working days for a year."""
+    from ..workcalendar import parse_year_toml
+
+    try:
+        data = parse_year_toml(text)
+    except BadInput:
+        raise
+    except Exception as exc:  # tomllib errors and bad dates: say where
+        raise BadInput(_("Dữ liệu lịch năm {year} không hợp lệ: {why}").format(year=year, why=exc),
+                       field="calendar") from None
+    if data.year != year:
+        raise BadInput(_("Dữ liệu ghi năm {a}, không phải năm {b}.").format(a=data.year, b=year),
+                       field="calendar")
+    now = context.now()
+    with write():
+        admin = auth.acting_user(actor)
+        auth._deny_unless(admin, "admin", "calendar")
+        HolidayYear.insert(year=year, data=text, updated_at=now).on_conflict_replace().execute()
+        audit.record(case_id=None, actor=admin.login, action="calendar_year", at=now, recorded_at=now,
+                     changes={"year": year, "days_off": len(data.days_off),
+                              "working_days": len(data.working_days), "decided": data.decided})
+    context.reset()
+    return Changes(calendar=True)

@@ -1,0 +1,256 @@
+"""Reading cases: one case in full, lists with filters sorted in SQL, the queues
+and their counts, and the search box.  Nothing here writes."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import peewee
+
+from .. import context, search, workflow
+from ..errors import NotFound
+from ..i18n import _
+from ..models import Case, Event, Field, Procedure, User
+from ..text import display_phone, nfc
+from . import catalogue
+from .views import CaseRow, CaseView, EventView, PaperView, QueueCounts
+
+
+def _user_names() -> dict[int, tuple[str, str]]:
+    return {u.id: (u.login, u.full_name) for u in User.select(User.id, User.login, User.full_name)}
+
+
+def due_explanation(case: Case, events: list[EventView]) -> tuple[str, ...]:
+    """Why the due date is what it is: the calendar's reasons, then every later move."""
+    base = context.calendar().due(case.received_at, case.procedure.days, cutoff=context.settings().cutoff_time)
+    lines = list(base.explanation)
+    for ev in events:
+        moved = (ev.changes or {}).get("due_date")
+        if isinstance(moved, list) and len(moved) == 2:
+            old, new = (dt.date.fromisoformat(x).strftime("%d/%m/%Y") for x in moved)
+            if ev.action == "resume":
+                lines.append(_("Chờ công dân bổ sung {n} ngày làm việc: hạn dời từ {old} sang {new}.").format(
+                    n=ev.changes.get("waited_days", 0), old=old, new=new))
+            elif ev.action == "extend":
+                lines.append(_("Xin lỗi và gia hạn một lần: hạn mới {new} (trước là {old}).").format(
+                    new=new, old=old))
+    if case.paused_on:
+        lines.append(_("Đang chờ bổ sung từ {d}: thời hạn tạm dừng.").format(d=case.paused_on.strftime("%d/%m/%Y")))
+    return tuple(lines)
+
+
+def case_view(case_id: int) -> CaseView:
+    case = Case.get_or_none(Case.id == case_id)
+    if case is None:
+        raise NotFound(_("Không tìm thấy hồ sơ."))
+    names = _user_names()
+    proc = catalogue.to_view(case.procedure)
+    history = tuple(
+        EventView(id=e.id, at=e.at, recorded_at=e.recorded_at, actor=e.actor,
+                  actor_name=next((n for (lg, n) in names.values() if lg == e.actor), e.actor),
+                  action=e.action, from_state=e.from_state, to_state=e.to_state, note=e.note,
+                  changes=e.changes or {}, late_entry=e.late_entry)
+        for e in Event.select().where(Event.case == case.id).order_by(Event.id)
+    )
+    assignee = names.get(case.assignee_id, (None, ""))
+    clerk = names.get(case.received_by_id, ("", ""))
+    return CaseView(
+        id=case.id, code=case.code, state=case.state, procedure=proc, citizen_name=case.citizen_name,
+        id_number=case.id_number, phone=case.phone, phone_display=display_phone(case.phone),
+        address=case.address, email=case.email, birth_date=case.birth_date, channel=case.channel,
+        sets=case.sets, fee=case.fee,
+        papers=tuple(PaperView(name=p["name"], original=p["original"], copies=p["copies"],
+                               optional=p.get("optional", False), received=p.get("received", True))
+                     for p in case.papers or ()),
+        pickup=case.pickup, received_at=case.received_at, due_date=case.due_date,
+        original_due_date=case.original_due_date, due_explanation=due_explanation(case, list(history)),
+        assignee=assignee[0], assignee_name=assignee[1], received_by=clerk[0], received_by_name=clerk[1],
+        extended=case.extended, paused_on=case.paused_on, resolved_at=case.resolved_at,
+        delivered_at=case.delivered_at, receiver=case.receiver, rating=case.rating,
+        ledger_book=case.ledger_book, ledger_no=case.ledger_no, history=history,
+    )
+
+
+def get_case(code: str) -> CaseView:
+    text = nfc(code or "").strip().upper()
+    row = Case.select(Case.id).where(Case.code == text).first()
+    if row is None:
+        raise NotFound(_("Không tìm thấy hồ sơ {code}.").format(code=text or "?"))
+    return case_view(row.id)
+
+
+def allowed_actions(case: CaseView, *, login: str) -> list[str]:
+    """What this user may do to this case now (the desktop shows only these buttons)."""
+    user = User.get_or_none(User.login == login)
+    if user is None or not user.active:
+        return []
+    return workflow.allowed_actions(role=user.role, state=case.state, is_assignee=case.assignee == user.login,
+                                    extended=case.extended)
+
+
+# ------------------------------------------------------------------ lists
+
+SORT_KEYS = {
+    "due_date": Case.due_date, "received_at": Case.received_at, "code": Case.code,
+    "citizen_name": Case.name_sort, "state": Case.state, "procedure": Case.procedure,
+    "assignee": Case.assignee, "field": Case.field,
+}
+
+
+# Open cases whose clock runs (a case waiting for the citizen's papers is never overdue).
+RUNNING = [s for s in workflow.OPEN_STATES if s != workflow.SUPPLEMENT]
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    state: str | None = None
+    states: tuple[str, ...] = ()
+    assignee: str | None = None
+    field: str | None = None
+    overdue: bool = False
+    due_within: int | None = None          # working days
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    query: str = ""
+
+
+def _where(f: CaseFilter, today: dt.date) -> list:
+    clauses = []
+    if f.state:
+        clauses.append(Case.state == f.state)
+    if f.states:
+        clauses.append(Case.state.in_(list(f.states)))
+    if f.assignee:
+        user = User.get_or_none(User.login == f.assignee.strip().lower())
+        clauses.append(Case.assignee == (user.id if user else -1))
+    if f.field:
+        clauses.append(Case.field == f.field)
+    running = RUNNING
+    if f.overdue:
+        clauses.append(Case.state.in_(running) & (Case.due_date < today))
+    if f.due_within is not None:
+        limit = context.calendar().add_working_days(context.calendar().next_working_day(today), f.due_within) \
+            if f.due_within > 0 else today
+        clauses.append(Case.state.in_(running) & (Case.due_date >= today) & (Case.due_date <= limit))
+    if f.received_from:
+        clauses.append(Case.received_on >= f.received_from)
+    if f.received_to:
+        clauses.append(Case.received_on <= f.received_to)
+    if f.query.strip():
+        ids = search_ids(f.query, limit=2000)
+        clauses.append(Case.id.in_(ids or [-1]))
+    return clauses
+
+
+def _select(f: CaseFilter, today: dt.date):
+    query = Case.select(Case.id, Case.code, Case.citizen_name, Case.state, Case.procedure, Case.field,
+                        Case.received_at, Case.due_date, Case.assignee)
+    for clause in _where(f, today):
+        query = query.where(clause)
+    return query
+
+
+def days_left(state: str, due: dt.date, today: dt.date) -> int | None:
+    if state not in workflow.OPEN_STATES:
+        return None
+    cal = context.calendar()
+    if due >= today:
+        return cal.working_days_between(today, due)
+    return -cal.working_days_between(due, today)
+
+
+def _rows(query) -> list[CaseRow]:
+    today = context.today()
+    names = _user_names()
+    proc_names = {}
+    rows = []
+    for c in query.tuples():
+        cid, code, name, state, proc_id, field, received_at, due, assignee_id = c
+        if proc_id not in proc_names:
+            proc_names[proc_id] = Procedure.get_by_id(proc_id).name
+        login, full = names.get(assignee_id, (None, ""))
+        rows.append(CaseRow(id=cid, code=code, citizen_name=name, state=state, procedure_name=proc_names[proc_id],
+                            field_code=field, received_at=received_at, due_date=due, assignee=login,
+                            assignee_name=full, days_left=days_left(state, due, today)))
+    return rows
+
+
+def list_cases(f: CaseFilter | None = None, *, order: str = "due_date", descending: bool = False,
+               offset: int = 0, limit: int | None = 200) -> list[CaseRow]:
+    f = f or CaseFilter()
+    key = SORT_KEYS.get(order, Case.due_date)
+    query = _select(f, context.today()).order_by(key.desc() if descending else key.asc(),
+                                                  Case.id.desc() if descending else Case.id.asc())
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    return _rows(query)
+
+
+def count_cases(f: CaseFilter | None = None) -> int:
+    query = Case.select(peewee.fn.COUNT(Case.id))
+    for clause in _where(f or CaseFilter(), context.today()):
+        query = query.where(clause)
+    return query.scalar() or 0
+
+
+def queue_counts(*, login: str | None = None) -> QueueCounts:
+    today = context.today()
+    mine = 0
+    if login:
+        mine = count_cases(CaseFilter(assignee=login, states=workflow.OPEN_STATES))
+    return QueueCounts(
+        mine=mine,
+        due_soon=count_cases(CaseFilter(due_within=1)),
+        overdue=count_cases(CaseFilter(overdue=True)),
+        awaiting_approval=count_cases(CaseFilter(state=workflow.AWAITING)),
+        awaiting_delivery=count_cases(CaseFilter(states=workflow.DELIVERABLE)),
+        supplement=count_cases(CaseFilter(state=workflow.SUPPLEMENT)),
+        received_today=count_cases(CaseFilter(received_from=today, received_to=today)),
+        due_today=Case.select().where(Case.state.in_(RUNNING) & (Case.due_date == today)).count(),
+    )
+
+
+# ------------------------------------------------------------------ search
+
+def search_ids(text: str, *, limit: int = 50) -> list[int]:
+    """Case ids for what was typed in the search box, best first."""
+    kind, value = search.classify(text or "")
+    if not value:
+        return []
+    ids: list[int] = []
+    if kind == "code":
+        exact = Case.select(Case.id).where(Case.code == value).first()
+        if exact:
+            return [exact.id]
+        ids = [c.id for c in Case.select(Case.id).where(Case.code.startswith(value)).order_by(Case.id.desc())
+               .limit(limit)]
+        return ids
+    if kind == "id":
+        return [c.id for c in Case.select(Case.id).where(Case.id_number == value).order_by(Case.id.desc())
+                .limit(limit)]
+    if kind == "phone":
+        return [c.id for c in Case.select(Case.id).where(Case.phone == value).order_by(Case.id.desc())
+                .limit(limit)]
+    if kind == "digits":
+        if len(value) < 4:
+            return []
+        ids = [c.id for c in Case.select(Case.id).where(Case.id_number.startswith(value))
+               .order_by(Case.id.desc()).limit(limit)]
+        ids += [c.id for c in Case.select(Case.id).where(Case.code.endswith("-" + value.zfill(4)))
+                .order_by(Case.id.desc()).limit(limit) if c.id not in ids]
+        return ids[:limit]
+    candidates = search.name_candidates(value, limit * 4)
+    if not candidates:
+        return []
+    names = dict(Case.select(Case.id, Case.citizen_name).where(Case.id.in_(candidates)).tuples())
+    order = {cid: i for i, cid in enumerate(candidates)}
+    candidates.sort(key=lambda cid: (-search.exactness(value, names.get(cid, "")), order[cid]))
+    return candidates[:limit]
+
+
+def search_cases(text: str, *, limit: int = 50) -> list[CaseRow]:
+    ids = search_ids(text, limit=limit)
+    if not ids:
+        return []
+    rows = {r.id: r for r in _rows(_select(CaseFilter(), context.today()).where(Case.id.in_(ids)))}
+    return [rows[i] for i in ids if i in rows]
