@@ -50,7 +50,6 @@ def _make_database(url_or_path: str | os.PathLike) -> peewee.Database:
             password=parsed.password,
             host=parsed.hostname or "localhost",
             port=parsed.port or 5432,
-            autorollback=True,
         )
     if text.startswith("sqlite:///"):
         text = text[len("sqlite:///"):]

@@ -136,3 +136,20 @@ def test_list_sorted_by_given_name(receive):
     rows = queries.list_cases(order="citizen_name")
     assert [r.citizen_name for r in rows] == ["Nguyễn Thị An", "Lê Đức Anh", "Phạm Văn Ân", "Trần Văn Bình",
                                                "Vũ Văn Dũng", "Hoàng Văn Đông"]
+
+
+def test_settings_round_trip(db):
+    from casedesk import context
+    from casedesk.services import office
+
+    office.update_settings(actor="admin", leader_name="Vũ Thị Thảo", cutoff="16:00", culture_day_off=True)
+    context.reset()
+    s = context.settings()
+    assert s.leader_name == "Vũ Thị Thảo" and s.cutoff == "16:00" and s.culture_day_off is True
+    office.update_settings(actor="admin", leader_name="Lê Văn An")
+    context.reset()
+    assert context.settings().leader_name == "Lê Văn An"
+    with pytest.raises(BadInput, match="HH:MM"):
+        office.update_settings(actor="admin", cutoff="3pm")
+    with pytest.raises(NotAllowed):
+        office.update_settings(actor="mai", leader_name="X")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from peewee import EXCLUDED
+
 from .. import audit, context
 from ..db import write
 from ..errors import BadInput, NotAllowed
@@ -13,6 +15,12 @@ from ..settings import OfficeSettings, validate
 from ..text import clean_line, fold
 from . import auth, catalogue
 from .views import Changes, UserView
+
+
+def _put_setting(key: str, value) -> None:
+    Setting.insert(key=key, value=value).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: EXCLUDED.value}
+    ).execute()
 
 
 def is_initialised() -> bool:
@@ -45,7 +53,7 @@ def init_office(*, office: str, commune: str, province: str, unit_code: str, adm
     now = context.now()
     with write():
         for key, value in values.items():
-            Setting.insert(key=key, value=value).on_conflict_replace().execute()
+            _put_setting(key, value)
         catalogue.seed()
     context.reset()
     user = auth.add_user(actor=None, login=admin_login, role="admin",
@@ -69,7 +77,7 @@ def update_settings(*, actor: str, **values) -> tuple[OfficeSettings, Changes]:
         old = dataclasses.asdict(context.settings())
         diff = {k: [old.get(k), v] for k, v in cleaned.items() if old.get(k) != v}
         for key, value in cleaned.items():
-            Setting.insert(key=key, value=value).on_conflict_replace().execute()
+            _put_setting(key, value)
         if diff:
             audit.record(case_id=None, actor=admin.login, action="settings", at=now, recorded_at=now,
                          changes=diff)
@@ -117,7 +125,9 @@ def save_holiday_year(*, actor: str, year: int, text: str) -> Changes:
     with write():
         admin = auth.acting_user(actor)
         auth._deny_unless(admin, "admin", "calendar")
-        HolidayYear.insert(year=year, data=text, updated_at=now).on_conflict_replace().execute()
+        HolidayYear.insert(year=year, data=text, updated_at=now).on_conflict(
+            conflict_target=[HolidayYear.year], update={HolidayYear.data: text, HolidayYear.updated_at: now}
+        ).execute()
         audit.record(case_id=None, actor=admin.login, action="calendar_year", at=now, recorded_at=now,
                      changes={"year": year, "days_off": len(data.days_off),
                               "working_days": len(data.working_days), "decided": data.decided})

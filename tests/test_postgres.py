@@ -1,0 +1,127 @@
+"""The same register on PostgreSQL (several desks of one office on a LAN).
+
+Runs when CASEDESK_TEST_PG names a server database (``.ci/run`` starts one with
+``.ci/postgres.sh``); the database is wiped at the start of each test.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+
+import pytest
+
+from casedesk import context
+from casedesk.db import close_database, open_database
+from tests.conftest import NOW, PASSWORD
+
+URL = os.environ.get("CASEDESK_TEST_PG")
+pytestmark = pytest.mark.skipif(not URL, reason="CASEDESK_TEST_PG is not set")
+
+
+def _wipe():
+    import peewee
+    from urllib.parse import urlparse
+
+    parsed = urlparse(URL)
+    raw = peewee.PostgresqlDatabase(parsed.path.lstrip("/"), user=parsed.username, host=parsed.hostname,
+                                    port=parsed.port)
+    raw.connect()
+    raw.execute_sql("DROP SCHEMA public CASCADE")
+    raw.execute_sql("CREATE SCHEMA public")
+    raw.close()
+
+
+@pytest.fixture
+def pg(clock):
+    from casedesk.services import auth, office
+
+    _wipe()
+    open_database(URL)
+    office.init_office(office="TT PVHCC phường Bến Thành", commune="Phường Bến Thành", province="TP Hồ Chí Minh",
+                       unit_code="000.00.79.H29", admin_login="admin", admin_password=PASSWORD)
+    auth.add_user(actor="admin", login="mai", role="clerk", full_name="Trần Thị Mai", password=PASSWORD)
+    auth.add_user(actor="admin", login="hung", role="officer", full_name="Lê Văn Hùng", password=PASSWORD,
+                  fields=["HT"])
+    auth.add_user(actor="admin", login="thao", role="vice_chairman", full_name="Vũ Thị Thảo", password=PASSWORD)
+    yield URL
+    close_database()
+
+
+def _receive(name="Nguyễn Văn Đường", **kw):
+    from casedesk.services import cases
+
+    values = dict(actor="mai", procedure="HT-09", citizen_name=name, id_number="079203012345",
+                  phone="0912345678", address="Phường Bến Thành")
+    values.update(kw)
+    return cases.receive_case(**values).case
+
+
+def test_full_life_of_a_case(pg, clock):
+    from casedesk.audit import verify_chain
+    from casedesk.services import cases, office, queries
+
+    case = _receive()
+    assert case.code == "000.00.79.H29-261102-0001" and case.due_date == dt.date(2026, 11, 5)
+    assert _receive("Trần Thị Hoà").code.endswith("-0002")
+    for action, actor, kw in [("assign", "mai", {"to": "hung"}), ("request_supplement", "hung", {"note": "Thiếu"}),
+                              ("resume", "hung", {}), ("submit", "hung", {}), ("approve", "thao", {}),
+                              ("deliver", "mai", {"rating": "satisfied"})]:
+        clock.advance(minutes=10)
+        cases.ACTION_FUNCS[action](actor=actor, code=case.code, **kw)
+    final = queries.get_case(case.code)
+    assert final.state == "delivered" and len(final.history) == 7
+    assert [r.code for r in queries.search_cases("nguyen van duong")] == [case.code]
+    assert [r.code for r in queries.search_cases("0912 345 678")][0].startswith("000.00.79.H29")
+    assert queries.search_cases('"; DROP TABLE') == []
+    assert queries.count_cases(queries.CaseFilter(state="delivered")) == 1
+    office.update_settings(actor="admin", leader_name="Vũ Thị Thảo")
+    context.reset()
+    assert context.settings().leader_name == "Vũ Thị Thảo"
+    assert verify_chain().ok
+
+
+def test_refusal_leaves_nothing(pg):
+    from casedesk.errors import BadInput, NotAllowed
+    from casedesk.models import Case
+
+    with pytest.raises(BadInput):
+        _receive(id_number="123")
+    with pytest.raises(NotAllowed):
+        _receive(actor="hung")
+    assert Case.select().count() == 0
+    _receive()
+    assert Case.select().count() == 1
+
+
+def _desk(url: str, desk: int, count: int, out) -> None:
+    from casedesk import context as ctx
+    from casedesk.db import open_database as open_db
+    from casedesk.services import cases
+
+    open_db(url)
+    ctx.set_clock(lambda: NOW)
+    codes = []
+    for i in range(count):
+        codes.append(cases.receive_case(actor="mai", procedure="HT-01", citizen_name=f"Người Nộp {desk} {i}",
+                                        id_number="079203012345", phone="0912345678", address="Bến Thành").case.code)
+    out.put(codes)
+
+
+def test_two_desks_at_once(pg):
+    from casedesk.audit import verify_chain
+
+    close_database()
+    spawn = multiprocessing.get_context("spawn")
+    queue = spawn.Queue()
+    procs = [spawn.Process(target=_desk, args=(URL, d, 15, queue)) for d in range(2)]
+    for p in procs:
+        p.start()
+    codes = queue.get(timeout=120) + queue.get(timeout=120)
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    assert len(set(codes)) == 30
+    assert sorted(int(c[-4:]) for c in codes) == list(range(1, 31))
+    open_database(URL)
+    assert verify_chain().ok
