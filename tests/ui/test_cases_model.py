@@ -1,0 +1,130 @@
+"""The case table model: lazy batches, SQL sorting in Vietnamese name order,
+filters, deadline colours with words, and Qt's own model checks."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from casedesk import workflow
+from casedesk.services import cases
+from casedesk.services.queries import CaseFilter
+from ui.models.cases_model import (BATCH, COL, CODE_ROLE, DUE_SOON, IN_TIME, OVERDUE, URGENCY_ROLE, WAITING,
+                                   CasesTableModel, export_xlsx)
+
+
+
+@pytest.fixture(autouse=True)
+def _app(qapp):
+    """Icons and fonts need the application object."""
+    return qapp
+
+
+NAMES = ["Nguyễn Văn Đường", "Trần Thị An", "Lê Văn Dũng", "Phạm Thị Ánh", "Hoàng Minh Sơn"]
+
+
+def test_empty_database_passes_qt_model_checks(db, qtmodeltester):
+    model = CasesTableModel()
+    assert model.total() == 0 and model.rowCount() == 0
+    assert not model.canFetchMore()
+    qtmodeltester.check(model)
+
+
+def test_model_with_cases_passes_qt_model_checks(db, receive, qtmodeltester):
+    for name in NAMES:
+        receive(citizen_name=name)
+    model = CasesTableModel()
+    assert model.rowCount() == len(NAMES)
+    qtmodeltester.check(model)
+    model.sort(COL["citizen"], Qt.DescendingOrder)
+    qtmodeltester.check(model)
+
+
+def test_fetch_more_loads_batches_of_200(db, receive, clock):
+    for i in range(450):
+        receive(citizen_name=NAMES[i % len(NAMES)])
+        if i % 50 == 49:
+            clock.advance(minutes=7)
+    model = CasesTableModel(CaseFilter())
+    assert model.total() == 450
+    assert model.rowCount() == BATCH
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 2 * BATCH
+    model.fetchMore()
+    assert model.rowCount() == 450
+    assert not model.canFetchMore()
+    codes = [model.index(r, COL["code"]).data(CODE_ROLE) for r in range(450)]
+    assert len(set(codes)) == 450                              # no row twice across batches
+
+
+def test_sorting_by_person_uses_vietnamese_given_name_order(db, receive):
+    for name in NAMES:
+        receive(citizen_name=name)
+    model = CasesTableModel()
+    model.sort(COL["citizen"], Qt.AscendingOrder)
+    shown = [model.index(r, COL["citizen"]).data() for r in range(model.rowCount())]
+    assert shown == ["An, Trần Thị", "Ánh, Phạm Thị", "Dũng, Lê Văn", "Đường, Nguyễn Văn", "Sơn, Hoàng Minh"]
+    model.sort(COL["citizen"], Qt.DescendingOrder)
+    assert model.index(0, COL["citizen"]).data() == "Sơn, Hoàng Minh"
+    model.sort(COL["code"], Qt.AscendingOrder)               # other orders show the name as written
+    assert model.index(0, COL["citizen"]).data() == "Nguyễn Văn Đường"
+
+
+def test_filters_and_search(db, receive, clock):
+    a = receive(citizen_name="Nguyễn Văn Đường", procedure="HT-09")
+    b = receive(citizen_name="Trần Thị An")
+    cases.assign_case(actor="mai", code=b.code, to="hung")
+    model = CasesTableModel()
+    model.set_filter(CaseFilter(assignee="hung"))
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == [b.code]
+    model.set_filter(CaseFilter(query="nguyen van duong"))          # accent-insensitive
+    assert model.total() == 1 and model.index(0, 0).data() == a.code
+    model.set_filter(CaseFilter(state=workflow.ASSIGNED))
+    assert model.index(0, COL["state"]).data() == "Đang xử lý"
+    assert model.index(0, COL["assignee"]).data() == "Lê Văn Hùng"
+
+
+def test_deadline_colours_always_come_with_words(db, receive, clock):
+    case = receive(procedure="HT-01")            # same-day procedure: due today
+    model = CasesTableModel()
+    idx = model.index(0, COL["left"])
+    assert idx.data(URGENCY_ROLE) == DUE_SOON
+    assert idx.data() == "Hạn hôm nay"
+    assert idx.data(Qt.ToolTipRole) == "Sắp đến hạn"
+    assert idx.data(Qt.BackgroundRole) is not None and idx.data(Qt.DecorationRole) is not None
+    clock.set(dt.datetime(2026, 11, 5, 9, 0))         # three working days later
+    model.refresh()
+    idx = model.index(0, COL["left"])
+    assert idx.data(URGENCY_ROLE) == OVERDUE
+    assert idx.data() == "Quá 3 ngày" and idx.data(Qt.ToolTipRole) == "Quá hạn"
+    cases.assign_case(actor="mai", code=case.code, to="hung")
+    cases.request_supplement(actor="hung", code=case.code, note="Thiếu giấy chứng sinh")
+    model.refresh()
+    assert model.index(0, COL["left"]).data(URGENCY_ROLE) == WAITING
+    assert model.index(0, COL["left"]).data() == "Tạm dừng"
+
+
+def test_long_procedure_is_green_in_time(db, receive):
+    receive(procedure="DD-01")                   # 20 working days
+    model = CasesTableModel()
+    assert model.row_at(0).days_left > 1
+    assert model.index(0, COL["left"]).data(URGENCY_ROLE) == IN_TIME
+    assert model.index(0, COL["left"]).data(Qt.ToolTipRole) == "Trong hạn"
+
+
+def test_export_writes_every_row_of_the_filter(db, receive, tmp_path):
+    from openpyxl import load_workbook
+
+    for name in NAMES:
+        receive(citizen_name=name)
+    seen = []
+    path = tmp_path / "ds.xlsx"
+    count = export_xlsx(str(path), CaseFilter(), report=lambda d, t, s="": seen.append((d, t)))
+    assert count == len(NAMES) and seen[-1] == (5, 5)
+    sheet = load_workbook(path).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Mã hồ sơ" and len(rows) == 1 + len(NAMES)
+    assert {r[1] for r in rows[1:]} == set(NAMES)
+    assert isinstance(rows[1][4], dt.datetime)               # real dates, not text

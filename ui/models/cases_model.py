@@ -1,0 +1,376 @@
+"""The table of cases behind every list (all cases, my work, approvals).
+
+Lazy: only what the view has scrolled to is loaded, in batches of ``BATCH`` rows
+(Qt's canFetchMore/fetchMore); the total comes from one COUNT.  Sorting and
+filtering happen in SQL through ``casedesk.services.queries``; ``data()`` only
+reads the ``CaseRow`` already in memory, so a million cases cost the same as a
+hundred.  Deadline colours always come with a word (the "Còn" text and its
+tooltip) and a shape (the icon), never colour alone.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+from typing import Callable
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QPolygonF
+
+from casedesk import workflow
+from casedesk.i18n import N_, _, short_date
+from casedesk.services import queries
+from casedesk.services.queries import CaseFilter
+from casedesk.services.views import CaseRow
+from casedesk.text import given_name_first
+
+BATCH = 200
+REFRESH_CAP = 2000          # a refresh reloads what was visible, up to this many rows
+
+# (key, header, sort key in queries.list_cases)
+COLUMNS = (
+    ("code", N_("Mã hồ sơ"), "code"),
+    ("citizen", N_("Người nộp"), "citizen_name"),
+    ("procedure", N_("Thủ tục"), "procedure"),
+    ("received", N_("Nhận"), "received_at"),
+    ("due", N_("Hẹn trả"), "due_date"),
+    ("left", N_("Còn"), "due_date"),
+    ("assignee", N_("Cán bộ"), "assignee"),
+    ("state", N_("Trạng thái"), "state"),
+)
+COL = {key: i for i, (key, _h, _s) in enumerate(COLUMNS)}
+
+CODE_ROLE = Qt.UserRole
+ROW_ROLE = Qt.UserRole + 1
+URGENCY_ROLE = Qt.UserRole + 2
+
+# ------------------------------------------------------------------ urgency
+
+OVERDUE, DUE_SOON, IN_TIME, WAITING, DONE = "overdue", "due_soon", "in_time", "waiting", "done"
+
+URGENCY_WORDS = {
+    OVERDUE: N_("Quá hạn"),
+    DUE_SOON: N_("Sắp đến hạn"),
+    IN_TIME: N_("Trong hạn"),
+    WAITING: N_("Chờ công dân bổ sung, thời hạn tạm dừng"),
+    DONE: N_("Đã giải quyết"),
+}
+# row tint, strong text colour for the "Còn" cell
+URGENCY_COLOURS = {
+    OVERDUE: ("#fbe3e1", "#b3261e"),
+    DUE_SOON: ("#fff3cd", "#8a5a00"),
+    IN_TIME: ("#e6f4e4", "#1e6b2a"),
+    WAITING: ("#ececec", "#555555"),
+}
+
+
+def urgency(row: CaseRow) -> str:
+    """Overdue, due within one working day, in time, waiting for the citizen, or resolved."""
+    if row.state == workflow.SUPPLEMENT:
+        return WAITING
+    if row.state not in workflow.OPEN_STATES or row.days_left is None:
+        return DONE
+    if row.days_left < 0:
+        return OVERDUE
+    if row.days_left <= 1:
+        return DUE_SOON
+    return IN_TIME
+
+
+def days_left_text(row: CaseRow) -> str:
+    """``2 ngày``, ``Hạn hôm nay``, ``Quá 3 ngày``, ``Tạm dừng`` or a dash."""
+    kind = urgency(row)
+    if kind == WAITING:
+        return _("Tạm dừng")
+    if kind == DONE:
+        return "—"
+    if row.days_left < 0:
+        return _("Quá {n} ngày").format(n=-row.days_left)
+    if row.days_left == 0:
+        return _("Hạn hôm nay")
+    return _("{n} ngày").format(n=row.days_left)
+
+
+_icons: dict[str, QIcon] = {}
+
+
+def urgency_icon(kind: str) -> QIcon | None:
+    """A shape per urgency (triangle, diamond, disc, pause bars) so colour is never alone."""
+    if kind not in URGENCY_COLOURS:
+        return None
+    if kind not in _icons:
+        size = 14
+        pix = QPixmap(size, size)
+        pix.fill(Qt.transparent)
+        p = QPainter(pix)
+        p.setRenderHint(QPainter.Antialiasing)
+        colour = QColor(URGENCY_COLOURS[kind][1])
+        p.setPen(Qt.NoPen)
+        p.setBrush(colour)
+        if kind == OVERDUE:
+            p.drawPolygon(QPolygonF([QPointF(7, 1), QPointF(13.5, 13), QPointF(0.5, 13)]))
+            p.setPen(QColor("white"))
+            p.drawLine(7, 5, 7, 9)
+            p.drawPoint(7, 11)
+        elif kind == DUE_SOON:
+            p.drawPolygon(QPolygonF([QPointF(7, 1), QPointF(13, 7), QPointF(7, 13), QPointF(1, 7)]))
+        elif kind == IN_TIME:
+            p.drawEllipse(2, 2, 10, 10)
+        else:
+            p.drawRect(3, 2, 3, 10)
+            p.drawRect(8, 2, 3, 10)
+        p.end()
+        _icons[kind] = QIcon(pix)
+    return _icons[kind]
+
+
+def assignee_text(row: CaseRow) -> str:
+    return row.assignee_name or _("Chưa phân công")
+
+
+def received_text(row: CaseRow) -> str:
+    return short_date(row.received_at.date())
+
+
+# ------------------------------------------------------------------ model
+
+class CasesTableModel(QAbstractTableModel):
+    """Cases matching a ``CaseFilter``, sorted in SQL, fetched lazily."""
+
+    totalChanged = Signal(int)
+
+    def __init__(self, case_filter: CaseFilter | None = None, *, order: str = "due_date",
+                 descending: bool = False, parent=None, auto_load: bool = True):
+        super().__init__(parent)
+        self._filter = case_filter or CaseFilter()
+        self._order = order
+        self._descending = descending
+        self._rows: list[CaseRow] = []
+        self._total = 0
+        if auto_load:
+            self._reload(BATCH)
+
+    # -------------------------------------------------- what the screens use
+    @property
+    def case_filter(self) -> CaseFilter:
+        return self._filter
+
+    @property
+    def order(self) -> tuple[str, bool]:
+        return self._order, self._descending
+
+    def total(self) -> int:
+        return self._total
+
+    def loaded(self) -> int:
+        return len(self._rows)
+
+    def row_at(self, row: int) -> CaseRow:
+        return self._rows[row]
+
+    def row_of(self, code: str) -> int:
+        for i, r in enumerate(self._rows):
+            if r.code == code:
+                return i
+        return -1
+
+    def set_filter(self, case_filter: CaseFilter) -> None:
+        self._filter = case_filter
+        self._reload(BATCH)
+
+    def set_order(self, order: str, descending: bool = False) -> None:
+        self._order, self._descending = order, descending
+        self._reload(BATCH)
+
+    def refresh(self) -> None:
+        """Re-read after a change, keeping about as many rows as were loaded."""
+        self._reload(min(max(len(self._rows), BATCH), REFRESH_CAP))
+
+    def _reload(self, count: int) -> None:
+        self.beginResetModel()
+        self._total = queries.count_cases(self._filter)
+        self._rows = queries.list_cases(self._filter, order=self._order, descending=self._descending,
+                                        offset=0, limit=count) if self._total else []
+        self.endResetModel()
+        self.totalChanged.emit(self._total)
+
+    # -------------------------------------------------- Qt model interface
+    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:
+        if parent.isValid():
+            return
+        start = len(self._rows)
+        more = queries.list_cases(self._filter, order=self._order, descending=self._descending,
+                                  offset=start, limit=BATCH)
+        known = {r.id for r in self._rows[-BATCH:]}
+        more = [r for r in more if r.id not in known]      # a case received meanwhile shifts the pages
+        if not more:
+            self._total = start                              # the list shrank meanwhile: stop asking
+            self.totalChanged.emit(self._total)
+            return
+        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
+        self._rows.extend(more)
+        self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        key = COLUMNS[column][2]
+        descending = order == Qt.DescendingOrder
+        if (key, descending) == (self._order, self._descending):
+            return
+        self._order, self._descending = key, descending
+        self._reload(BATCH)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
+        if orientation == Qt.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.DisplayRole:
+                return _(COLUMNS[section][1])
+            if role == Qt.ToolTipRole and COLUMNS[section][0] == "left":
+                return _("Số ngày làm việc còn lại đến hạn trả")
+        return None
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlags:
+        if not index.isValid():
+            return Qt.NoItemFlags
+        return Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemNeverHasChildren
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        key = COLUMNS[index.column()][0]
+        if role == Qt.DisplayRole:
+            return self._text(row, key)
+        if role == Qt.ToolTipRole:
+            if key in ("left", "due"):
+                return _(URGENCY_WORDS[urgency(row)])
+            if key == "procedure":
+                return row.procedure_name
+            if key == "citizen":
+                return row.citizen_name
+            return None
+        if role == Qt.BackgroundRole:
+            colours = URGENCY_COLOURS.get(urgency(row))
+            return QBrush(QColor(colours[0])) if colours else None
+        if role == Qt.ForegroundRole:
+            colours = URGENCY_COLOURS.get(urgency(row))
+            if key == "left" and colours:
+                return QBrush(QColor(colours[1]))
+            return QBrush(QColor("#1f1f1f")) if colours else None
+        if role == Qt.FontRole and key == "left" and urgency(row) in (OVERDUE, DUE_SOON):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.DecorationRole and key == "left":
+            return urgency_icon(urgency(row))
+        if role == Qt.TextAlignmentRole and key in ("received", "due"):
+            return int(Qt.AlignCenter)
+        if role == Qt.AccessibleTextRole and key == "left":
+            return f"{self._text(row, key)} ({_(URGENCY_WORDS[urgency(row)])})"
+        if role == CODE_ROLE:
+            return row.code
+        if role == ROW_ROLE:
+            return row
+        if role == URGENCY_ROLE:
+            return urgency(row)
+        return None
+
+    def _text(self, row: CaseRow, key: str) -> str:
+        if key == "code":
+            return row.code
+        if key == "citizen":
+            return given_name_first(row.citizen_name) if self._order == "citizen_name" else row.citizen_name
+        if key == "procedure":
+            return row.procedure_name
+        if key == "received":
+            return received_text(row)
+        if key == "due":
+            return short_date(row.due_date)
+        if key == "left":
+            return days_left_text(row)
+        if key == "assignee":
+            return assignee_text(row)
+        return workflow.state_label(row.state)
+
+
+# ------------------------------------------------------------------ export
+
+EXPORT_BATCH = 2000
+
+
+def export_xlsx(path: str, case_filter: CaseFilter, *, order: str = "due_date", descending: bool = False,
+                report: Callable[[int, int, str], None] | None = None) -> int:
+    """Write every case of the filter to ``path`` as an Excel sheet; returns the row count.
+
+    Runs on the Runner's worker: ``report`` raises ``Cancelled`` when the user
+    pressed Cancel, and the half-written file is removed.  The columns are the
+    list's own (this is "the list on screen, in Excel"), with real dates and
+    numbers so the sheet can be filtered and summed.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    total = queries.count_cases(case_filter)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Hồ sơ"))
+    widths = (28, 26, 48, 16, 12, 10, 18, 22, 24, 24)
+    for i, width in enumerate(widths):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+    ws.freeze_panes = "A2"
+    bold = Font(bold=True)
+    from openpyxl.cell import WriteOnlyCell
+
+    def header_cell(text):
+        cell = WriteOnlyCell(ws, value=text)
+        cell.font = bold
+        return cell
+
+    ws.append([header_cell(t) for t in (
+        _("Mã hồ sơ"), _("Người nộp"), _("Thủ tục"), _("Nhận"), _("Hẹn trả"), _("Còn (ngày làm việc)"),
+        _("Hạn"), _("Cán bộ"), _("Trạng thái"), _("Lĩnh vực"))])
+
+    def dated(value, fmt):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.number_format = fmt
+        return cell
+
+    done = 0
+    if report:
+        report(0, total, _("Đang xuất {n} hồ sơ…").format(n=total))
+    while done < total:
+        rows = queries.list_cases(case_filter, order=order, descending=descending, offset=done,
+                                  limit=EXPORT_BATCH)
+        if not rows:
+            break
+        for r in rows:
+            ws.append([r.code, r.citizen_name, r.procedure_name,
+                       dated(r.received_at, "dd/mm/yyyy hh:mm"), dated(r.due_date, "dd/mm/yyyy"),
+                       r.days_left, _(URGENCY_WORDS[urgency(r)]), assignee_text(r),
+                       workflow.state_label(r.state), r.field_code])
+        done += len(rows)
+        if report:
+            report(done, total, _("Đã xuất {done}/{total} hồ sơ").format(done=done, total=total))
+    folder = os.path.dirname(os.path.abspath(path)) or "."
+    fd, temp = tempfile.mkstemp(suffix=".xlsx", dir=folder)
+    os.close(fd)
+    try:
+        wb.save(temp)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.remove(temp)
+        raise
+    return done
+
+
+def export_name(prefix: str, today: dt.date) -> str:
+    return f"{prefix}-{today:%Y%m%d}.xlsx"
