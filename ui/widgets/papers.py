@@ -1,0 +1,90 @@
+"""The papers a procedure asks for: a tick and the number of originals and copies each.
+
+A form, not a data table: a handful of rows, each reachable with Tab (tick with
+Space, counts with the arrow keys or digits).  Required papers start ticked with
+the procedure's counts; optional ones ("nếu có") start unticked.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QSpinBox, QWidget
+
+from casedesk.i18n import _
+from casedesk.services.views import PaperView
+
+
+class PapersChecklist(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setHorizontalSpacing(8)
+        self.grid.setVerticalSpacing(2)
+        self.grid.setColumnStretch(0, 1)
+        self._rows: list[tuple[PaperView, QCheckBox, QSpinBox, QSpinBox]] = []
+        self._empty = QLabel(_("Chọn thủ tục để hiện thành phần hồ sơ."), self)
+        self._empty.setProperty("role", "field-hint")
+        self.grid.addWidget(self._empty, 0, 0, 1, 3)
+
+    def set_papers(self, papers: tuple[PaperView, ...] | list[PaperView]) -> None:
+        self._clear()
+        self._empty.setVisible(not papers)
+        if not papers:
+            return
+        head_original = QLabel(_("Bản chính"), self)
+        head_copies = QLabel(_("Bản sao"), self)
+        for col, label in ((1, head_original), (2, head_copies)):
+            label.setAlignment(Qt.AlignCenter)
+            self.grid.addWidget(label, 1, col)
+        for n, paper in enumerate(papers):
+            text = paper.name
+            if paper.optional and "nếu có" not in paper.name:
+                text = _("{name} (nếu có)").format(name=paper.name)
+            box = QCheckBox(text, self)
+            box.setChecked(not paper.optional)
+            box.setToolTip(text)
+            original = QSpinBox(self)
+            copies = QSpinBox(self)
+            for spin, value, name in ((original, paper.original, _("Số bản chính")),
+                                      (copies, paper.copies, _("Số bản sao"))):
+                spin.setRange(0, 99)
+                spin.setValue(value)
+                spin.setAccessibleName(name)
+                spin.setFixedWidth(64)
+                spin.valueChanged.connect(self.changed)
+            box.toggled.connect(self.changed)
+            row = n + 2
+            self.grid.addWidget(box, row, 0)
+            self.grid.addWidget(original, row, 1)
+            self.grid.addWidget(copies, row, 2)
+            self._rows.append((paper, box, original, copies))
+        self.changed.emit()
+
+    def _clear(self) -> None:
+        while self.grid.count() > 1:
+            item = self.grid.takeAt(1)
+            widget = item.widget()
+            if widget is not None and widget is not self._empty:
+                widget.setParent(None)
+                widget.deleteLater()
+        self._rows = []
+
+    def clear(self) -> None:
+        self.set_papers(())
+
+    def focus_widgets(self) -> list[QWidget]:
+        """In tab order, for the screen to chain."""
+        return [w for (_p, box, original, copies) in self._rows for w in (box, original, copies)]
+
+    def papers(self) -> list[dict]:
+        """What the core's ``receive_case(papers=...)`` takes."""
+        return [{"name": p.name, "original": original.value(), "copies": copies.value(),
+                 "received": box.isChecked() and original.value() + copies.value() > 0}
+                for (p, box, original, copies) in self._rows]
+
+    def missing(self) -> list[str]:
+        """Required papers not handed in (unticked, or zero originals and copies)."""
+        return [p.name for (p, box, original, copies) in self._rows
+                if not p.optional and (not box.isChecked() or original.value() + copies.value() == 0)]
