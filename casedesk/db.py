@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import urlparse
@@ -84,6 +85,19 @@ def close_database() -> None:
     database.initialize(None)
 
 
+_after_write = threading.local()
+
+
+def after_write(func: Callable[[], None]) -> None:
+    """Run ``func`` once the outermost ``write()`` has ended, committed *or rolled back*
+    (the audit row of a refused action must outlive the rollback of that action)."""
+    db = database.obj
+    if db is None or not db.in_transaction():
+        func()
+        return
+    _after_write.__dict__.setdefault("calls", []).append(func)
+
+
 @contextlib.contextmanager
 def write() -> Iterator[None]:
     """A write transaction.  On SQLite it takes the write lock up front
@@ -95,12 +109,17 @@ def write() -> Iterator[None]:
         with db.atomic():
             yield
         return
-    if is_sqlite(db):
-        with db.atomic("IMMEDIATE"):
-            yield
-    else:
-        with db.atomic():
-            yield
+    try:
+        if is_sqlite(db):
+            with db.atomic("IMMEDIATE"):
+                yield
+        else:
+            with db.atomic():
+                yield
+    finally:
+        calls, _after_write.calls = getattr(_after_write, "calls", []), []
+        for call in calls:
+            call()
 
 
 # --------------------------------------------------------------------- schema

@@ -7,12 +7,13 @@ users are never deleted, because the audit trail names them.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from .. import audit, context
-from ..db import write
+from ..db import after_write, write
 from ..errors import AuthError, BadInput, NotAllowed, NotFound
 from ..i18n import _
 from ..models import Field, User
@@ -77,11 +78,15 @@ def login(login_name: str, password: str) -> UserView:
     except (NotFound, BadInput):
         raise AuthError(_("Sai tên đăng nhập hoặc mật khẩu.")) from None
     if not user.active:
-        raise AuthError(_("Tài khoản {login} đã bị khóa sử dụng.").format(login=user.login))
+        refused = AuthError(_("Tài khoản {login} đã bị khóa sử dụng.").format(login=user.login))
+        record_refusal(user.login, "login", refused.message)
+        raise refused
     if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise AuthError(_("Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Thử lại sau {m} phút.")
-                        .format(m=minutes))
+        minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
+        refused = AuthError(_("Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Thử lại sau {m} phút.")
+                            .format(m=minutes))
+        record_refusal(user.login, "login", refused.message)
+        raise refused
     ok = False
     if user.password_hash:
         try:
@@ -164,14 +169,20 @@ def _deny_unless(user: User, role: str, action: str) -> None:
 
 
 def record_refusal(actor: str, action: str, why: str, case_id: int | None = None) -> None:
-    """Audit a refused attempt, in its own transaction (the refused one left nothing)."""
+    """Audit a refused attempt, in its own transaction (the refused one left nothing).
+
+    Called inside the refused action's transaction, it waits for that one to end."""
     now = context.now()
-    try:
-        with write():
-            audit.record(case_id=case_id, actor=actor, action="denied", at=now, recorded_at=now,
-                         note=why, changes={"attempted": action})
-    except Exception:  # the refusal itself must still reach the user
-        pass
+
+    def record() -> None:
+        try:
+            with write():
+                audit.record(case_id=case_id, actor=actor, action="denied", at=now, recorded_at=now,
+                             note=why, changes={"attempted": action})
+        except Exception:  # the refusal itself must still reach the user
+            pass
+
+    after_write(record)
 
 
 def set_active(*, actor: str, login: str, active: bool) -> UserView:

@@ -144,10 +144,9 @@ def _run(action: str, actor: str, func):
     """Run a write; audit a refusal in its own transaction after the rollback."""
     try:
         return func()
-    except NotAllowed as exc:
-        if not isinstance(exc, auth.AuthError):
-            auth.record_refusal(nfc(actor or "").strip().lower()[:64], action, exc.message,
-                                getattr(exc, "case_id", None))
+    except NotAllowed as exc:  # a deactivated account (AuthError) included
+        auth.record_refusal(nfc(actor or "").strip().lower()[:64], action, exc.message,
+                            getattr(exc, "case_id", None))
         raise
 
 

@@ -51,16 +51,18 @@ def init_office(*, office: str, commune: str, province: str, unit_code: str, adm
     }
     values.update(validate(extra or {}))
     now = context.now()
-    with write():
-        for key, value in values.items():
-            _put_setting(key, value)
-        catalogue.seed()
-    context.reset()
-    user = auth.add_user(actor=None, login=admin_login, role="admin",
-                         full_name=admin_name or _("Quản trị hệ thống"), password=admin_password)
-    with write():
-        audit.record(case_id=None, actor=user.login, action="office_init", at=now, recorded_at=now,
-                     changes=values)
+    try:  # one transaction: a refused admin password must not leave a half-made office
+        with write():
+            for key, value in values.items():
+                _put_setting(key, value)
+            catalogue.seed()
+            context.reset()
+            user = auth.add_user(actor=None, login=admin_login, role="admin",
+                                 full_name=admin_name or _("Quản trị hệ thống"), password=admin_password)
+            audit.record(case_id=None, actor=user.login, action="office_init", at=now, recorded_at=now,
+                         changes=values)
+    finally:
+        context.reset()  # never keep settings read inside a rolled-back transaction
     return user
 
 
