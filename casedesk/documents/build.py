@@ -1,0 +1,413 @@
+"""From the database to the documents: build each form's data, then render it.
+
+Habit 9: every ``*_data`` function reads the database and returns the renderer's
+frozen dataclass; the renderers in this package then draw from that data alone.
+``render_*`` do both steps and return the PDF (or XLSX) bytes.
+
+Which documents a case has (``available_documents``):
+
+============== ======================================================================
+receipt        every case (Mẫu 01)
+supplement     waiting for papers now, or papers were ever requested (Mẫu 02)
+refusal        refused, before or after the refusal is handed over (Mẫu 03)
+apology        the due date was extended with an apology (Mẫu 04)
+stop           withdrawn at the citizen's request (Mẫu 05)
+control-sheet  every case: its hand-overs read from the audit trail (Mẫu 06)
+============== ======================================================================
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from .. import context, workflow
+from ..errors import BadInput, NotAllowed
+from ..i18n import N_, _, short_date
+from ..models import Case, Department, Event, Procedure, User
+from ..settings import PAPERS
+from ..text import display_phone
+from .data import (ApologyData, ControlSheetData, HandOver, LedgerData, LedgerRow, OfficeHeader, PaperLine,
+                   ReceiptData, RefusalData, StopData, SupplementData, SupplementItem)
+
+DOCUMENT_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control-sheet")
+DOCUMENT_LABELS = {
+    "receipt": N_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)"),
+    "supplement": N_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)"),
+    "refusal": N_("Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03)"),
+    "apology": N_("Văn bản xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)"),
+    "stop": N_("Thông báo dừng giải quyết hồ sơ (mẫu 05)"),
+    "control-sheet": N_("Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu 06)"),
+}
+REPORT_FORMATS = ("pdf", "xlsx")
+
+
+# ------------------------------------------------------------------ shared pieces
+
+def office_header() -> OfficeHeader:
+    """The issuing office as the settings describe it."""
+    s = context.settings()
+    return OfficeHeader(
+        superior=s.superior, unit=s.office_name, place=s.place, commune=s.commune, province=s.province,
+        desk_name=s.office_name, address=s.address, phone=s.phone, leader_title=s.leader_title,
+        leader_name=s.leader_name)
+
+
+def _case(code: str):
+    from ..services.queries import get_case
+
+    return get_case(code)
+
+
+def _due_at(day: dt.date) -> dt.datetime:
+    """Results are handed out until the office closes on the due day."""
+    s = context.settings()
+    try:
+        hour, minute = (int(x) for x in s.office_close.split(":"))
+        closing = dt.time(hour, minute)
+    except (ValueError, AttributeError):
+        closing = dt.time(17, 0)
+    return dt.datetime.combine(day, closing)
+
+
+def _last(case, action: str):
+    return next((e for e in reversed(case.history) if e.action == action), None)
+
+
+def _user_phone(login: str | None) -> str:
+    if not login:
+        return ""
+    user = User.get_or_none(User.login == login)
+    return display_phone(user.phone) if user and user.phone else ""
+
+
+def _was_refused(case) -> bool:
+    return case.state == workflow.REFUSED or any(e.action == "refuse" for e in case.history)
+
+
+def _today() -> dt.date:
+    return context.today()
+
+
+# ------------------------------------------------------------------ which documents
+
+def _available(kind: str, case) -> bool:
+    if kind in ("receipt", "control-sheet"):
+        return True
+    if kind == "supplement":
+        return case.state == workflow.SUPPLEMENT or any(e.action == "request_supplement" for e in case.history)
+    if kind == "refusal":
+        return _was_refused(case)
+    if kind == "apology":
+        return bool(case.extended)
+    if kind == "stop":
+        return case.state == workflow.WITHDRAWN
+    return False
+
+
+def available_documents(case_view) -> list[str]:
+    """The documents that make sense for this case now, in ``DOCUMENT_KINDS`` order."""
+    return [kind for kind in DOCUMENT_KINDS if _available(kind, case_view)]
+
+
+def document_label(kind: str) -> str:
+    return _(DOCUMENT_LABELS[kind])
+
+
+def _require(kind: str, case) -> None:
+    if kind not in DOCUMENT_KINDS:
+        raise BadInput(_("Không có mẫu giấy tờ “{kind}”; chọn một trong: {kinds}.").format(
+            kind=kind, kinds=", ".join(DOCUMENT_KINDS)), field="kind")
+    if not _available(kind, case):
+        raise NotAllowed(_("Hồ sơ {code} ({state}) không có {document}.").format(
+            code=case.code, state=workflow.state_label(case.state), document=document_label(kind)))
+
+
+# ------------------------------------------------------------------ Mẫu 01..05
+
+def receipt_data(code: str) -> ReceiptData:
+    """Mẫu 01. The appointment printed is the due date in force now (moved by a supplement or extension)."""
+    case = _case(code)
+    pickup = (_("Bộ phận tiếp nhận và trả kết quả") if case.pickup == "desk"
+              else _("Qua dịch vụ bưu chính, tại địa chỉ của người nộp hồ sơ"))
+    return ReceiptData(
+        office=office_header(), code=case.code, number=None, citizen_name=case.citizen_name,
+        id_number=case.id_number, phone_display=case.phone_display, email=case.email, address=case.address,
+        procedure_name=case.procedure.name, field_name=case.procedure.field_name,
+        papers=tuple(PaperLine(p.name, p.original, p.copies) for p in case.papers if p.received),
+        sets=case.sets, processing_days=case.procedure.days, received_at=case.received_at,
+        due_at=_due_at(case.due_date), pickup=pickup, fee=case.fee, ledger_book=case.ledger_book,
+        ledger_no=case.ledger_no, clerk_name=case.received_by_name, issued_on=case.received_at.date())
+
+
+def supplement_data(code: str) -> SupplementData:
+    """Mẫu 02: the papers not handed in, and the officer's reason from the latest request."""
+    case = _case(code)
+    _require("supplement", case)
+    request = _last(case, "request_supplement")
+    reason = request.note if request else ""
+    items = tuple(SupplementItem(name=p.name, original=p.original, certified=p.copies)
+                  for p in case.papers if not p.received)
+    if not items:
+        items = (SupplementItem(name=reason or _("Hoàn thiện hồ sơ theo hướng dẫn của công chức"),
+                                note=""),)
+    guide = request.actor_name if request else case.assignee_name
+    return SupplementData(
+        office=office_header(), code=case.code, number=None, citizen_name=case.citizen_name,
+        address=case.address, phone_display=case.phone_display, email=case.email,
+        procedure_name=case.procedure.name, items=items, reason=reason,
+        contact_name=case.assignee_name or guide, contact_phone=_user_phone(case.assignee) or
+        display_phone(context.settings().phone) or context.settings().phone,
+        guide_name=guide, issued_on=request.at.date() if request else _today(), id_number=case.id_number)
+
+
+def refusal_data(code: str) -> RefusalData:
+    """Mẫu 03: the leader's reason; the desk that received the dossier issues it."""
+    case = _case(code)
+    _require("refusal", case)
+    refusal = _last(case, "refuse")
+    return RefusalData(
+        office=office_header(), code=case.code, number=None, citizen_name=case.citizen_name,
+        address=case.address, phone_display=case.phone_display, email=case.email,
+        procedure_name=case.procedure.name, reason=refusal.note if refusal else "",
+        signer_title=_("NGƯỜI TIẾP NHẬN HỒ SƠ"), signer_name=case.received_by_name,
+        issued_on=refusal.at.date() if refusal else _today(), id_number=case.id_number)
+
+
+def apology_data(code: str) -> ApologyData:
+    """Mẫu 04: the due date before and after the (single) extension, signed by the leader."""
+    case = _case(code)
+    _require("apology", case)
+    extension = _last(case, "extend")
+    old_due, new_due = case.original_due_date, case.due_date
+    moved = (extension.changes or {}).get("due_date") if extension else None
+    if isinstance(moved, list) and len(moved) == 2:
+        old_due, new_due = (dt.date.fromisoformat(x) for x in moved)
+    s = context.settings()
+    authority = _("KT. CHỦ TỊCH") if "PHÓ" in (s.leader_title or "").upper() else ""
+    return ApologyData(
+        office=office_header(), number=None, citizen_name=case.citizen_name, address=case.address,
+        phone_display=case.phone_display, received_on=case.received_at.date(),
+        procedure_name=case.procedure.name, id_number=case.id_number, code=case.code, old_due=old_due,
+        reason=extension.note if extension else "", new_due=new_due, signer_title=s.leader_title,
+        signer_name=s.leader_name, issued_on=extension.at.date() if extension else _today(),
+        signer_authority=authority)
+
+
+def stop_data(code: str) -> StopData:
+    """Mẫu 05: when the citizen asked to stop and how far the case had gone."""
+    case = _case(code)
+    _require("stop", case)
+    stop = _last(case, "withdraw")
+    stage = workflow.state_label(stop.from_state) if stop and stop.from_state else ""
+    return StopData(
+        office=office_header(), number=None, code=case.code, citizen_name=case.citizen_name,
+        id_number=case.id_number, address=case.address, procedure_name=case.procedure.name,
+        received_at=case.received_at, request_date=stop.at.date() if stop else _today(), stage_reached=stage,
+        decision_text=_("Dừng giải quyết hồ sơ theo đề nghị của người nộp hồ sơ và trả lại hồ sơ đã nộp."),
+        fee_refunded=False, signer_title=_("NGƯỜI TIẾP NHẬN HỒ SƠ"),
+        signer_name=(stop.actor_name if stop else case.received_by_name),
+        issued_on=stop.at.date() if stop else _today(), fee=case.fee, phone_display=case.phone_display)
+
+
+# ------------------------------------------------------------------ Mẫu 06 control sheet
+
+def _judge(day: dt.date, due: dt.date) -> str:
+    if day < due:
+        return "early"
+    return "on_time" if day == due else "late"
+
+
+def control_sheet_data(code: str) -> ControlSheetData:
+    """Mẫu 06: one row per hand-over in the audit trail, judged against the due date then in force.
+
+    receive→assign: desk → officer; submit: officer → leader; approve/refuse: leader → desk;
+    return: leader → officer; request_supplement/resume: officer ↔ desk; withdraw: → citizen;
+    deliver: desk → citizen (judged by the day the result was ready)."""
+    case = _case(code)
+    s = context.settings()
+    desk = _("Bộ phận tiếp nhận và trả kết quả")
+    department = case.procedure.department_name or _("Công chức chuyên môn")
+    leader = _("Lãnh đạo UBND")
+    citizen = _("Tổ chức, cá nhân")
+    history = list(case.history)
+    holder = (desk, case.received_by_name)
+    officer = (department, "")
+    due = case.original_due_date
+    ready_on: dt.date | None = None
+    rows: list[HandOver] = []
+
+    def ahead(index: int, actions: tuple[str, ...]) -> str:
+        return next((e.actor_name for e in history[index + 1:] if e.action in actions), "")
+
+    for i, e in enumerate(history):
+        moved = (e.changes or {}).get("due_date")
+        if isinstance(moved, list) and len(moved) == 2:
+            due = dt.date.fromisoformat(moved[1])
+        to = note = None
+        if e.action == "assign":
+            to = officer = (department, _assignee_name(e) or case.assignee_name)
+        elif e.action == "submit":
+            to = (leader, ahead(i, ("approve", "refuse", "return")) or s.leader_name)
+        elif e.action in ("approve", "refuse"):
+            to = (desk, ahead(i, ("deliver",)) or case.received_by_name)
+            ready_on = e.at.date()
+            note = workflow.label(e.action)
+        elif e.action == "return":
+            to = officer
+            note = e.note
+        elif e.action == "request_supplement":
+            to, note = (desk, case.received_by_name), _("Yêu cầu bổ sung: {reason}").format(reason=e.note)
+        elif e.action == "resume":
+            to, note = officer, _("Đã bổ sung hồ sơ")
+        elif e.action == "withdraw":
+            to, note = (citizen, case.citizen_name), workflow.label("withdraw")
+        elif e.action == "deliver":
+            to = (citizen, case.receiver or case.citizen_name)
+        if to is None:
+            continue
+        from_unit, from_person = holder
+        if e.action in ("approve", "refuse", "return"):
+            from_unit, from_person = leader, e.actor_name
+        elif e.action in ("deliver", "withdraw"):
+            from_unit, from_person = desk, e.actor_name
+        day = ready_on if e.action == "deliver" and ready_on else e.at.date()
+        rows.append(HandOver(from_unit=from_unit, from_person=from_person or "", to_unit=to[0],
+                             to_person=to[1] or "", at=e.at, result=_judge(day, due), note=note or ""))
+        holder = to
+    return ControlSheetData(
+        office=office_header(), code=case.code, citizen_name=case.citizen_name, department=department,
+        received_at=case.received_at, due_at=_due_at(case.due_date), rows=tuple(rows),
+        procedure_name=case.procedure.name, issued_on=case.received_at.date())
+
+
+def _assignee_name(event) -> str:
+    pair = (event.changes or {}).get("assignee")
+    if isinstance(pair, list) and len(pair) == 2 and pair[1]:
+        user = User.get_or_none(User.login == pair[1])
+        return user.full_name if user else pair[1]
+    return ""
+
+
+# ------------------------------------------------------------------ Mẫu 07 ledger
+
+def _as_date(value, name: str) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        raise BadInput(_("Ngày {value} không hợp lệ; hãy ghi dạng YYYY-MM-DD.").format(
+            value=str(value)[:40]), field=name) from None
+
+
+def ledger_data(date_from, date_to) -> LedgerData:
+    """Mẫu 07: the dossiers received between the two days (inclusive), in ledger order."""
+    first, last = _as_date(date_from, "from"), _as_date(date_to, "to")
+    if last < first:
+        raise BadInput(_("Ngày cuối ({to}) phải sau ngày đầu ({start}).").format(
+            to=short_date(last), start=short_date(first)), field="to")
+    if (last - first).days > 366:
+        raise BadInput(_("Mỗi lần chỉ in sổ theo dõi tối đa một năm."), field="to")
+    cases = list(Case.select().where(Case.received_on.between(first, last))
+                 .order_by(Case.received_at, Case.id))
+    procedures = {p.id: p for p in Procedure.select(Procedure.id, Procedure.name, Procedure.department)
+                  .where(Procedure.id.in_({c.procedure_id for c in cases} or {-1}))}
+    departments = {d.code: d.name for d in Department.select()}
+    events: dict[int, dict[str, dt.datetime]] = {}
+    ids = [c.id for c in cases]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for case_id, action, at in (Event.select(Event.case, Event.action, Event.at)
+                                    .where(Event.case.in_(chunk)
+                                           & Event.action.in_(["assign", "approve", "refuse", "withdraw"]))
+                                    .order_by(Event.id).tuples()):
+            seen = events.setdefault(case_id, {})
+            if action == "assign":
+                seen.setdefault("assign", at)          # sent to the officer: the first time
+            else:
+                seen["result"] = at                    # the result came back: the latest decision
+                seen[action] = at
+    rows = []
+    for n, c in enumerate(cases, start=1):
+        proc = procedures.get(c.procedure_id)
+        seen = events.get(c.id, {})
+        notes = []
+        if c.state == workflow.WITHDRAWN:
+            notes.append(workflow.state_label(workflow.WITHDRAWN))
+        elif "refuse" in seen:
+            notes.append(workflow.label("refuse"))
+        if c.extended:
+            notes.append(_("Gia hạn đến {date}").format(date=short_date(c.due_date)))
+        rows.append(LedgerRow(
+            no=c.ledger_no or n, code=c.code, procedure_name=proc.name if proc else "", sets=c.sets,
+            citizen_name=c.citizen_name, address_phone=f"{c.address}; {display_phone(c.phone)}",
+            department=departments.get(proc.department_code, "") if proc else "",
+            received=c.received_at, due=_due_at(c.due_date), transferred=seen.get("assign"),
+            result_back=seen.get("result"), delivered=c.delivered_at, note="; ".join(notes)))
+    books = {c.ledger_book for c in cases if c.ledger_book}
+    book = ", ".join(sorted(books)) or context.settings().ledger_book or str(first.year)
+    return LedgerData(office=office_header(), date_from=first, date_to=last, book=book, rows=tuple(rows))
+
+
+# ------------------------------------------------------------------ rendering
+
+def _paper(paper: str | None) -> str:
+    value = (paper or context.settings().paper or "a4").lower()
+    if value not in PAPERS:
+        raise BadInput(_("Khổ giấy phải là a4 hoặc a5."), field="paper")
+    return value
+
+
+def _renderer(name: str):
+    """The renderer function ``name`` from this package (imported on use: reportlab is heavy)."""
+    from importlib import import_module
+
+    module, func = RENDERERS[name]
+    return getattr(import_module(f"{__package__}.{module}"), func)
+
+
+RENDERERS = {
+    "receipt": ("receipt", "render_receipt"),
+    "supplement": ("supplement", "render_supplement"),
+    "refusal": ("refusal", "render_refusal"),
+    "apology": ("apology", "render_apology"),
+    "stop": ("stop", "render_stop"),
+    "control-sheet": ("control_sheet", "render_control_sheet"),
+    "ledger": ("ledger", "render_ledger"),
+    "report-pdf": ("monthly", "render_monthly"),
+    "report-xlsx": ("xlsx", "render_monthly_xlsx"),
+}
+
+BUILDERS = {
+    "receipt": receipt_data, "supplement": supplement_data, "refusal": refusal_data, "apology": apology_data,
+    "stop": stop_data, "control-sheet": control_sheet_data,
+}
+
+
+def render_case_document(kind: str, code: str, *, paper: str | None = None) -> bytes:
+    """One of ``DOCUMENT_KINDS`` for a case, as PDF bytes."""
+    if kind not in DOCUMENT_KINDS:
+        raise BadInput(_("Không có mẫu giấy tờ “{kind}”; chọn một trong: {kinds}.").format(
+            kind=kind, kinds=", ".join(DOCUMENT_KINDS)), field="kind")
+    paper = _paper(paper)
+    data = BUILDERS[kind](code)           # refuses a document the case does not have
+    return _renderer(kind)(data, paper=paper)
+
+
+def render_ledger(date_from, date_to) -> bytes:
+    """Mẫu 07 (A4 landscape) as PDF bytes."""
+    return _renderer("ledger")(ledger_data(date_from, date_to))
+
+
+def render_report(period, fmt: str) -> bytes:
+    """Form II.06a for a period (or an already computed ``reports.Report``) as PDF or XLSX bytes.
+
+    The figures are checked first: a report that does not add up raises ``IntegrityProblem``."""
+    from .. import reports
+
+    fmt = (fmt or "").lower()
+    if fmt not in REPORT_FORMATS:
+        raise BadInput(_("Định dạng báo cáo phải là pdf hoặc xlsx."), field="format")
+    report = period if isinstance(period, reports.Report) else reports.compute(period)
+    reports.check_invariants(report)
+    data = reports.data_from(report)
+    return _renderer(f"report-{fmt}")(data)
