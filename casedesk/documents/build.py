@@ -46,9 +46,18 @@ def office_header() -> OfficeHeader:
     """The issuing office as the settings describe it."""
     s = context.settings()
     return OfficeHeader(
-        superior=s.superior, unit=s.office_name, place=s.place, commune=s.commune, province=s.province,
+        superior=s.superior, unit=_unit_name(s.office_name, s.commune), place=s.place, commune=s.commune, province=s.province,
         desk_name=s.office_name, address=s.address, phone=s.phone, leader_title=s.leader_title,
         leader_name=s.leader_name)
+
+
+def _unit_name(office_name: str, commune: str) -> str:
+    """The unit line under the parent body: "Trung tâm Phục vụ hành chính công", without repeating
+    the commune ("UBND XÃ AN PHÚ" is printed just above it)."""
+    name, place = (office_name or "").strip(), (commune or "").strip()
+    if place and len(name) > len(place) and name.casefold().endswith(" " + place.casefold()):
+        return name[: -len(place)].rstrip(" ,-")
+    return name
 
 
 def _case(code: str):
@@ -390,12 +399,14 @@ def render_case_document(kind: str, code: str, *, paper: str | None = None) -> b
             kind=kind, kinds=", ".join(DOCUMENT_KINDS)), field="kind")
     paper = _paper(paper)
     data = BUILDERS[kind](code)           # refuses a document the case does not have
-    return _renderer(kind)(data, paper=paper)
+    render = _renderer(kind)
+    return render(data, paper=paper)
 
 
 def render_ledger(date_from, date_to) -> bytes:
     """Mẫu 07 (A4 landscape) as PDF bytes."""
-    return _renderer("ledger")(ledger_data(date_from, date_to))
+    data = ledger_data(date_from, date_to)
+    return _renderer("ledger")(data)
 
 
 def render_report(period, fmt: str) -> bytes:
