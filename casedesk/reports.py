@@ -357,9 +357,10 @@ def compute(period: Period) -> Report:
         if (p := person(assignee)) is not None:
             p["received"] += count
 
-    # (6)-(13) in two passes over the case_resolved index: the cases still open, then the cases
-    # resolved since the period began.  Conditions on received_on sit inside the sums so that the
-    # plan stays on that index (a one-sided range would send SQLite scanning the whole table).
+    # (6)-(13) in three passes, each walking one index range: the cases still open, the cases
+    # resolved in the period, and the cases resolved after it but received before its end.  The
+    # other conditions sit inside the sums, so the plan cannot drift to a whole-table scan (SQLite
+    # prefers the field_code index for GROUP BY over a one-sided range).
     other = _refused_or_withdrawn()
     waiting = _waiting_at(end)
     within = (Case.due_date >= as_of) | waiting
