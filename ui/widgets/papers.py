@@ -56,9 +56,9 @@ class PapersChecklist(QWidget):
                 spin.valueChanged.connect(self.changed)
             box.toggled.connect(self.changed)
             row = n + 2
-            self.grid.addWidget(box, row, 0)
-            self.grid.addWidget(original, row, 1)
-            self.grid.addWidget(copies, row, 2)
+            for col, widget in enumerate((box, original, copies)):
+                self.grid.addWidget(widget, row, col)
+                widget.show()        # now, not at the layout's next pass: Tab must reach it at once
             self._rows.append((paper, box, original, copies))
         self.changed.emit()
 

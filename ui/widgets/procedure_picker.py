@@ -161,7 +161,11 @@ class ProcedurePicker(QWidget):
             self._activated(self.model.index(0, 0))
 
     def _take_first(self, text: str, found: list[ProcedureView]) -> None:
-        self._show(text, found)
-        if found and text == self.edit.text().strip():
-            self.set_procedure(found[0])
-            self.focusNextChild()
+        if text != self.edit.text().strip() or self._proc is not None:
+            return
+        if not found:
+            self._show(text, found)          # says nothing matched
+            return
+        self._matches = list(found)
+        self.set_procedure(found[0])
+        self.focusNextChild()

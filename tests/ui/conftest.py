@@ -1,0 +1,129 @@
+"""UI test helpers: an office copy (tests/conftest.py ``db`` and ``clock``), the one runner,
+modal dialogs replaced by recorders, and typing that Vietnamese text survives.
+
+``qtbot.keyClicks`` with a non-ASCII character aborts the process (Qt's ASCII key
+table asserts), so ``type_text`` sends one KeyPress/KeyRelease pair carrying the
+character as text, the way Unikey/IBus deliver a composed letter.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QEvent, Qt  # noqa: E402
+from PySide6.QtGui import QKeyEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
+
+from casedesk.db import database  # noqa: E402
+from casedesk.services import auth, office  # noqa: E402
+
+PASSWORD = "mat-khau-1234"          # tests/conftest.py gives every staff member this one
+
+
+class Recorder:
+    def __init__(self):
+        self.calls: list[tuple] = []
+
+    def __call__(self, *args, **kwargs):
+        self.calls.append((args, kwargs))
+
+
+@pytest.fixture
+def runner(qapp, db):
+    from ui.ops import Runner
+
+    failures = []
+    r = Runner()
+    r.default_error = lambda exc, trace="": failures.append(exc)
+    r.failures = failures
+    yield r
+    r.call(lambda: database.obj.close() if database.obj is not None else None)   # the worker's connection
+    r.shutdown()
+
+
+@pytest.fixture(autouse=True)
+def no_dialogs(monkeypatch):
+    """Every modal dialog answered by a recorder: errors, questions, print preview."""
+    from ui import errors, printing
+
+    messages = Recorder()
+    previews = Recorder()
+    monkeypatch.setattr(errors, "show_message", messages)
+    monkeypatch.setattr(printing, "preview_pdf", previews)
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Yes))
+    from PySide6.QtPrintSupport import QPrintPreviewDialog
+
+    monkeypatch.setattr(QPrintPreviewDialog, "exec", lambda self: 0)
+    return {"messages": messages, "previews": previews}
+
+
+def user_view(login: str):
+    return next(u for u in auth.list_users() if u.login == login)
+
+
+@pytest.fixture
+def make_ctx(runner, db):
+    from ui.appctx import AppContext, AppSignals
+
+    def make(login: str) -> AppContext:
+        return AppContext(user=user_view(login), settings=office.get_settings(), runner=runner,
+                          signals=AppSignals(), db_label="Máy này", db_path=str(db))
+
+    return make
+
+
+def focused() -> QWidget:
+    return QApplication.focusWidget()
+
+
+def type_text(text: str, widget: QWidget | None = None) -> None:
+    """Type into the focused widget (or ``widget``), one character at a time, any alphabet."""
+    for ch in text:
+        target = widget or focused()
+        assert target is not None, "nothing has the keyboard focus"
+        QApplication.sendEvent(target, QKeyEvent(QEvent.KeyPress, 0, Qt.NoModifier, ch))
+        QApplication.sendEvent(target, QKeyEvent(QEvent.KeyRelease, 0, Qt.NoModifier, ch))
+
+
+def press(key, modifiers=Qt.NoModifier, widget: QWidget | None = None) -> None:
+    """A named key (Tab, Enter, Escape, digits…) to the focused widget."""
+    target = widget or focused()
+    assert target is not None, "nothing has the keyboard focus"
+    QApplication.sendEvent(target, QKeyEvent(QEvent.KeyPress, key, modifiers, ""))
+    QApplication.sendEvent(target, QKeyEvent(QEvent.KeyRelease, key, modifiers, ""))
+
+
+def idle(qtbot, runner, timeout: int = 5000) -> None:
+    """Wait until the runner has nothing left to do (and its results were delivered)."""
+    qtbot.waitUntil(lambda: runner.pending() == 0, timeout=timeout)
+    QApplication.processEvents()
+
+
+class Keys:
+    """The keyboard, as a fixture: ``keys.type("Nguyễn")``, ``keys.press(Qt.Key_Tab)``, ``keys.idle()``."""
+
+    PASSWORD = PASSWORD
+
+    def __init__(self, qtbot, runner):
+        self.qtbot = qtbot
+        self.runner = runner
+
+    def type(self, text: str, widget: QWidget | None = None) -> None:
+        type_text(text, widget)
+
+    def press(self, key, modifiers=Qt.NoModifier, widget: QWidget | None = None) -> None:
+        press(key, modifiers, widget)
+
+    def idle(self, timeout: int = 5000) -> None:
+        idle(self.qtbot, self.runner, timeout)
+
+    @staticmethod
+    def focused() -> QWidget:
+        return focused()
+
+
+@pytest.fixture
+def keys(qtbot, runner):
+    return Keys(qtbot, runner)

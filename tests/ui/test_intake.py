@@ -1,0 +1,204 @@
+"""Receiving a dossier entirely from the keyboard, in Vietnamese; errors keep what was typed;
+a missing paper turns the main button into the supplement request; the CCCD QR fills the person."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from casedesk.services import queries
+from ui.main_window import MainWindow
+from ui.screens.intake import IntakeScreen
+from ui.widgets import documents
+from ui.widgets.cccd import parse_cccd
+
+NAME = "Nguyễn Thị Ánh Tuyết"
+ADDRESS = "Số 5, thôn Đông, xã An Phú"
+
+
+@pytest.fixture
+def window(qtbot, make_ctx, keys):
+    """A clerk's main window with the intake screen, F2 pressed."""
+    win = MainWindow(make_ctx("mai"), {"intake": IntakeScreen})
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    keys.idle()
+    keys.press(Qt.Key_F2, widget=win)
+    return win
+
+
+@pytest.fixture
+def receipt(monkeypatch):
+    """The receipt renderer, or a stand-in PDF while casedesk.documents.build is not there."""
+    if not documents.ready():
+        monkeypatch.setattr(documents, "render", lambda kind, code, paper=None: b"%PDF-1.7 stand-in " +
+                            code.encode())
+    return documents
+
+
+def choose_procedure(keys, text="dang ky khai sinh"):
+    keys.type(text)                          # without accents
+    keys.press(Qt.Key_Return)                # at once: the first match, when the search comes back
+    keys.idle()
+
+
+def test_receive_a_case_from_the_keyboard_alone(window, keys, no_dialogs, receipt):
+    screen = window.screens["intake"]
+    assert keys.focused() is screen.picker.edit
+    choose_procedure(keys)
+    assert screen.picker.procedure().code == "HT-01"
+    assert "Miễn phí" in screen.fee.text()
+    assert "Hẹn trả" in screen.due_label.text() and "02/11/2026" in screen.due_label.text()
+    # Tab through the papers (all required ones come ticked) and the sets to the name
+    for _ in range(30):
+        if keys.focused() is screen.name.edit:
+            break
+        keys.press(Qt.Key_Tab)
+    assert keys.focused() is screen.name.edit
+    keys.type(NAME)
+    keys.press(Qt.Key_Tab)
+    keys.type("001203012345")
+    assert screen.id_number.mark.text() == "✓"
+    keys.press(Qt.Key_Tab)
+    keys.type("15/08/1990")
+    keys.press(Qt.Key_Tab)
+    keys.type("0912 345 678")
+    keys.press(Qt.Key_Tab)
+    keys.press(Qt.Key_Tab)                   # no email
+    keys.type(ADDRESS)
+    keys.press(Qt.Key_Return, Qt.ControlModifier)
+    keys.idle()
+
+    rows = queries.search_cases("nguyen thi anh tuyet")
+    assert len(rows) == 1
+    case = queries.get_case(rows[0].code)
+    assert (case.citizen_name, case.id_number, case.phone, case.address) == (
+        NAME, "001203012345", "+84912345678", ADDRESS)
+    assert case.birth_date.isoformat() == "1990-08-15"
+    assert case.procedure.code == "HT-01" and case.channel == "in_person"
+    (args, kwargs), = no_dialogs["previews"].calls             # the receipt, in print preview
+    assert args[1].startswith(b"%PDF")
+    assert case.code in args[2]
+    # ready for the next citizen
+    assert screen.name.text() == "" and screen.picker.text() == ""
+    assert keys.focused() is screen.picker.edit
+    assert no_dialogs["messages"].calls == []
+
+
+def test_a_bad_id_keeps_every_field_and_says_why(window, keys, no_dialogs):
+    screen = window.screens["intake"]
+    choose_procedure(keys)
+    screen.name.edit.setFocus()
+    keys.type(NAME)
+    keys.press(Qt.Key_Tab)
+    keys.type("999203012345")                # not a province code
+    keys.press(Qt.Key_Tab)
+    keys.press(Qt.Key_Tab)
+    keys.type("0912345678")
+    keys.press(Qt.Key_Tab)
+    keys.type("tuyet@example.vn")
+    keys.press(Qt.Key_Tab)
+    keys.type(ADDRESS)
+    keys.press(Qt.Key_Return, Qt.ControlModifier)
+    keys.idle()
+    assert screen.id_number.has_error()
+    assert "Ba số đầu 999" in screen.id_number.message.text()
+    assert screen.id_number.message.isVisible()
+    assert keys.focused() is screen.id_number.edit
+    values = (screen.picker.procedure().code, screen.name.text(), screen.id_number.text(), screen.phone.text(),
+              screen.email.text(), screen.address.text())
+    assert values == ("HT-01", NAME, "999203012345", "0912345678", "tuyet@example.vn", ADDRESS)
+    assert queries.count_cases() == 0
+    # fixing the ID and saving again works, with nothing retyped
+    screen.id_number.edit.selectAll()
+    keys.type("001203012345")
+    keys.press(Qt.Key_Return, Qt.ControlModifier)
+    keys.idle()
+    assert queries.count_cases() == 1
+
+
+def test_the_core_names_the_field_even_when_the_live_check_passed(window, keys, no_dialogs):
+    screen = window.screens["intake"]
+    choose_procedure(keys)
+    screen.id_number.edit.setFocus()
+    keys.type("001203012345")
+    keys.press(Qt.Key_Return, Qt.ControlModifier)          # no name, no phone, no address
+    keys.idle()
+    assert screen.name.has_error() and "họ và tên" in screen.name.message.text()
+    assert screen.id_number.text() == "001203012345"
+
+
+def test_a_missing_paper_turns_the_button_into_the_supplement_request(window, keys, no_dialogs, monkeypatch):
+    screen = window.screens["intake"]
+    choose_procedure(keys)
+    assert "Lưu và in giấy hẹn" in screen.save_button.text()
+    assert keys.focused() is screen.papers.focus_widgets()[0]     # Enter on the procedure went to its papers
+    keys.press(Qt.Key_Space)                 # untick it
+    assert screen.missing_papers()
+    assert "phiếu yêu cầu bổ sung" in screen.save_button.text()
+    asked = []
+    monkeypatch.setattr(documents, "render_intake_supplement",
+                        lambda values, clerk, paper=None: asked.append(values) or b"%PDF-1.7 form 02")
+    keys.press(Qt.Key_Return, Qt.ControlModifier)
+    keys.idle()
+    assert asked and asked[0]["missing"] == screen.missing_papers()
+    (args, _kw), = no_dialogs["previews"].calls
+    assert args[1].startswith(b"%PDF")
+    assert queries.count_cases() == 0        # not received until complete
+
+
+def test_the_popup_lists_matches_and_arrow_keys_choose(window, keys):
+    screen = window.screens["intake"]
+    keys.type("khai sinh")
+    keys.qtbot.waitUntil(lambda: screen.picker.model.rowCount() > 1)
+    keys.idle()
+    popup = screen.picker.completer.popup()
+    assert popup.isVisible()
+    keys.press(Qt.Key_Down, widget=popup)
+    keys.press(Qt.Key_Return, widget=popup)
+    assert screen.picker.procedure() is not None
+    assert screen.picker.procedure().code != "HT-01"     # the second line was taken
+    assert not popup.isVisible()
+
+
+def test_scanning_the_cccd_qr_into_a_field_fills_the_person(window, keys):
+    screen = window.screens["intake"]
+    choose_procedure(keys)
+    screen.name.edit.setFocus()
+    keys.type("001203012345|123456789|Nguyễn Văn Đường|15081990|Nam|Thôn Đông, xã An Phú, tỉnh Phú Thọ|20042021")
+    assert screen.name.text() == "Nguyễn Văn Đường"
+    assert screen.id_number.text() == "001203012345"
+    assert screen.birth.text() == "15/08/1990"
+    assert screen.address.text() == "Thôn Đông, xã An Phú, tỉnh Phú Thọ"
+    assert keys.focused() is screen.phone.edit
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("001203012345|123456789|Nguyễn Văn Đường|15081990|Nam|Thôn Đông|20042021",
+     ("001203012345", "Nguyễn Văn Đường", "1990-08-15", "Thôn Đông")),
+    ("001203012345||NGUYỄN THỊ ÁNH|01021985|Nữ|Số 5 phố Huế, Hà Nội|20042021|extra\n",
+     ("001203012345", "Nguyễn Thị Ánh", "1985-02-01", "Số 5 phố Huế, Hà Nội")),
+    ("001203012345|Trần Văn An|01021985|Nam|Xóm 3",
+     ("001203012345", "Trần Văn An", "1985-02-01", "Xóm 3")),
+])
+def test_cccd_parser_is_tolerant(text, expected):
+    data = parse_cccd(text)
+    assert (data.id_number, data.full_name, data.birth_date.isoformat(), data.address) == expected
+
+
+def test_cccd_parser_refuses_what_is_not_a_card():
+    assert parse_cccd("000.00.31.H26-261102-0001") is None
+    assert parse_cccd("abc|def|ghi") is None
+
+
+def test_esc_esc_clears_the_form(window, keys):
+    screen = window.screens["intake"]
+    choose_procedure(keys)
+    screen.name.edit.setFocus()
+    keys.type(NAME)
+    keys.press(Qt.Key_Escape)
+    assert screen.name.text() == NAME        # one Esc only warns
+    keys.press(Qt.Key_Escape)
+    assert screen.name.text() == "" and screen.picker.procedure() is None
+    assert keys.focused() is screen.picker.edit

@@ -1,0 +1,274 @@
+"""``casedesk``: the desktop program.
+
+Start-up, in order: make sure there is a screen to draw on (a bare server gets
+a sentence in Vietnamese instead of Qt aborting), start the one background
+runner, open the database on it (a first run builds the demo office and shows
+its accounts once), pick the language (``--lang``, else the office setting),
+then the login window.  Logging in opens the main window; logging out closes it
+and returns to the login window.
+
+Debug aid, documented in README-free form here: ``CASEDESK_SCREENSHOT=file.png``
+grabs the active window after ``CASEDESK_SCREENSHOT_DELAY`` ms (default 1500)
+and quits; it is how the screenshots in ``docs/screenshots`` are checked under Xvfb.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QProgressDialog,
+                               QVBoxLayout, QWidget)
+
+from casedesk import __version__, workflow
+from casedesk.db import open_database
+from casedesk.demo import build_demo
+from casedesk.errors import CaseDeskError
+from casedesk.i18n import _, set_language
+from casedesk.services import office
+
+from . import i18n_qt
+from .appctx import AppContext, AppSignals
+from .errors import install_excepthook, runner_error, show_error
+from .main_window import MainWindow
+from .ops import Runner
+from .screens.login import LoginScreen
+
+NO_DISPLAY_EXIT = 2
+NOT_READY_EXIT = 3
+
+
+def has_display(environ=os.environ, platform: str = sys.platform) -> bool:
+    """False on a Linux/BSD machine with no X11 or Wayland session and no Qt platform chosen."""
+    if platform.startswith(("win", "darwin")):
+        return True
+    return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="casedesk", description=_("CaseDesk: sổ theo dõi hồ sơ một cửa"))
+    parser.add_argument("--db", help=_("tệp SQLite hoặc postgresql://… (mặc định: CASEDESK_DB hoặc thư mục "
+                                       "dữ liệu của người dùng)"))
+    parser.add_argument("--lang", choices=("vi", "en"), help=_("ngôn ngữ giao diện (mặc định: theo cài đặt)"))
+    parser.add_argument("--demo-cases", type=int, default=300, help=_("số hồ sơ của văn phòng mẫu lần chạy đầu"))
+    parser.add_argument("--version", action="version", version=f"CaseDesk {__version__}")
+    return parser.parse_args(argv)
+
+
+def database_target(args: argparse.Namespace) -> str:
+    if args.db:
+        return args.db
+    if os.environ.get("CASEDESK_DB"):
+        return os.environ["CASEDESK_DB"]
+    from casedesk.paths import default_db_path
+
+    return str(default_db_path())
+
+
+def describe_target(target: str) -> str:
+    """"Máy này" for a file on this PC, the server's name for a LAN office."""
+    if "://" in target and not target.startswith("sqlite"):
+        from urllib.parse import urlparse
+
+        return urlparse(target).hostname or target
+    return _("Máy này")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    set_language(args.lang or "vi")
+    if not has_display():
+        print(_("CaseDesk cần màn hình để chạy: máy này không có phiên làm việc đồ họa (DISPLAY hoặc "
+                "WAYLAND_DISPLAY chưa đặt). Hãy mở CaseDesk từ màn hình của máy tính, hoặc dùng casedesk-cli "
+                "cho các việc không cần giao diện."), file=sys.stderr)
+        return NO_DISPLAY_EXIT
+
+    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    app.setApplicationName("CaseDesk")
+    app.setApplicationVersion(__version__)
+    app.setStyle("Fusion")
+    i18n_qt.install(args.lang or "vi")
+    install_excepthook()
+    runner = Runner()
+    runner.default_error = runner_error
+    session = Session(app, runner, target=database_target(args), label=describe_target(database_target(args)),
+                      lang=args.lang, demo_cases=args.demo_cases)
+    _screenshot_hook(app, session)
+    session.start()
+    code = app.exec() if not session.finished else session.exit_code
+    runner.shutdown()
+    return session.exit_code or code
+
+
+def _screenshot_hook(app, session) -> None:
+    path = os.environ.get("CASEDESK_SCREENSHOT")
+    if not path:
+        return
+    from PySide6.QtCore import QTimer
+
+    def grab() -> None:
+        window = app.activeModalWidget() or app.activeWindow() or next(
+            (w for w in app.topLevelWidgets() if w.isVisible() and w.isWindow()), None)
+        if window is not None:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            window.grab().save(path)
+            print(f"screenshot: {path}", flush=True)
+        session.quit(0)
+
+    delay = int(os.environ.get("CASEDESK_SCREENSHOT_DELAY", "1500"))
+    started = []
+
+    def shown(_stage: str) -> None:
+        if not started:
+            started.append(True)
+            QTimer.singleShot(delay, grab)
+
+    session.shown.connect(shown)
+
+
+class Session(QObject):
+    """Who is logged in and which window shows: login, then the main window, then login again."""
+
+    shown = Signal(str)              # "accounts", "login", "main": a window is up (screenshots, tests)
+
+    def __init__(self, app: QApplication, runner: Runner, *, target: str, label: str, lang: str | None = None,
+                 demo_cases: int = 300):
+        super().__init__(app)
+        self.app = app
+        self.runner = runner
+        self.target = target
+        self.label = label
+        self.lang = lang
+        self.demo_cases = demo_cases
+        self.settings = None
+        self.login: LoginScreen | None = None
+        self.window: MainWindow | None = None
+        self.finished = False
+        self.exit_code = 0
+        self._progress: QProgressDialog | None = None
+
+    # ------------------------------------------------------------ opening
+    def start(self) -> None:
+        self._progress = QProgressDialog(_("Đang mở dữ liệu…"), "", 0, 0)
+        self._progress.setCancelButton(None)
+        self._progress.setWindowTitle("CaseDesk")
+        self._progress.setMinimumDuration(400)
+        self.runner.run(self._open, on_done=self._opened, on_error=self._failed)
+
+    def _open(self) -> dict:
+        """On the runner: open (and upgrade) the database; a brand-new file gets the demo office."""
+        is_file = "://" not in self.target or self.target.startswith("sqlite")
+        new_file = is_file and not Path(self.target.replace("sqlite:///", "")).expanduser().exists()
+        open_database(self.target)
+        demo = None
+        if not office.is_initialised():
+            if not new_file:
+                raise NotReady(_("Cơ sở dữ liệu {target} chưa có văn phòng nào. Hãy khởi tạo bằng "
+                                 "casedesk-cli init (xem README).").format(target=self.target))
+            demo = build_demo(cases=self.demo_cases)
+        return {"settings": office.get_settings(), "demo": demo}
+
+    def _opened(self, info: dict) -> None:
+        self._close_progress()
+        self.settings = info["settings"]
+        i18n_qt.install(self.lang or self.settings.language or "vi")
+        demo = info["demo"]
+        if demo:
+            print(accounts_text(demo), flush=True)
+            self.shown.emit("accounts")
+            show_accounts(None, demo)
+            if self.finished:
+                return
+        self.show_login()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._close_progress()
+        show_error(None, exc)
+        self.quit(NOT_READY_EXIT)
+
+    def _close_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.close()
+            self._progress.deleteLater()
+            self._progress = None
+
+    # ------------------------------------------------------------ login / logout
+    def show_login(self, select: str | None = None) -> None:
+        if self.login is None:
+            self.login = LoginScreen(self.runner, office_name=self.settings.office_name, db_label=self.label)
+            self.login.logged_in.connect(self._logged_in)
+            self.login.resize(1024, 700)
+        self.login.reset(select)
+        self.login.show()
+        self.login.raise_()
+        self.login.activateWindow()
+        self.shown.emit("login")
+
+    def _logged_in(self, user) -> None:
+        self.runner.run(office.get_settings, on_done=lambda settings: self._open_main(user, settings))
+
+    def _open_main(self, user, settings) -> None:
+        self.settings = settings
+        ctx = AppContext(user=user, settings=settings, runner=self.runner, signals=AppSignals(),
+                         db_label=self.label, db_path=self.target)
+        self.window = MainWindow(ctx)
+        self.window.logout_requested.connect(self.logout)
+        geometry = self.app.primaryScreen().availableGeometry()
+        self.window.resize(min(1366, geometry.width()), min(768, geometry.height()))
+        self.window.showMaximized()
+        self.login.hide()
+        self.shown.emit("main")
+
+    def logout(self) -> None:
+        window, self.window = self.window, None
+        login = window.ctx.user.login if window is not None else None
+        if window is not None:
+            window.shutdown()
+            window.hide()
+            window.deleteLater()
+        self.show_login(select=login)
+
+    def quit(self, code: int = 0) -> None:
+        self.exit_code = code
+        self.finished = True
+        self.app.quit()
+
+
+class NotReady(CaseDeskError):
+    exit_code = NOT_READY_EXIT
+
+
+def accounts_text(demo: dict) -> str:
+    lines = [_("Văn phòng mẫu: {office} ({n} hồ sơ).").format(office=demo["office"], n=demo["cases"]),
+             _("Tài khoản (mật khẩu chỉ hiện một lần):")]
+    for login, role, name, password in demo["users"]:
+        lines.append(f"  {login:8} {password:16} {name} ({_(workflow.ROLE_LABELS[role])})")
+    return "\n".join(lines)
+
+
+def show_accounts(parent: QWidget | None, demo: dict) -> None:
+    """The demo accounts, once: the passwords are not stored anywhere readable."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(_("CaseDesk · văn phòng mẫu"))
+    text = QPlainTextEdit(accounts_text(demo), dialog)
+    text.setReadOnly(True)
+    font = QFontDatabase.systemFont(QFontDatabase.FixedFont)
+    text.setFont(font)
+    note = QLabel(_("Lần chạy đầu tiên đã tạo một văn phòng mẫu. Hãy ghi lại các mật khẩu dưới đây: "
+                    "chúng chỉ hiện một lần (cũng đã in ra cửa sổ dòng lệnh)."), dialog)
+    note.setWordWrap(True)
+    buttons = QDialogButtonBox(QDialogButtonBox.Ok, dialog)
+    buttons.accepted.connect(dialog.accept)
+    box = QVBoxLayout(dialog)
+    box.addWidget(note)
+    box.addWidget(text)
+    box.addWidget(buttons)
+    dialog.resize(640, 360)
+    dialog.exec()
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""Đăng nhập: pick yourself from the list of active users, type the password, Enter.
+
+The password is checked by the core (Argon2, lockout after repeated failures)
+on the background runner; its message (wrong password, locked, deactivated) is
+shown in red under the field, in the core's own words.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+                               QPushButton, QVBoxLayout, QWidget)
+
+from casedesk import workflow
+from casedesk.errors import CaseDeskError
+from casedesk.i18n import _
+from casedesk.services import auth
+from casedesk.services.views import UserView
+
+from ..errors import show_error
+from ..widgets.fields import MessageLabel, set_invalid
+
+
+class LoginScreen(QWidget):
+    logged_in = Signal(object)          # UserView
+
+    def __init__(self, runner, *, office_name: str = "", db_label: str = "", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.runner = runner
+        self.setWindowTitle(_("CaseDesk · Đăng nhập"))
+        self._busy = False
+
+        title = QLabel(office_name or "CaseDesk", self)
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        title.setFont(font)
+        title.setWordWrap(True)
+        title.setAlignment(Qt.AlignCenter)
+        subtitle = QLabel(_("Đăng nhập để làm việc · dữ liệu: {where}").format(where=db_label or _("Máy này")),
+                          self)
+        subtitle.setAlignment(Qt.AlignCenter)
+
+        self.users = QListWidget(self)
+        self.users.setAccessibleName(_("Người dùng"))
+        self.users.setMinimumHeight(180)
+        self.users.itemActivated.connect(lambda _item: self.password.setFocus())
+        users_label = QLabel(_("&Người dùng"), self)
+        users_label.setBuddy(self.users)
+
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.Password)
+        self.password.setAccessibleName(_("Mật khẩu"))
+        self.password.returnPressed.connect(self.submit)
+        self.password.textEdited.connect(lambda _t: set_invalid(self.password, False))
+        password_label = QLabel(_("&Mật khẩu"), self)
+        password_label.setBuddy(self.password)
+        self.message = MessageLabel(self)
+        self.button = QPushButton(_("Đăng nhập"), self)
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.submit)
+
+        card = QFrame(self)
+        card.setFrameShape(QFrame.StyledPanel)
+        card.setMaximumWidth(520)
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(24, 20, 24, 20)
+        inner.addWidget(title)
+        inner.addWidget(subtitle)
+        inner.addSpacing(12)
+        inner.addWidget(users_label)
+        inner.addWidget(self.users)
+        inner.addWidget(password_label)
+        inner.addWidget(self.password)
+        inner.addWidget(self.message)
+        inner.addWidget(self.button)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card, 3)
+        row.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addLayout(row)
+        outer.addStretch(2)
+        self.setTabOrder(self.users, self.password)
+        self.setTabOrder(self.password, self.button)
+
+    # -- data --------------------------------------------------------------
+    def load_users(self, select: str | None = None) -> None:
+        self.runner.run(lambda: auth.list_users(include_inactive=False),
+                        on_done=lambda users: self._fill(users, select), on_error=lambda e: show_error(self, e))
+
+    def _fill(self, users: list[UserView], select: str | None) -> None:
+        self.users.clear()
+        for user in users:
+            item = QListWidgetItem(_("{name} · {role}").format(name=user.full_name,
+                                                              role=_(workflow.ROLE_LABELS[user.role])))
+            item.setData(Qt.UserRole, user.login)
+            item.setToolTip(user.login)
+            self.users.addItem(item)
+            if user.login == select:
+                self.users.setCurrentItem(item)
+        if self.users.currentRow() < 0 and self.users.count():
+            self.users.setCurrentRow(0)
+        (self.password if select else self.users).setFocus()
+
+    def selected_login(self) -> str | None:
+        item = self.users.currentItem()
+        return item.data(Qt.UserRole) if item is not None else None
+
+    def select_login(self, login: str) -> None:
+        for row in range(self.users.count()):
+            if self.users.item(row).data(Qt.UserRole) == login:
+                self.users.setCurrentRow(row)
+                return
+
+    # -- login -------------------------------------------------------------
+    def submit(self) -> None:
+        login = self.selected_login()
+        if self._busy:
+            return
+        if not login:
+            self.message.error(_("Chọn tên của mình trong danh sách."))
+            self.users.setFocus()
+            return
+        password = self.password.text()
+        self._busy = True
+        self.button.setEnabled(False)
+        self.message.hint(_("Đang kiểm tra…"))
+        self.runner.run(lambda: auth.login(login, password), on_done=self._ok, on_error=self._failed,
+                        label=_("Đang đăng nhập…"))
+
+    def _ok(self, user: UserView) -> None:
+        self._busy = False
+        self.button.setEnabled(True)
+        self.message.hint("")
+        self.password.clear()
+        self.logged_in.emit(user)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy = False
+        self.button.setEnabled(True)
+        if not isinstance(exc, CaseDeskError):
+            self.message.hint("")
+            show_error(self, exc)
+            return
+        self.message.error(exc.message)
+        set_invalid(self.password, True)
+        self.password.selectAll()
+        self.password.setFocus()
+
+    def reset(self, select: str | None = None) -> None:
+        """Back to the login screen (log out, switch user)."""
+        self.password.clear()
+        self.message.hint("")
+        set_invalid(self.password, False)
+        self.load_users(select)
