@@ -1,0 +1,82 @@
+"""Starting the program: no display gives a sentence and exit 2 instead of Qt aborting; a first run
+builds the demo office and prints its accounts; login, switch user (Ctrl+Shift+L) and back."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from ui import app as app_module
+from ui.app import Session, has_display
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env.update(extra)
+    return env
+
+
+def test_no_display_prints_a_vietnamese_message_and_exits_2(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "ui.app"], cwd=ROOT, capture_output=True, text=True,
+                            env=_env(CASEDESK_HOME=str(tmp_path)), timeout=60)
+    assert result.returncode == 2
+    assert "CaseDesk cần màn hình để chạy" in result.stderr
+    assert not (tmp_path / "casedesk.sqlite3").exists()       # nothing was created either
+
+
+def test_display_detection():
+    assert not has_display({}, "linux")
+    assert has_display({"DISPLAY": ":0"}, "linux")
+    assert has_display({"WAYLAND_DISPLAY": "wayland-0"}, "linux")
+    assert has_display({"QT_QPA_PLATFORM": "offscreen"}, "linux")
+    assert has_display({}, "win32")
+
+
+def test_first_run_builds_the_demo_and_shows_the_accounts_once(tmp_path):
+    shot = tmp_path / "first.png"
+    env = _env(CASEDESK_HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen", CASEDESK_SCREENSHOT=str(shot),
+               CASEDESK_SCREENSHOT_DELAY="50")
+    result = subprocess.run([sys.executable, "-m", "ui.app", "--demo-cases", "5"], cwd=ROOT, capture_output=True,
+                            text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Tài khoản (mật khẩu chỉ hiện một lần)" in result.stdout
+    assert "mai " in result.stdout and "Trần Thị Mai" in result.stdout
+    assert (tmp_path / "casedesk.sqlite3").exists()
+    assert shot.exists()                                       # the accounts dialog was up
+    again = subprocess.run([sys.executable, "-m", "ui.app"], cwd=ROOT, capture_output=True, text=True, env=env,
+                           timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert "Tài khoản" not in again.stdout                     # passwords are shown only the first time
+
+
+def test_login_switch_user_and_back(qtbot, qapp, runner, db, keys, monkeypatch):
+    monkeypatch.setattr(app_module, "show_accounts", lambda parent, demo: None)
+    session = Session(qapp, runner, target=str(db), label="Máy này")
+    shown = []
+    session.shown.connect(shown.append)
+    session.start()
+    qtbot.waitUntil(lambda: shown == ["login"], timeout=10000)
+    login = session.login
+    qtbot.addWidget(login)
+    login.select_login("mai")
+    login.password.setFocus()
+    keys.type(keys.PASSWORD)
+    keys.press(Qt.Key_Return)
+    qtbot.waitUntil(lambda: session.window is not None, timeout=10000)
+    window = session.window
+    assert window.windowTitle() == "TT PVHCC xã An Phú · Trần Thị Mai (Tiếp nhận)"
+    assert "intake" in window.nav_keys and "approvals" not in window.nav_keys
+    assert not login.isVisible()
+    keys.idle()
+    keys.press(Qt.Key_L, Qt.ControlModifier | Qt.ShiftModifier, widget=window)
+    assert session.window is None
+    keys.idle()
+    assert login.isVisible()
+    assert login.selected_login() == "mai"                   # switch user starts from who was there
+    assert login.password.text() == ""
+    session.deleteLater()
