@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from casedesk import audit, context, workflow  # noqa: E402
+from casedesk import audit, context, search, workflow  # noqa: E402
 from casedesk.db import close_database, database, open_database  # noqa: E402
 from casedesk.paths import resource_path  # noqa: E402
 from casedesk.text import fold, name_sort_key  # noqa: E402
@@ -553,6 +553,11 @@ def build(n_cases: int, out: Path, *, seed: int = 1, years: int = 5, now: dt.dat
         con.execute("INSERT INTO day_counter (unit_code, day, last) VALUES (?, ?, ?)",
                     (f"LEDGER:{book}", dt.date(year, 1, 1).isoformat(), last))
     con.execute("UPDATE meta SET value = ? WHERE key = ?", (prev, audit.HEAD_KEY))
+    if con.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (search.TERMS_TABLE,)).fetchone():
+        # the words of the name index, as search.index_case adds them one case at a time
+        con.execute(f"CREATE VIRTUAL TABLE temp.vocab USING fts5vocab(main, {search.FTS_TABLE}, row)")
+        con.execute(f"INSERT OR IGNORE INTO {search.TERMS_TABLE}(term) SELECT term FROM temp.vocab")
+        con.execute("DROP TABLE temp.vocab")
     con.execute("COMMIT")
     say(f"rows written ({time.perf_counter() - t_start:.0f} s); building indexes")
     for name, sql in saved_indexes:

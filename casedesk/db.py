@@ -170,7 +170,14 @@ def upgrade_3(db: peewee.Database) -> None:
         db.execute_sql(sql)
 
 
-UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3]
+def upgrade_4(db: peewee.Database) -> None:
+    """Name search that holds at a million cases: an index without positions, and its words."""
+    from . import search
+
+    search.rebuild_index(db)
+
+
+UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4]
 SCHEMA_VERSION = len(UPGRADES)
 
 

@@ -256,10 +256,11 @@ def search_ids(text: str, *, limit: int = 50) -> list[int]:
         ids += [c.id for c in Case.select(Case.id).where(Case.code.endswith("-" + value.zfill(4)))
                 .order_by(Case.id.desc()).limit(limit) if c.id not in ids]
         return ids[:limit]
-    candidates = search.name_candidates(value, limit * 4)
-    if not candidates:
+    matches = search.name_matches(value, limit * 4)      # ids and names in one query
+    if not matches:
         return []
-    names = dict(Case.select(Case.id, Case.citizen_name).where(Case.id.in_(candidates)).tuples())
+    candidates = [cid for cid, _name in matches]
+    names = dict(matches)
     order = {cid: i for i, cid in enumerate(candidates)}
     candidates.sort(key=lambda cid: (-search.exactness(value, names.get(cid, "")), order[cid]))
     return candidates[:limit]
