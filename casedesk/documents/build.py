@@ -168,6 +168,39 @@ def supplement_data(code: str) -> SupplementData:
         guide_name=guide, issued_on=request.at.date() if request else _today(), id_number=case.id_number)
 
 
+def intake_supplement_data(*, clerk: str, procedure: str, citizen_name: str, id_number: str = "",
+                           phone: str = "", email: str = "", address: str = "",
+                           missing: list[str] | tuple[str, ...] = ()) -> SupplementData:
+    """Mẫu 02 for a dossier turned back at the desk: it has no code yet, and nothing is saved.
+
+    Values are printed as typed (tidied): the citizen needs the list even when a phone
+    number is mistyped."""
+    from ..services import catalogue
+    from ..text import clean_line, nfc, normalize_phone
+
+    proc = catalogue.get_procedure(procedure)
+    name = clean_line(citizen_name, field="citizen_name", label=_("Họ và tên"), max_len=120)
+    try:
+        phone_display = display_phone(normalize_phone(phone, required=False))
+    except BadInput:
+        phone_display = nfc(phone or "").strip()
+    wanted = [nfc(m).strip() for m in missing if nfc(m or "").strip()]
+    if not wanted:
+        raise BadInput(_("Chưa chọn giấy tờ nào còn thiếu."), field="papers")
+    counts = {p.name: p for p in proc.papers}
+    items = tuple(SupplementItem(name=m, original=counts[m].original if m in counts else 1,
+                                 certified=counts[m].copies if m in counts else 0) for m in wanted)
+    user = User.get_or_none(User.login == (clerk or "").strip().lower())
+    clerk_name = user.full_name if user else (clerk or "")
+    s = context.settings()
+    return SupplementData(
+        office=office_header(), code="", number=None, citizen_name=name, address=nfc(address or "").strip(),
+        phone_display=phone_display, email=nfc(email or "").strip(), procedure_name=proc.name, items=items,
+        reason=_("Hồ sơ chưa có đủ giấy tờ bắt buộc của thủ tục nên chưa được tiếp nhận."),
+        contact_name=clerk_name, contact_phone=_user_phone(user.login if user else None) or s.phone,
+        guide_name=clerk_name, issued_on=_today(), id_number=nfc(id_number or "").strip())
+
+
 def refusal_data(code: str) -> RefusalData:
     """Mẫu 03: the leader's reason; the desk that received the dossier issues it."""
     case = _case(code)
@@ -400,6 +433,14 @@ def render_case_document(kind: str, code: str, *, paper: str | None = None) -> b
     paper = _paper(paper)
     data = BUILDERS[kind](code)           # refuses a document the case does not have
     render = _renderer(kind)
+    return render(data, paper=paper)
+
+
+def render_intake_supplement(*, clerk: str, paper: str | None = None, **values) -> bytes:
+    """Mẫu 02 for a dossier not received yet (see ``intake_supplement_data``), as PDF bytes."""
+    paper = _paper(paper)
+    data = intake_supplement_data(clerk=clerk, **values)
+    render = _renderer("supplement")
     return render(data, paper=paper)
 
 
