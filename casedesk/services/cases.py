@@ -87,19 +87,26 @@ def _clean_papers(given, proc_papers) -> list[dict]:
     if given is None:
         return [{"name": p.name, "original": p.original, "copies": p.copies, "optional": p.optional,
                  "received": not p.optional} for p in proc_papers]
+    if not isinstance(given, (list, tuple)) or not all(isinstance(g, dict) for g in given):
+        raise BadInput(_("Danh sách giấy tờ không hợp lệ."), field="papers")
+
+    def counts(g: dict | None, original: int, copies: int) -> tuple[int, int]:
+        try:
+            original = int(g.get("original", original)) if g else original
+            copies = int(g.get("copies", copies)) if g else copies
+        except (TypeError, ValueError, OverflowError):
+            raise BadInput(_("Số bản của giấy tờ phải là số nguyên."), field="papers") from None
+        if not (0 <= original <= 99 and 0 <= copies <= 99):
+            raise BadInput(_("Số bản của giấy tờ phải từ 0 đến 99."), field="papers")
+        return original, copies
+
     by_name = {nfc(str(g.get("name", ""))).strip(): g for g in given}
     result = []
     missing = []
     for p in proc_papers:
         g = by_name.pop(p.name, None)
         received = bool(g.get("received", True)) if g is not None else False
-        try:
-            original = int(g.get("original", p.original)) if g else p.original
-            copies = int(g.get("copies", p.copies)) if g else p.copies
-        except (TypeError, ValueError):
-            raise BadInput(_("Số bản của giấy tờ phải là số nguyên."), field="papers") from None
-        if not (0 <= original <= 99 and 0 <= copies <= 99):
-            raise BadInput(_("Số bản của giấy tờ phải từ 0 đến 99."), field="papers")
+        original, copies = counts(g, p.original, p.copies)
         if received and original + copies == 0:
             received = False
         if not received and not p.optional:
@@ -108,7 +115,8 @@ def _clean_papers(given, proc_papers) -> list[dict]:
                        "received": received})
     for name, g in by_name.items():  # extra papers the citizen brought
         name = clean_line(name, field="papers", label=_("Tên giấy tờ"), max_len=300)
-        result.append({"name": name, "original": int(g.get("original", 1)), "copies": int(g.get("copies", 0)),
+        original, copies = counts(g, 1, 0)
+        result.append({"name": name, "original": original, "copies": copies,
                        "optional": True, "received": bool(g.get("received", True))})
     if missing:
         raise BadInput(_("Hồ sơ chưa đủ giấy tờ bắt buộc: {papers}. Hãy in phiếu yêu cầu bổ sung (mẫu 02).")
@@ -169,7 +177,7 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
         raise BadInput(_("Nơi nhận kết quả phải là tại bộ phận một cửa hoặc qua bưu chính."), field="pickup")
     try:
         sets = int(sets)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise BadInput(_("Số bộ hồ sơ phải là số nguyên."), field="sets") from None
     if not 1 <= sets <= 99:
         raise BadInput(_("Số bộ hồ sơ phải từ 1 đến 99."), field="sets")
@@ -332,7 +340,12 @@ def extend_case(*, actor: str, code: str, to_date, note: str, at=None) -> Action
         if new_date <= case.due_date:
             raise BadInput(_("Ngày hẹn mới phải sau hạn trả hiện tại ({due}).").format(
                 due=case.due_date.strftime("%d/%m/%Y")), field="to_date")
-        if not cal.is_working_day(new_date):
+        try:
+            working = cal.is_working_day(new_date)
+        except ValueError:  # beyond the years the calendar can compute
+            raise BadInput(_("Ngày hẹn mới {d} nằm ngoài phạm vi lịch làm việc.").format(
+                d=new_date.strftime("%d/%m/%Y")), field="to_date") from None
+        if not working:
             raise BadInput(_("Ngày hẹn mới {d} không phải ngày làm việc.").format(
                 d=new_date.strftime("%d/%m/%Y")), field="to_date")
         updates["due_date"] = new_date

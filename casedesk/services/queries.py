@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import peewee
 
 from .. import context, search, workflow
-from ..errors import NotFound
+from ..errors import BadInput, NotFound
 from ..i18n import _
 from ..models import Case, Event, Field, Procedure, User
 from ..text import display_phone, nfc
@@ -129,6 +129,8 @@ def _where(f: CaseFilter, today: dt.date) -> list:
     if f.overdue:
         clauses.append(Case.state.in_(running) & (Case.due_date < today))
     if f.due_within is not None:
+        if f.due_within > 365:  # the calendar ends at 2199; a typo must not walk it day by day
+            raise BadInput(_("Số ngày làm việc tới hạn phải từ 0 đến 365."), field="due_within")
         limit = context.calendar().add_working_days(context.calendar().next_working_day(today), f.due_within) \
             if f.due_within > 0 else today
         clauses.append(Case.state.in_(running) & (Case.due_date >= today) & (Case.due_date <= limit))
@@ -198,8 +200,8 @@ def list_cases(f: CaseFilter | None = None, *, order: str = "due_date", descendi
     key = SORT_KEYS.get(order, Case.due_date)
     query = _select(f, context.today()).order_by(key.desc() if descending else key.asc(),
                                                   Case.id.desc() if descending else Case.id.asc())
-    if limit is not None:
-        query = query.limit(limit).offset(offset)
+    if limit is not None:  # SQLite takes 64-bit limits: "--limit 99999999999999999999" means all
+        query = query.limit(min(limit, 2 ** 62)).offset(min(max(offset, 0), 2 ** 62))
     return _rows(query)
 
 
