@@ -341,11 +341,15 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
         os.replace(partial, target)
         _fsync_dir(folder)
         size = target.stat().st_size
-    except OSError as exc:
-        for leftover in folder.glob("*.partial"):
-            _remove_quietly(leftover)
+    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
+        try:
+            for leftover in folder.glob("*.partial"):
+                _remove_quietly(leftover)
+        except (OSError, ValueError):
+            pass  # the folder itself is unusable: nothing was written there
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
         raise BackupError(_("Không sao lưu được vào {folder}: {why}").format(
-            folder=folder, why=exc.strerror or exc)) from None
+            folder=str(folder)[:200], why=why)) from None
     info = BackupInfo(path=target, size=size, verified=verified, schema_version=version, created_at=when,
                       unit_code=_safe_unit(unit), reason=reason, audit_rows=check.audit_rows, cases=check.cases,
                       problem=problem)
