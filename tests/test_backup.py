@@ -229,7 +229,7 @@ def test_cli_backup_to_dir_json(cli, tmp_path):
     assert doc["verified"] is True and doc["schema_version"] == SCHEMA_VERSION
     assert doc["path"].startswith(str(tmp_path / "usb")) and doc["size"] > 0
     status, out, _ = cli("backups", "--dir", tmp_path / "usb", "--verify")
-    assert status == 0 and "v3" in out and doc["path"] in out
+    assert status == 0 and f"v{SCHEMA_VERSION}" in out and doc["path"] in out
 
 
 def test_cli_backup_of_a_tampered_register_exits_5(cli, db, tmp_path):
