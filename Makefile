@@ -20,7 +20,7 @@ test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 stress: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m stress -p no:cacheprovider
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s -m stress -o addopts='' -p no:cacheprovider
 
 bench: $(STAMP)
 	$(PY) bench/run.py
