@@ -1,0 +1,215 @@
+"""Home dashboard figures, the reports screen's preview, and the admin settings."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtWidgets import QDialog
+
+from casedesk import context, workflow
+from casedesk.services import auth, cases, office
+from conftest import PASSWORD
+from ui.appctx import AppContext, AppSignals
+from ui.ops import Runner
+from ui.screens import settings_dialogs
+from ui.screens.dashboard import DashboardScreen
+from ui.screens.reports import ReportsScreen
+from ui.screens.settings import SettingsScreen
+
+
+@pytest.fixture
+def make_ctx(db, qapp):
+    made = []
+
+    def _make(login):
+        ctx = AppContext(user=auth.login(login, PASSWORD), settings=context.settings(), runner=Runner(),
+                         signals=AppSignals())
+        made.append(ctx)
+        return ctx
+
+    yield _make
+    for ctx in made:
+        ctx.runner.shutdown()
+
+
+def _show(qtbot, screen):
+    qtbot.addWidget(screen)
+    screen.resize(1176, 688)
+    screen.show()
+    screen.activate()
+    return screen
+
+
+@pytest.fixture
+def month(receive, clock):
+    """Monday: three cases for Hùng; one resolved on time, one overdue by Thursday."""
+    done = receive(citizen_name="Trần Thị An", procedure="HT-01")
+    late = receive(citizen_name="Lê Văn Dũng", procedure="HT-01")
+    receive(citizen_name="Phạm Thị Ánh", procedure="HT-09")
+    for code in (done.code, late.code):
+        cases.assign_case(actor="mai", code=code, to="hung")
+    cases.submit_case(actor="hung", code=done.code)
+    cases.approve_case(actor="thao", code=done.code)
+    clock.set(dt.datetime(2026, 11, 5, 10, 0))
+    return {"done": done.code, "late": late.code}
+
+
+# ------------------------------------------------------------------ dashboard
+
+def test_dashboard_shows_the_office_numbers(qtbot, make_ctx, month):
+    screen = _show(qtbot, DashboardScreen(make_ctx("thao")))
+    qtbot.waitUntil(lambda: screen.data is not None, timeout=5000)
+    assert screen.cards["overdue"].value == 1
+    assert screen.cards["awaiting_delivery"].value == 1
+    assert screen.cards["awaiting_approval"].value == 0
+    assert screen.cards["received_today"].value == 0
+    assert "mine" not in screen.cards
+    assert "Lê Văn Hùng" in screen.staff.text()
+    if screen.data.period_label:                           # casedesk.reports is in this build
+        assert screen.rate.text() == "100 %"
+        assert [b.label for b in screen.chart.bars()] == ["Hộ tịch"]
+
+
+def test_an_officer_sees_own_figures_first(qtbot, make_ctx, month):
+    ctx = make_ctx("hung")
+    screen = _show(qtbot, DashboardScreen(ctx))
+    qtbot.waitUntil(lambda: screen.data is not None, timeout=5000)
+    assert screen.cards["mine"].value == 1 and screen.cards["mine_overdue"].value == 1
+    assert screen.cards["mine_overdue"].number.text() == "▲ 1"          # a mark, not only red
+    targets = []
+    ctx.signals.show_screen.connect(targets.append)
+    screen.cards["mine_overdue"].click()
+    assert targets == ["mine"]
+    cases.submit_case(actor="hung", code=month["late"])
+    from casedesk.services.views import Changes
+    ctx.notify(Changes(cases=True))
+    qtbot.waitUntil(lambda: screen.cards["mine_overdue"].value == 1 and screen.data.counts.awaiting_approval == 1,
+                    timeout=5000)
+
+
+# ------------------------------------------------------------------ reports
+
+def _renderers_present() -> bool:
+    try:
+        from casedesk import reports
+        from casedesk.documents.build import render_report
+        render_report(reports.month_period(2026, 11, "calendar"), "pdf")
+    except Exception:
+        return False
+    return True
+
+
+def test_reports_screen_previews_the_month(qtbot, make_ctx, month):
+    screen = _show(qtbot, ReportsScreen(make_ctx("thao")))
+    assert screen.span.text() == "Kỳ báo cáo: 01/11/2026 – 30/11/2026"
+    screen.cut_style.setChecked(True)
+    assert screen.span.text() == "Kỳ báo cáo: 15/10/2026 – 14/11/2026"
+    screen.calendar_style.setChecked(True)
+    screen.make_preview()
+    qtbot.waitUntil(lambda: not screen.progress.isVisible(), timeout=20000)
+    if not _renderers_present():
+        assert screen.page_labels and screen.page_labels[0].text()      # the core's message, shown in place
+        assert not screen.save_pdf.isEnabled()
+        pytest.skip("the II.06a renderer is not in this build yet")
+    assert screen.pdf.startswith(b"%PDF")
+    assert screen.page_labels and screen.page_labels[0].pixmap().width() > 300
+    assert screen.save_pdf.isEnabled() and screen.print_button.isEnabled()
+    screen.year.setValue(2025)                        # another period: the old pages can no longer be saved
+    assert not screen.save_pdf.isEnabled()
+
+
+def test_reports_screen_ledger_has_no_excel(qtbot, make_ctx, month):
+    screen = _show(qtbot, ReportsScreen(make_ctx("thao")))
+    screen.kind.setCurrentIndex(screen.kind.findData("ledger"))
+    assert not screen.save_xlsx.isEnabled()
+    assert screen.date_from.isVisible() and not screen.month.isVisible()
+
+
+# ------------------------------------------------------------------ settings
+
+def test_settings_add_a_user_then_deactivate(qtbot, make_ctx, monkeypatch):
+    ctx = make_ctx("admin")
+    screen = _show(qtbot, SettingsScreen(ctx))
+
+    def fill_and_save(dialog):
+        if isinstance(dialog, settings_dialogs.UserDialog):
+            dialog.login.setText("lan")
+            dialog.full_name.setText("Phạm Thị Lan")
+            dialog.role.setCurrentIndex(dialog.role.findData("officer"))
+            dialog.field_boxes["BTXH"].setChecked(True)
+            dialog.password.setText("short")
+            dialog.repeat.setText("short")
+            dialog.submit()                                   # the core refuses: the dialog stays, says why
+            qtbot.waitUntil(lambda: not dialog.error.isHidden(), timeout=5000)
+            assert "8" in dialog.error.text() and dialog.full_name.text() == "Phạm Thị Lan"
+            dialog.password.setText("mat-khau-lan-1")
+            dialog.repeat.setText("mat-khau-lan-1")
+            dialog.submit()
+            qtbot.waitUntil(lambda: dialog.result() == QDialog.Accepted, timeout=5000)
+            return True
+        return False
+
+    monkeypatch.setattr(settings_dialogs, "exec_dialog", fill_and_save)
+    screen.add_user()
+    logins = [u.login for u in screen.users.rows()]
+    assert "lan" in logins
+    assert screen.selected_user().login == "lan"
+    lan = auth.get_user("lan")
+    assert lan.role == "officer" and list(lan.fields) == ["BTXH"]
+    screen.toggle_user()
+    qtbot.waitUntil(lambda: not auth.get_user("lan").active, timeout=5000)
+    qtbot.waitUntil(lambda: screen.toggle_active.text() == "&Mở lại tài khoản", timeout=5000)
+    assert "lan" in [u.login for u in screen.users.rows()]           # deactivated, never deleted
+
+
+def test_settings_save_office_name(qtbot, make_ctx):
+    ctx = make_ctx("admin")
+    screen = _show(qtbot, SettingsScreen(ctx))
+    seen = []
+    ctx.signals.changed.connect(seen.append)
+    screen.office_edits["office_name"].setText("Trung tâm Phục vụ hành chính công xã Bình Minh")
+    screen.save_office()
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen[0].settings
+    assert office.get_settings().office_name == "Trung tâm Phục vụ hành chính công xã Bình Minh"
+    assert ctx.settings.office_name == "Trung tâm Phục vụ hành chính công xã Bình Minh"
+
+
+def test_settings_calendar_year_round_trip(qtbot, make_ctx):
+    ctx = make_ctx("admin")
+    screen = _show(qtbot, SettingsScreen(ctx))
+    screen.year.setValue(2027)
+    before = screen.days_off.rowCount()
+    assert before > 0
+    screen.days_off.append({"date": dt.date(2027, 12, 31), "name": "Nghỉ cuối năm", "kind": "day_off"})
+    screen.working_days.append({"date": dt.date(2027, 12, 31), "name": "Trùng"})
+    screen.save_year()
+    assert "vừa là ngày nghỉ vừa là ngày làm bù" in screen.calendar_error.text()
+    screen.working_days.remove(screen.working_days.rowCount() - 1)
+    screen.decided.setChecked(True)
+    screen.save_year()
+    qtbot.waitUntil(lambda: not context.calendar().is_working_day(dt.date(2027, 12, 31)), timeout=5000)
+    screen.load_year()
+    assert screen.days_off.rowCount() == before + 1 and screen.decided.isChecked()
+
+
+def test_settings_new_procedure_version(qtbot, make_ctx, monkeypatch):
+    ctx = make_ctx("admin")
+    screen = _show(qtbot, SettingsScreen(ctx))
+    screen.procedure_filter.setText("khai sinh")
+    row = next(i for i, p in enumerate(screen.procedures.rows()) if p.code == "HT-01")
+    screen.procedures_view.selectRow(row)
+
+    def change_fee(dialog):
+        dialog.fee.setValue(5000)
+        dialog._add_paper()
+        dialog.submit()
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.Accepted, timeout=5000)
+        return True
+
+    monkeypatch.setattr(settings_dialogs, "exec_dialog", change_fee)
+    screen.new_procedure_version()
+    from casedesk.services import catalogue
+    proc = catalogue.get_procedure("HT-01")
+    assert proc.fee == 5000 and proc.version == 2 and proc.papers[-1].name == "Giấy tờ mới"
+    assert workflow.OPEN_STATES                              # imported for the fixtures' states
