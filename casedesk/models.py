@@ -165,6 +165,7 @@ class HolidayYear(BaseModel):
 
 V1_TABLES = [Meta, Setting, Department, Field, User, Procedure, Case, Event, DayCounter]
 
+# Created by db.upgrade_3; upgrade_5 widens case_received and case_resolved under the same names.
 QUEUE_INDEXES = [
     'CREATE INDEX IF NOT EXISTS case_state_due ON "case" (state, due_date)',
     'CREATE INDEX IF NOT EXISTS case_assignee_state_due ON "case" (assignee_id, state, due_date)',
