@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import audit, context
-from .db import SCHEMA_VERSION, close_database, database, is_sqlite, open_database, write
+from .db import SCHEMA_VERSION, close_database, database, is_sqlite, open_database, schema_version, write
 from .errors import BadInput, CaseDeskError, IntegrityProblem, NotAllowed, NotFound
 from .i18n import _
 from .paths import data_dir, default_db_path
@@ -318,8 +318,6 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
     folder = backup_dir() if automatic else Path(dest_dir).expanduser()
     when = context.now()
     unit = context.settings().unit_code
-    from .db import schema_version
-
     version = schema_version()
     try:
         folder.mkdir(parents=True, exist_ok=True)

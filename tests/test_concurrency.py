@@ -9,7 +9,6 @@ case has its receive audit row, and the whole audit trail still chains.
 from __future__ import annotations
 
 import multiprocessing
-import shutil
 
 import pytest
 

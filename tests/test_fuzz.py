@@ -603,8 +603,7 @@ def test_an_unexpected_error_gets_a_reference_and_lands_in_the_log(db, tmp_path,
         text = (home / "casedesk.log").read_text(encoding="utf-8")
         assert f"[{ref}]" in text
         assert "Traceback (most recent call last)" in text and "ổ đĩa biến mất giữa chừng" in text
-        assert "def boom" not in text or "boom" in text  # the traceback names where it happened
-        assert "boom" in text
+        assert "in boom" in text  # the traceback names where it happened
     finally:
         for h in log.handlers:
             if h not in handlers:
