@@ -15,7 +15,7 @@ import tempfile
 from typing import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap, QPolygonF
 
 from casedesk import workflow
 from casedesk.i18n import N_, _, short_date
@@ -187,10 +187,15 @@ class CasesTableModel(QAbstractTableModel):
         self._reload(min(max(len(self._rows), BATCH), REFRESH_CAP))
 
     def _reload(self, count: int) -> None:
+        QGuiApplication.setOverrideCursor(Qt.WaitCursor)   # an unindexed order can take a second on 1M rows
+        try:
+            total = queries.count_cases(self._filter)
+            rows = queries.list_cases(self._filter, order=self._order, descending=self._descending,
+                                      offset=0, limit=count) if total else []
+        finally:
+            QGuiApplication.restoreOverrideCursor()
         self.beginResetModel()
-        self._total = queries.count_cases(self._filter)
-        self._rows = queries.list_cases(self._filter, order=self._order, descending=self._descending,
-                                        offset=0, limit=count) if self._total else []
+        self._total, self._rows = total, rows
         self.endResetModel()
         self.totalChanged.emit(self._total)
 

@@ -11,7 +11,7 @@ import html
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout,
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScrollArea, QSizePolicy, QVBoxLayout,
                                QWidget)
 
 from casedesk import context, workflow
@@ -211,8 +211,12 @@ class DashboardScreen(LiveMixin, Screen):
         self.staff.setTextFormat(Qt.RichText)
         self.staff.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.staff.setWordWrap(True)
+        staff_scroll = QScrollArea()
+        staff_scroll.setWidget(self.staff)
+        staff_scroll.setWidgetResizable(True)
+        staff_scroll.setFrameShape(QFrame.NoFrame)
         staff_layout.addWidget(staff_title)
-        staff_layout.addWidget(self.staff, 1)
+        staff_layout.addWidget(staff_scroll, 1)
         bottom.addWidget(month, 3)
         bottom.addWidget(staff, 2)
         layout.addLayout(bottom, 1)
@@ -281,7 +285,7 @@ class DashboardScreen(LiveMixin, Screen):
     def _staff_html(self, staff: tuple[Staff, ...], on_time: dict) -> str:
         e = html.escape
         items = []
-        for person in staff:
+        for person in sorted(staff, key=lambda p: p.login != self.ctx.user.login):      # me first
             me = person.login == self.ctx.user.login
             name = f"<b>{e(person.name)}</b>" if me else e(person.name)
             role = e(_(workflow.ROLE_LABELS.get(person.role, person.role)))

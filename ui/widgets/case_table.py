@@ -59,7 +59,8 @@ class CaseTable(QTableView):
                   "citizen": fm.horizontalAdvance("Nguyễn Thị Thanh Hương") + 20,
                   "received": fm.horizontalAdvance("00/00/0000") + 20,
                   "due": fm.horizontalAdvance("00/00/0000") + 20,
-                  "left": fm.horizontalAdvance("Hạn hôm nay") + 40,
+                  "left": max(fm.horizontalAdvance(_("Hạn hôm nay")),
+                              fm.horizontalAdvance(_("Quá {n} ngày").format(n=9999))) + 44,
                   "assignee": fm.horizontalAdvance("Hoàng Minh Sơn") + 20,
                   "state": fm.horizontalAdvance("Đã phê duyệt, chờ trả") + 16}
         for key, width in widths.items():

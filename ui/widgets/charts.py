@@ -13,7 +13,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from casedesk.i18n import _, babel_locale
+from casedesk.i18n import _, babel_locale, format_int
 
 ON_TIME = QColor("#2e7d32")
 LATE = QColor("#c62828")
@@ -60,7 +60,7 @@ class OnTimeChart(QWidget):
         self._bars = list(bars)
         if empty_text:
             self._empty = empty_text
-        lines = [f"{b.label}: {percent_text(b.percent)} ({b.on_time}/{b.total})" for b in self._bars]
+        lines = [f"{b.label}: {self._value_text(b)}" for b in self._bars]
         self.setToolTip("\n".join(lines))
         self.setAccessibleDescription("; ".join(lines) or self._empty)
         self.updateGeometry()
@@ -71,6 +71,10 @@ class OnTimeChart(QWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(420, 28 + self.ROW * max(1, len(self._bars)))
+
+    @staticmethod
+    def _value_text(bar: Bar) -> str:
+        return f"{percent_text(bar.percent)} ({format_int(bar.on_time)}/{format_int(bar.total)})"
 
     def paintEvent(self, event) -> None:
         p = QPainter(self)
@@ -90,7 +94,7 @@ class OnTimeChart(QWidget):
             p.drawText(int(x + 14), y + fm.ascent(), text)
             x += 14 + fm.horizontalAdvance(text) + 16
         label_w = min(max(fm.horizontalAdvance(b.label) for b in self._bars) + 10, int(width * 0.42))
-        value_w = fm.horizontalAdvance("100 % (9999/9999)") + 8
+        value_w = max(fm.horizontalAdvance(self._value_text(b)) for b in self._bars) + 8
         bar_w = max(40, width - label_w - value_w)
         top = 24
         for i, bar in enumerate(self._bars):
@@ -105,7 +109,7 @@ class OnTimeChart(QWidget):
                 p.fillRect(QRectF(track.x(), track.y(), good, track.height()), ON_TIME)
                 p.fillRect(QRectF(track.x() + good, track.y(), bar_w - good, track.height()), LATE)
             p.setPen(QPen(QColor("#222")))
-            text = f"{percent_text(bar.percent)} ({bar.on_time}/{bar.total})"
+            text = self._value_text(bar)
             p.drawText(QRectF(label_w + bar_w + 6, y, value_w, self.ROW - 6), Qt.AlignLeft | Qt.AlignVCenter,
                        text)
         p.end()
