@@ -99,10 +99,11 @@ class ApprovalsScreen(LiveMixin, Screen):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         split.setChildrenCollapsible(False)
-        split.setSizes([780, 380])
+        split.setSizes([800, 360])
         fm = self.table.fontMetrics()
         self.table.setColumnWidth(COL["citizen"], fm.horizontalAdvance("Nguyễn Thị Thanh Hương"))
         self.table.setColumnWidth(COL["assignee"], fm.horizontalAdvance("Nguyễn Văn Đường") + 8)
+        self.table.setColumnWidth(COL["left"], fm.horizontalAdvance(_("Quá {n} ngày").format(n=99)) + 36)
         hint = QLabel(_("Chọn nhiều hồ sơ bằng Shift/Ctrl + mũi tên hoặc chuột; Ctrl+Enter phê duyệt tất cả "
                         "hồ sơ đã chọn · Enter mở hồ sơ"))
         hint.setStyleSheet("color:#666")
