@@ -303,11 +303,13 @@ def _rejudge(tally: "_Tally", moved: list[tuple], end: dt.datetime, as_of: dt.da
     if not moved:
         return
     history: dict[int, list] = {}
-    for case_id, at, changes in (Event.select(Event.case, Event.at, Event.changes)
-                                 .where(Event.case.in_([m[0] for m in moved])
-                                        & Event.action.in_(["resume", "extend"]))
-                                 .order_by(Event.case, Event.id).tuples()):
-        history.setdefault(case_id, []).append((at, changes))
+    ids = [m[0] for m in moved]
+    for start in range(0, len(ids), 500):
+        for case_id, at, changes in (Event.select(Event.case, Event.at, Event.changes)
+                                     .where(Event.case.in_(ids[start:start + 500])
+                                            & Event.action.in_(["resume", "extend"]))
+                                     .order_by(Event.case, Event.id).tuples()):
+            history.setdefault(case_id, []).append((at, changes))
     for case_id, field_code, due_now, original in moved:
         was_within = _due_at(original, history.get(case_id, []), end) >= as_of
         if was_within != (due_now >= as_of):
@@ -561,8 +563,8 @@ def _cases_involved(report: Report, previous_report: Report | None) -> list[str]
         & (Case.resolved_on <= last) & (Case.received_on >= first)))
     take(Case.select(Case.code).where(
         Case.received_on.between(first, last) & Case.channel.not_in(list(workflow.CHANNELS))))
-    if previous_report is not None:
-        since = previous_report.last_event_id or 0
+    if previous_report is not None and previous_report.last_event_id:
+        since = previous_report.last_event_id
         take(Case.select(Case.code).join(Event, on=(Event.case == Case.id)).where(
             (Event.id > since) & (Event.at < _start(report.period.date_from))).distinct())
     return found
