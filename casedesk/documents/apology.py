@@ -1,0 +1,75 @@
+"""Mẫu 04: Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (hẹn lại ngày trả).
+
+Rules the service layer enforces (not this renderer): sent at least one working
+day before the due date, and only one re-appointment per dossier.
+"""
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+
+from ..i18n import _, admin_date
+from .data import ApologyData
+from .frame import DocumentRenderer, b, dots, esc, nfc, signature_block
+
+
+class ApologyRenderer(DocumentRenderer):
+    title = "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"
+
+    def metadata(self, d: ApologyData) -> dict[str, str]:
+        return {"title": _(self.title), "subject": nfc(d.code), "author": nfc(d.office.unit)}
+
+    def story(self, d: ApologyData) -> list[Flowable]:
+        s = self.spec.pt
+        unit = nfc(d.office.desk_name)
+        return [
+            self.header(d.office, number=d.number, suffix=d.number_suffix, issued_on=d.issued_on),
+            self.p(esc(_("VĂN BẢN XIN LỖI")), "Title"),
+            self.p(esc(_("Về việc chậm trả kết quả và đề nghị gia hạn thời gian giải quyết hồ sơ")),
+                   "Subtitle"),
+            Spacer(1, s(8)),
+            self.line("Kính gửi: {name}", "Subtitle", name=b(d.citizen_name)),
+            self.line("Địa chỉ: {address}; số điện thoại: {phone}", "Subtitle",
+                      address=dots(d.address, 30), phone=dots(d.phone_display, 14)),
+            Spacer(1, s(8)),
+            self.line("Ngày {date}, {unit} tiếp nhận hồ sơ đề nghị giải quyết thủ tục {procedure} của "
+                      "Ông/Bà (số định danh cá nhân: {id}); mã hồ sơ: {code}. Thời hạn trả kết quả ghi "
+                      "trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả là {due}.", "Prose",
+                      date=esc(admin_date(d.received_on).removeprefix("ngày ")), unit=esc(unit),
+                      procedure=b(d.procedure_name), id=esc(d.id_number), code=b(d.code),
+                      due=esc(admin_date(d.old_due))),
+            self.line("Tuy nhiên, đến nay {unit} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng thời "
+                      "hạn quy định ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả.", "Prose",
+                      unit=esc(unit)),
+            self.line("Lý do: {reason}", "Prose", reason=dots(d.reason, 60)),
+            self.line("Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của Ông/Bà. {unit} "
+                      "xin lỗi Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào {due}.",
+                      "Prose", unit=esc(unit), due=b(admin_date(d.new_due))),
+            self.line("Xin trân trọng cảm ơn sự hợp tác của Ông/Bà./.", "Prose"),
+            self.closing(d),
+        ]
+
+    def closing(self, d: ApologyData) -> Flowable:
+        s = self.spec.pt
+        recipients = d.recipients or (_("Như trên;"), _("Lưu: VT."))
+        left = [(_("Nơi nhận:"), "NoteHead")] + [(f"- {nfc(r)}", "Note") for r in recipients]
+        right = []
+        if d.signer_authority:
+            right.append((d.signer_authority, "SignTitle"))
+        right += [(d.signer_title or _("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"), "SignTitle"),
+                  (_("(Ký, ghi rõ họ tên và đóng dấu)"), "SignHint"), ("", ""),
+                  (d.signer_name, "SignName")]
+        block = signature_block(self.spec, [right], space=60)
+        notes = [self.p(esc(t), st) for t, st in left]
+        w = self.spec.frame_width
+        table = Table([[notes, block]], colWidths=[w * 0.45, w * 0.55])
+        table.setStyle(TableStyle([
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), s(6)),
+        ]))
+        return table
+
+
+def render_apology(data: ApologyData, paper: str = "a4") -> bytes:
+    """Mẫu 04 as PDF bytes."""
+    return ApologyRenderer(paper).render(data)
