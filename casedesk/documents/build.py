@@ -399,24 +399,17 @@ def _paper(paper: str | None) -> str:
     return value
 
 
-def _renderer(name: str):
-    """The renderer function ``name`` from this package (imported on use: reportlab is heavy)."""
+def _renderer(kind: str):
+    """The renderer for ``kind``, looked up in this package (it imports reportlab/openpyxl on use)."""
     from importlib import import_module
 
-    module, func = RENDERERS[name]
-    return getattr(import_module(f"{__package__}.{module}"), func)
+    return getattr(import_module(__package__), RENDERERS[kind])
 
 
 RENDERERS = {
-    "receipt": ("receipt", "render_receipt"),
-    "supplement": ("supplement", "render_supplement"),
-    "refusal": ("refusal", "render_refusal"),
-    "apology": ("apology", "render_apology"),
-    "stop": ("stop", "render_stop"),
-    "control-sheet": ("control_sheet", "render_control_sheet"),
-    "ledger": ("ledger", "render_ledger"),
-    "report-pdf": ("monthly", "render_monthly"),
-    "report-xlsx": ("xlsx", "render_monthly_xlsx"),
+    "receipt": "render_receipt", "supplement": "render_supplement", "refusal": "render_refusal",
+    "apology": "render_apology", "stop": "render_stop", "control-sheet": "render_control_sheet",
+    "ledger": "render_ledger", "report-pdf": "render_monthly_pdf", "report-xlsx": "render_monthly_xlsx",
 }
 
 BUILDERS = {
