@@ -1,7 +1,6 @@
 """All cases and my work: filters, the search box, Enter opens, Excel export, counts."""
 from __future__ import annotations
 
-import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt

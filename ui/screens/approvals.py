@@ -103,7 +103,8 @@ class ApprovalsScreen(LiveMixin, Screen):
         fm = self.table.fontMetrics()
         self.table.setColumnWidth(COL["citizen"], fm.horizontalAdvance("Nguyễn Thị Thanh Hương"))
         self.table.setColumnWidth(COL["assignee"], fm.horizontalAdvance("Nguyễn Văn Đường") + 8)
-        self.table.setColumnWidth(COL["left"], fm.horizontalAdvance(_("Quá {n} ngày").format(n=99)) + 36)
+        self.table.setColumnWidth(COL["left"], max(fm.horizontalAdvance(_("Quá {n} ngày").format(n=99)),
+                                                   fm.horizontalAdvance(_("Hạn hôm nay"))) + 40)
         hint = QLabel(_("Chọn nhiều hồ sơ bằng Shift/Ctrl + mũi tên hoặc chuột; Ctrl+Enter phê duyệt tất cả "
                         "hồ sơ đã chọn · Enter mở hồ sơ"))
         hint.setStyleSheet("color:#666")
@@ -243,7 +244,7 @@ class ApprovalsScreen(LiveMixin, Screen):
     def activate(self) -> None:
         self.refresh_if_stale()
         self.table.setFocus()
-        if not self.table.currentIndex().isValid():
+        if not self.table.selectionModel().hasSelection():
             self.table.select_first()
 
     def reload(self) -> None:

@@ -90,7 +90,7 @@ class WorklistScreen(LiveMixin, Screen):
     def activate(self) -> None:
         self.refresh_if_stale()
         self.table.setFocus()
-        if not self.table.currentIndex().isValid():
+        if not self.table.selectionModel().hasSelection():
             self.table.select_first()
 
     def reload(self) -> None:

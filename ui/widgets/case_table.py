@@ -1,31 +1,19 @@
 """Pieces the case lists share: the table view over ``CasesTableModel``, the case
-preview pane, the error message box, and the "refresh when shown" habit."""
+preview pane, the progress dialog for long tasks, and the "refresh when shown" habit."""
 from __future__ import annotations
 
 import html
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QMessageBox, QProgressDialog, QTableView,
-                               QTextBrowser, QWidget)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QProgressDialog, QTableView, QTextBrowser, QWidget
 
 from casedesk import workflow
 from casedesk.i18n import _, format_money, short_date, short_datetime
 from casedesk.services.views import CaseView
 
+from ..errors import show_error  # noqa: F401 - the one error dialog, re-exported for the list screens
 from ..models.cases_model import COL, CODE_ROLE, COLUMNS, CasesTableModel
-
-
-def show_error(parent: QWidget | None, exc: BaseException) -> None:
-    """The core's message in a dialog (the shared one in ``ui.errors`` when it is there)."""
-    try:
-        from ..errors import show_error as shared
-    except ImportError:
-        shared = None
-    if shared is not None:
-        shared(parent, exc)
-        return
-    QMessageBox.warning(parent, _("Không thực hiện được"), str(exc) or exc.__class__.__name__)
 
 
 class CaseTable(QTableView):
@@ -61,7 +49,7 @@ class CaseTable(QTableView):
                   "due": fm.horizontalAdvance("00/00/0000") + 20,
                   "left": max(fm.horizontalAdvance(_("Hạn hôm nay")),
                               fm.horizontalAdvance(_("Quá {n} ngày").format(n=9999))) + 44,
-                  "assignee": fm.horizontalAdvance("Hoàng Minh Sơn") + 20,
+                  "assignee": fm.horizontalAdvance("Nguyễn Văn Đường") + 16,
                   "state": fm.horizontalAdvance("Đã phê duyệt, chờ trả") + 16}
         for key, width in widths.items():
             self.setColumnWidth(COL[key], width)
