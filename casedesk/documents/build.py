@@ -235,7 +235,11 @@ def apology_data(code: str) -> ApologyData:
 
 
 def stop_data(code: str) -> StopData:
-    """Mẫu 05: when the citizen asked to stop and how far the case had gone."""
+    """Mẫu 05: when the citizen asked to stop and how far the case had gone.
+
+    CaseDesk does not record whether a fee was paid; a stop comes before any decision, so no
+    result was served and the notice says a fee paid is refunded.  [M]: a province that rules
+    otherwise needs a setting here."""
     case = _case(code)
     _require("stop", case)
     stop = _last(case, "withdraw")
@@ -245,7 +249,7 @@ def stop_data(code: str) -> StopData:
         id_number=case.id_number, address=case.address, procedure_name=case.procedure.name,
         received_at=case.received_at, request_date=stop.at.date() if stop else _today(), stage_reached=stage,
         decision_text=_("Dừng giải quyết hồ sơ theo đề nghị của người nộp hồ sơ và trả lại hồ sơ đã nộp."),
-        fee_refunded=False, signer_title=_("NGƯỜI TIẾP NHẬN HỒ SƠ"),
+        fee_refunded=case.fee > 0, signer_title=_("NGƯỜI TIẾP NHẬN HỒ SƠ"),
         signer_name=(stop.actor_name if stop else case.received_by_name),
         issued_on=stop.at.date() if stop else _today(), fee=case.fee, phone_display=case.phone_display)
 
