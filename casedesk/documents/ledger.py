@@ -1,0 +1,125 @@
+"""Mẫu 07: Sổ theo dõi hồ sơ, A4 landscape.
+
+Two header rows (the dates are grouped under "Ngày, tháng, năm") and a numbering
+row repeat on every page; one book per field or group of fields.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
+
+from ..i18n import _, short_date
+from . import fonts
+from .data import LedgerData, LedgerRow
+from .frame import DocumentRenderer, b, esc, grid_style, nfc, styles
+
+COLUMNS = (  # (header, share of the width)
+    ("TT", 0.03), ("Mã hồ sơ", 0.095), ("Tên thủ tục hành chính", 0.12),
+    ("Số lượng hồ sơ (bộ)", 0.04), ("Tên cá nhân, tổ chức", 0.085),
+    ("Địa chỉ, số điện thoại", 0.095), ("Cơ quan chủ trì giải quyết", 0.07),
+    ("Nhận hồ sơ", 0.07), ("Hẹn trả kết quả", 0.07),
+    ("Chuyển hồ sơ đến cơ quan giải quyết", 0.07), ("Nhận kết quả từ cơ quan giải quyết", 0.07),
+    ("Trả kết quả cho cá nhân, tổ chức", 0.07), ("Ký nhận", 0.045), ("Ghi chú", 0.046),
+)
+DATE_COLUMNS = (7, 12)  # columns 7..11 sit under "Ngày, tháng, năm"
+
+
+class LedgerRenderer(DocumentRenderer):
+    landscape = True
+    title = "Sổ theo dõi hồ sơ"
+
+    def __init__(self, paper: str | None = None):
+        super().__init__("a4")  # the ledger is always A4 landscape
+        st = styles(self.spec)
+        from reportlab.lib.styles import ParagraphStyle
+
+        self.small = ParagraphStyle("LedgerCell", parent=st["Cell"], fontSize=self.spec.pt(9.5),
+                                    leading=self.spec.pt(11))
+        self.small_c = ParagraphStyle("LedgerCellC", parent=self.small, alignment=1)
+        self.small_h = ParagraphStyle("LedgerHead", parent=self.small_c, fontName=fonts.BOLD)
+        self.date_style = ParagraphStyle("LedgerDate", parent=self.small_c,
+                                         fontSize=self.spec.pt(9), leading=self.spec.pt(10.5))
+
+    def metadata(self, d: LedgerData) -> dict[str, str]:
+        return {"title": _(self.title), "subject": nfc(d.book), "author": nfc(d.office.unit)}
+
+    def story(self, d: LedgerData) -> list[Flowable]:
+        s = self.spec.pt
+        out: list[Flowable] = [
+            self.header(d.office, with_number=False),
+            self.p(esc(_("SỔ THEO DÕI HỒ SƠ")), "Title"),
+        ]
+        if d.field_name:
+            out.append(self.line("Lĩnh vực: {field}", "Subtitle", field=b(d.field_name)))
+        out += [
+            self.line("Quyển số: {book}", "Subtitle", book=b(d.book)),
+            self.line("(Từ ngày {start} đến ngày {end})", "SubtitleItalic",
+                      start=esc(short_date(d.date_from)), end=esc(short_date(d.date_to))),
+            Spacer(1, s(6)),
+            self.table(d),
+        ]
+        return out
+
+    def _p(self, text: str, style) -> Flowable:
+        from reportlab.platypus import Paragraph
+
+        return Paragraph(esc(text), style)
+
+    def table(self, d: LedgerData) -> Flowable:
+        w = self.spec.frame_width
+        widths = [w * share for _h, share in COLUMNS]
+        top = [self._p(_(h), self.small_h) for h, _s in COLUMNS]
+        second = [""] * len(COLUMNS)
+        for i in range(*DATE_COLUMNS):
+            second[i] = top[i]
+            top[i] = ""
+        top[DATE_COLUMNS[0]] = self._p(_("Ngày, tháng, năm"), self.small_h)
+        numbers = [f"({i})" for i in range(1, len(COLUMNS) + 1)]
+        rows: list[list] = [top, second, numbers]
+        for r in d.rows:
+            rows.append(self.row(r))
+        if not d.rows:
+            rows.append([""] * len(COLUMNS))
+        span = [("SPAN", (i, 0), (i, 1)) for i in range(len(COLUMNS))
+                if not DATE_COLUMNS[0] <= i < DATE_COLUMNS[1]]
+        span.append(("SPAN", (DATE_COLUMNS[0], 0), (DATE_COLUMNS[1] - 1, 0)))
+        table = Table(rows, colWidths=widths, repeatRows=3)
+        table.setStyle(TableStyle(grid_style(self.spec) + span + [
+            ("FONT", (0, 2), (-1, 2), fonts.ITALIC, self.small.fontSize, self.small.leading),
+            ("FONT", (0, 3), (-1, -1), fonts.REGULAR, self.small.fontSize, self.small.leading),
+            ("ALIGN", (0, 2), (-1, 2), "CENTER"),
+            ("VALIGN", (0, 3), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+            ("LEFTPADDING", (7, 3), (11, -1), 1), ("RIGHTPADDING", (7, 3), (11, -1), 1),
+        ]))
+        return table
+
+    def _when(self, t: dt.datetime | None) -> Flowable | str:
+        if t is None:
+            return ""
+        from reportlab.platypus import Paragraph
+
+        return Paragraph(f"{short_date(t.date())}<br/>{t:%H:%M}", self.date_style)
+
+    def _code(self, code: str) -> Flowable:
+        """Dossier codes have no spaces: break after the unit prefix, not mid-number."""
+        from reportlab.platypus import Paragraph
+
+        head, sep, tail = nfc(code).partition("-")
+        return Paragraph(esc(head + sep) + ("<br/>" + esc(tail) if tail else ""), self.small)
+
+    def row(self, r: LedgerRow) -> list:
+        p, pc = self.small, self.small_c
+        return [
+            self._p(str(r.no), pc), self._code(r.code), self._p(r.procedure_name, p),
+            self._p(str(r.sets), pc), self._p(r.citizen_name, p), self._p(r.address_phone, p),
+            self._p(r.department, p), self._when(r.received), self._when(r.due),
+            self._when(r.transferred), self._when(r.result_back), self._when(r.delivered),
+            "", self._p(r.note, p),
+        ]
+
+
+def render_ledger(data: LedgerData) -> bytes:
+    """Mẫu 07 as PDF bytes (A4 landscape)."""
+    return LedgerRenderer().render(data)
