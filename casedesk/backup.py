@@ -365,7 +365,7 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
 # ------------------------------------------------------------------ listing and rotation
 
 def list_backups(dest_dir: str | os.PathLike | None = None, *, verify: bool = False) -> list[BackupInfo]:
-    """Backups in a folder (the automatic one by default), newest first.
+    """Backups in a folder (the automatic one by default), newest first, with their number of cases.
 
     ``verified`` says the copy passed its checks when it was written (an unverified copy
     never gets a backup's name); ``verify=True`` checks each file again now."""
@@ -386,9 +386,22 @@ def list_backups(dest_dir: str | os.PathLike | None = None, *, verify: bool = Fa
                                     problem="; ".join(check.problems)))
         else:
             found.append(BackupInfo(path=path, size=path.stat().st_size, verified=True, schema_version=version,
-                                    created_at=when, unit_code=unit))
+                                    created_at=when, unit_code=unit, cases=_count_cases(path)))
     found.sort(key=_newest_first_key, reverse=True)
     return found
+
+
+def _count_cases(path: Path) -> int:
+    """How many dossiers a backup holds (one indexed count, no verification)."""
+    conn = None
+    try:
+        conn = _connect_ro(path)
+        return conn.execute('SELECT count(*) FROM "case"').fetchone()[0]
+    except sqlite3.Error:
+        return 0
+    finally:
+        if conn is not None:
+            conn.close()
 
 
 def _newest_first_key(b: BackupInfo) -> tuple[dt.datetime, int]:

@@ -217,6 +217,7 @@ def test_daily_backup_at_most_once_a_day_and_rotated(db, home, clock, receive):
     assert all(b is not None and b.verified for b in made)
     kept = [b.created_at.date() for b in backup.list_backups()]
     assert kept == [dt.date(2026, 11, d) for d in range(11, 4, -1)]
+    assert backup.list_backups()[0].cases == 10
     assert backup.list_backups(verify=True)[0].cases == 10
 
 
