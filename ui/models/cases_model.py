@@ -85,10 +85,15 @@ def days_left_text(row: CaseRow) -> str:
     if kind == DONE:
         return "—"
     if row.days_left < 0:
-        return _("Quá {n} ngày").format(n=-row.days_left)
+        return _("Quá 1 ngày") if row.days_left == -1 else _("Quá {n} ngày").format(n=-row.days_left)
     if row.days_left == 0:
         return _("Hạn hôm nay")
-    return _("{n} ngày").format(n=row.days_left)
+    return days_text(row.days_left)
+
+
+def days_text(n: int) -> str:
+    """``1 ngày`` / ``5 ngày`` (English needs the singular apart: there is no ngettext here)."""
+    return _("1 ngày") if n == 1 else _("{n} ngày").format(n=n)
 
 
 _icons: dict[str, QIcon] = {}

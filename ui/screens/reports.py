@@ -192,7 +192,7 @@ class ReportsScreen(LiveMixin, Screen):
         left.addStretch(1)
         panel = QFrame()
         panel.setLayout(left)
-        panel.setFixedWidth(300)
+        panel.setFixedWidth(320)
 
         self.pages_box = QWidget()
         self.pages_layout = QVBoxLayout(self.pages_box)
@@ -340,6 +340,7 @@ class ReportsScreen(LiveMixin, Screen):
         note.setTextInteractionFlags(Qt.TextSelectableByMouse)
         note.setTextFormat(Qt.PlainText)
         note.setStyleSheet("background:white; color:#b3261e; padding:16px; font-size:11pt")
+        note.setMinimumWidth(min(560, max(320, self.scroll.viewport().width() - 60)))
         note.setMaximumWidth(640)
         self.pages_layout.addWidget(note)
         self.page_labels.append(note)

@@ -25,6 +25,7 @@ from casedesk.text import display_phone, fold
 from casedesk.workcalendar import DAY_OFF_KINDS, YearData, dump_year_toml, parse_year_toml
 
 from ..appctx import AppContext
+from ..models.cases_model import days_text
 from ..models.rows_model import ChoiceDelegate, Column, RowsModel
 from ..widgets.case_table import show_error, translated
 from . import settings_dialogs as dialogs
@@ -301,8 +302,7 @@ class SettingsScreen(Screen):
             Column(N_("Mã"), key="code"),
             Column(N_("Tên thủ tục"), key="name"),
             Column(N_("Lĩnh vực"), key="field_name"),
-            Column(N_("Thời hạn"), get=lambda p: _("Trong ngày") if p.days == 0 else
-                   _("{n} ngày").format(n=p.days)),
+            Column(N_("Thời hạn"), get=lambda p: _("Trong ngày") if p.days == 0 else days_text(p.days)),
             Column(N_("Lệ phí"), get=lambda p: format_money(p.fee)),
             Column(N_("Phiên bản"), key="version", kind="int"),
             Column(N_("Từ ngày"), key="effective_from", kind="date"),
@@ -408,9 +408,10 @@ class SettingsScreen(Screen):
         except (ValueError, CaseDeskError) as exc:
             self.calendar_error.setText(str(exc))
             return
-        self.days_off.set_rows([{"date": d, "name": _(name), "kind": data.kind_of(d)}
+        # the names are the office's data (printed in Vietnamese): shown and saved as stored, never translated
+        self.days_off.set_rows([{"date": d, "name": name, "kind": data.kind_of(d)}
                                 for d, name in data.days_off.items()])
-        self.working_days.set_rows([{"date": d, "name": _(name)} for d, name in data.working_days.items()])
+        self.working_days.set_rows([{"date": d, "name": name} for d, name in data.working_days.items()])
         self.decided.setChecked(data.decided)
         self._show_provisional(data.decided)
 
