@@ -577,9 +577,10 @@ class SignatureBlock(Flowable):
 
 
 def signature_block(spec: PageSpec, columns: Sequence[Sequence[tuple[str, str]]],
-                    *, space: float = 44, widths: Sequence[float] | None = None) -> Flowable:
+                    *, space: float = 44, before: float = 4,
+                    widths: Sequence[float] | None = None) -> Flowable:
     """Signature blocks side by side; see ``SignatureBlock``."""
-    return SignatureBlock(spec, columns, space=space, widths=widths)
+    return SignatureBlock(spec, columns, space=space, before=before, widths=widths)
 
 
 class CodeBlock(Flowable):
