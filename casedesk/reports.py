@@ -40,6 +40,7 @@ that explain it.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, fields as dc_fields
@@ -587,8 +588,10 @@ def data_from(report: Report) -> MonthlyReportData:
 
     officers = tuple(OfficerRow(**{f.name: getattr(o, f.name) for f in dc_fields(OfficerRow)})
                      for o in report.officers)
+    # the report names the full unit ("… xã An Phú"): its title reads "tình hình … tại {unit}"
+    office = dataclasses.replace(office_header(), unit=settings.office_name or office_header().unit)
     return MonthlyReportData(
-        office=office_header(), title_period=report.period.label, date_from=report.period.date_from,
+        office=office, title_period=report.period.label, date_from=report.period.date_from,
         date_to=report.period.date_to,
         rows=tuple(plain(r, _label(r)) for r in report.rows),
         total=plain(report.total, _("Tổng cộng")), officers=officers,
