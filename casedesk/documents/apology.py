@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from ..i18n import _, admin_date
+from ..i18n import N_, _, admin_date
 from .data import ApologyData
 from .frame import DocumentRenderer, b, dots, esc, nfc, signature_block
 
 
 class ApologyRenderer(DocumentRenderer):
-    title = "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"
+    title = N_("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết")
 
     def metadata(self, d: ApologyData) -> dict[str, str]:
         return {"title": _(self.title), "subject": nfc(d.code), "author": nfc(d.office.unit)}

@@ -10,16 +10,16 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from ..i18n import _, admin_date, admin_datetime
+from ..i18n import N_, _, admin_date, admin_datetime
 from . import fonts
 from .data import ControlSheetData, HandOver
 from .frame import CodeBlock, DocumentRenderer, b, dots, esc, grid_style, nfc
 
-RESULTS = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}
+RESULTS = {"early": N_("Trước hạn"), "on_time": N_("Đúng hạn"), "late": N_("Quá hạn")}
 
 
 class ControlSheetRenderer(DocumentRenderer):
-    title = "Phiếu kiểm soát quá trình giải quyết hồ sơ"
+    title = N_("Phiếu kiểm soát quá trình giải quyết hồ sơ")
 
     def metadata(self, d: ControlSheetData) -> dict[str, str]:
         return {"title": _(self.title), "subject": nfc(d.code), "author": nfc(d.office.unit)}

@@ -726,6 +726,7 @@ def build_pdf(story: Iterable[Flowable], spec: PageSpec, *, title: str = "",
         buf, pagesize=(spec.width, spec.height), leftMargin=spec.left, rightMargin=spec.right,
         topMargin=spec.top, bottomMargin=spec.bottom, title=nfc(title), subject=nfc(subject),
         author=nfc(author), creator="CaseDesk", producer="CaseDesk (reportlab)",
+        initialFontName=fonts.REGULAR,  # no stray Helvetica resource on any page
     )
     doc._cd_spec = spec
     frame = Frame(spec.left, spec.bottom, spec.frame_width, spec.frame_height, id="body",

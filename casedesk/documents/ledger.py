@@ -9,25 +9,25 @@ import datetime as dt
 
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from ..i18n import _, short_date
+from ..i18n import N_, _, short_date
 from . import fonts
 from .data import LedgerData, LedgerRow
 from .frame import DocumentRenderer, b, esc, grid_style, nfc, styles
 
 COLUMNS = (  # (header, share of the width)
-    ("TT", 0.03), ("Mã hồ sơ", 0.095), ("Tên thủ tục hành chính", 0.12),
-    ("Số lượng hồ sơ (bộ)", 0.04), ("Tên cá nhân, tổ chức", 0.085),
-    ("Địa chỉ, số điện thoại", 0.095), ("Cơ quan chủ trì giải quyết", 0.07),
-    ("Nhận hồ sơ", 0.07), ("Hẹn trả kết quả", 0.07),
-    ("Chuyển hồ sơ đến cơ quan giải quyết", 0.07), ("Nhận kết quả từ cơ quan giải quyết", 0.07),
-    ("Trả kết quả cho cá nhân, tổ chức", 0.07), ("Ký nhận", 0.045), ("Ghi chú", 0.046),
+    (N_("TT"), 0.03), (N_("Mã hồ sơ"), 0.095), (N_("Tên thủ tục hành chính"), 0.12),
+    (N_("Số lượng hồ sơ (bộ)"), 0.04), (N_("Tên cá nhân, tổ chức"), 0.085),
+    (N_("Địa chỉ, số điện thoại"), 0.095), (N_("Cơ quan chủ trì giải quyết"), 0.07),
+    (N_("Nhận hồ sơ"), 0.07), (N_("Hẹn trả kết quả"), 0.07),
+    (N_("Chuyển hồ sơ đến cơ quan giải quyết"), 0.07), (N_("Nhận kết quả từ cơ quan giải quyết"), 0.07),
+    (N_("Trả kết quả cho cá nhân, tổ chức"), 0.07), (N_("Ký nhận"), 0.045), (N_("Ghi chú"), 0.046),
 )
 DATE_COLUMNS = (7, 12)  # columns 7..11 sit under "Ngày, tháng, năm"
 
 
 class LedgerRenderer(DocumentRenderer):
     landscape = True
-    title = "Sổ theo dõi hồ sơ"
+    title = N_("Sổ theo dõi hồ sơ")
 
     def __init__(self, paper: str | None = None):
         super().__init__("a4")  # the ledger is always A4 landscape

@@ -8,12 +8,12 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyle
 
-from ..i18n import _, format_int, place_date, short_date
+from ..i18n import N_, _, format_int, place_date, short_date
 from . import fonts
 from .data import MonthlyReportData, OfficerRow, ReportRow
 from .frame import DocumentRenderer, b, esc, grid_style, nfc, signature_block
 
-FORM_CODE = "Biểu số II.06a/VPCP/KSTT"
+FORM_CODE = N_("Biểu số II.06a/VPCP/KSTT")
 ON_TIME_COLOUR = colors.HexColor("#2E7D32")
 LATE_COLOUR = colors.HexColor("#C62828")
 
@@ -31,7 +31,7 @@ def percent(value: float | None) -> str:
 
 class MonthlyReportRenderer(DocumentRenderer):
     landscape = True
-    title = "Tình hình, kết quả giải quyết thủ tục hành chính"
+    title = N_("Tình hình, kết quả giải quyết thủ tục hành chính")
 
     def __init__(self, paper: str | None = None):
         super().__init__("a4")

@@ -10,20 +10,20 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreakIfNotEmpty, Spacer, Table, TableStyle
 
-from ..i18n import _, admin_datetime, format_money
+from ..i18n import N_, _, admin_datetime, format_money
 from .data import ReceiptData, Representative
 from .frame import (CodeBlock, CopyStart, DocumentRenderer, b, cell, dots, esc, grid_style, nfc,
                     signature_block)
 
 COPIES = (
-    ("Liên 1: Lưu", "Liên 1"),
-    ("Liên 2: Giao người nộp hồ sơ", "Liên 2"),
+    (N_("Liên 1: Lưu"), N_("Liên 1")),
+    (N_("Liên 2: Giao người nộp hồ sơ"), N_("Liên 2")),
 )
 
 
 class ReceiptRenderer(DocumentRenderer):
     paper_default = "a4"
-    title = "Giấy tiếp nhận hồ sơ và hẹn trả kết quả"
+    title = N_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
     qr_size_mm = 21.0
 
     def metadata(self, data: ReceiptData) -> dict[str, str]:

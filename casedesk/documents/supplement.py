@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from ..i18n import _
+from ..i18n import N_, _
 from . import fonts
 from .data import SupplementData
 from .frame import DocumentRenderer, b, cell, dots, esc, grid_style, nfc, signature_block
 
 
 class SupplementRenderer(DocumentRenderer):
-    title = "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"
+    title = N_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
 
     def metadata(self, d: SupplementData) -> dict[str, str]:
         return {"title": _(self.title), "subject": nfc(d.code), "author": nfc(d.office.unit)}
@@ -20,7 +20,7 @@ class SupplementRenderer(DocumentRenderer):
         out: list[Flowable] = [
             self.header(d.office, number=d.number, issued_on=d.issued_on),
             self.p(esc(_("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ")), "Title"),
-            self.line("Mã hồ sơ: {code}", "Subtitle", code=b(d.code)),
+            self.line("Mã hồ sơ: {code}", "Subtitle", code=b(d.code) if d.code else dots("", 16)),
             Spacer(1, s(6)),
             self.line("Tiếp nhận hồ sơ của Ông/Bà: {name}", "BodyJustify", name=b(d.citizen_name)),
         ]
@@ -55,7 +55,7 @@ class SupplementRenderer(DocumentRenderer):
         name_w = w - n - 3 * num
         rows: list[list] = [
             [_("TT"), _("Thành phần hồ sơ"), _("Số lượng"), "", ""],
-            ["", "", _("Bản chính"), _("Bản chứng thực"), _("Bản photo")],
+            ["", "", N_("Bản chính"), N_("Bản chứng thực"), N_("Bản photo")],
         ]
         for i, item in enumerate(d.items, 1):
             text = item.name if not item.note else _("{name} ({note})").format(name=item.name,
@@ -63,7 +63,7 @@ class SupplementRenderer(DocumentRenderer):
             rows.append([str(i), cell(text, st, name_w - s(7)), str(item.original or ""),
                          str(item.certified or ""), str(item.photocopy or "")])
         head = self.st["CellHead"]
-        rows[1] = ["", ""] + [self.p(esc(t), "CellHead") for t in rows[1][2:]]
+        rows[1] = ["", ""] + [self.p(esc(_(t)), "CellHead") for t in rows[1][2:]]
         table = Table(rows, colWidths=[n, name_w, num, num, num], repeatRows=2)
         table.setStyle(TableStyle(grid_style(self.spec) + [
             ("FONT", (0, 0), (-1, -1), fonts.REGULAR, st.fontSize, st.leading),

@@ -14,7 +14,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from ..i18n import _, short_date
+from ..i18n import N_, _, short_date
 from .data import MonthlyReportData
 from .frame import nfc
 
@@ -25,9 +25,9 @@ HEAD_FILL = PatternFill("solid", fgColor="EEEEEE")
 CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
-MAIN_SHEET = "Biểu II.06a"
-OFFICER_SHEET = "Theo cán bộ"
-CHART_SHEET = "Biểu đồ"
+MAIN_SHEET = N_("Biểu II.06a")
+OFFICER_SHEET = N_("Theo cán bộ")
+CHART_SHEET = N_("Biểu đồ")
 FIRST_DATA_ROW = 9  # rows 1-5 title block, 6-7 header, 8 numbering
 
 
@@ -82,11 +82,11 @@ def _main_sheet(ws, d: MonthlyReportData) -> int:
     ws["K5"].font = _font(italic=True, size=11)
     ws["K5"].alignment = Alignment(horizontal="right")
 
-    top = {1: "STT", 2: "Lĩnh vực, công việc giải quyết theo cấp", 3: "Số hồ sơ nhận giải quyết",
-           7: "Kết quả giải quyết: số hồ sơ đã giải quyết", 11: "Số hồ sơ đang giải quyết"}
-    sub = {3: "Tổng số", 4: "Trực tuyến", 5: "Trực tiếp, dịch vụ bưu chính", 6: "Từ kỳ trước",
-           7: "Tổng số", 8: "Trước hạn", 9: "Đúng hạn", 10: "Quá hạn",
-           11: "Tổng số", 12: "Trong hạn", 13: "Quá hạn"}
+    top = {1: N_("STT"), 2: N_("Lĩnh vực, công việc giải quyết theo cấp"), 3: N_("Số hồ sơ nhận giải quyết"),
+           7: N_("Kết quả giải quyết: số hồ sơ đã giải quyết"), 11: N_("Số hồ sơ đang giải quyết")}
+    sub = {3: N_("Tổng số"), 4: N_("Trực tuyến"), 5: N_("Trực tiếp, dịch vụ bưu chính"), 6: N_("Từ kỳ trước"),
+           7: N_("Tổng số"), 8: N_("Trước hạn"), 9: N_("Đúng hạn"), 10: N_("Quá hạn"),
+           11: N_("Tổng số"), 12: N_("Trong hạn"), 13: N_("Quá hạn")}
     for col in range(1, ncol + 1):
         for row in (6, 7, 8):
             c = ws.cell(row=row, column=col)
@@ -163,8 +163,8 @@ def _main_sheet(ws, d: MonthlyReportData) -> int:
 
 
 def _officer_sheet(ws, d: MonthlyReportData) -> None:
-    heads = ["STT", "Cán bộ", "Tiếp nhận", "Đã giải quyết", "Tỉ lệ đúng hạn", "Quá hạn đang giữ",
-             "Rất hài lòng", "Hài lòng", "Không hài lòng", "Tỉ lệ hài lòng"]
+    heads = [N_("STT"), N_("Cán bộ"), N_("Tiếp nhận"), N_("Đã giải quyết"), N_("Tỉ lệ đúng hạn"), N_("Quá hạn đang giữ"),
+             N_("Rất hài lòng"), N_("Hài lòng"), N_("Không hài lòng"), N_("Tỉ lệ hài lòng")]
     ws.merge_cells("A1:J1")
     ws["A1"] = nfc(_("KẾT QUẢ THEO CÁN BỘ - {period}").format(period=d.title_period))
     ws["A1"].font = _font(bold=True, size=13)
@@ -203,7 +203,7 @@ def _officer_sheet(ws, d: MonthlyReportData) -> None:
 
 def _chart_sheet(ws, d: MonthlyReportData) -> None:
     """Numbers behind the chart are values (not formulas) so every viewer draws it."""
-    heads = ["Lĩnh vực", "Trước hạn, đúng hạn (8)+(9)", "Quá hạn (10)"]
+    heads = [N_("Lĩnh vực"), N_("Trước hạn, đúng hạn (8)+(9)"), N_("Quá hạn (10)")]
     for k, h in enumerate(heads, 1):
         c = ws.cell(row=1, column=k, value=nfc(_(h)))
         c.font = _font(bold=True, size=11)
