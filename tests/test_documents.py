@@ -197,7 +197,9 @@ def test_supplement():
         items=(SupplementItem("Giấy chứng sinh", 1, 0, 0), SupplementItem("Văn bản ủy quyền", 0, 1, 0)),
         reason="Thiếu giấy chứng sinh bản chính", contact_name="Lê Thị Mai",
         contact_phone="0207 3822 123", guide_name="Lê Thị Mai", issued_on=dt.date(2026, 3, 22))
-    text = squash(" ".join(pages_text(render_supplement(data))))
+    pdf = render_supplement(data)
+    assert b"/Helvetica" not in pdf and b"/FontFile2" in pdf
+    text = squash(" ".join(pages_text(pdf)))
     for part in ("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Số: 07/TTPVHCC",
                  "An Phú, ngày 22 tháng 3 năm 2026", "Giấy chứng sinh", "Bản chứng thực",
                  "Lý do: Thiếu giấy chứng sinh bản chính", "0207 3822 123", "NGƯỜI HƯỚNG DẪN",
@@ -225,7 +227,9 @@ def test_apology():
         id_number="008095001234", code=CODE, old_due=dt.date(2026, 3, 2), reason="Cần xác minh thêm.",
         new_due=dt.date(2026, 3, 22), signer_title="PHÓ CHỦ TỊCH", signer_name="Trần Thị Hạnh",
         issued_on=dt.date(2026, 2, 27), signer_authority="KT. CHỦ TỊCH")
-    text = squash(" ".join(pages_text(render_apology(data))))
+    pdf = render_apology(data)
+    assert b"/Helvetica" not in pdf and b"/FontFile2" in pdf
+    text = squash(" ".join(pages_text(pdf)))
     for part in ("Số: 03/PXL", "Kính gửi: Nguyễn Văn Đường", CODE, "ngày 02 tháng 3 năm 2026",
                  "ngày 22 tháng 3 năm 2026", "Lý do: Cần xác minh thêm.", "xin lỗi Ông/Bà",
                  "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Thị Hạnh", "Nơi nhận:"):
@@ -254,6 +258,7 @@ def test_control_sheet():
                             department="Phòng Kinh tế", received_at=t(2026, 2, 5, 8, 5),
                             due_at=t(2026, 2, 10, 16, 30), rows=rows)
     pdf = render_control_sheet(data)
+    assert b"/Helvetica" not in pdf and b"/FontFile2" in pdf
     text = squash(" ".join(pages_text(pdf)))
     for part in ("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "Kèm theo hồ sơ của:", "Nguyễn Văn Đường",
                  "TÊN CƠ QUAN", "THỜI GIAN GIAO, NHẬN HỒ SƠ", "KẾT QUẢ GIẢI QUYẾT HỒ SƠ", "GHI CHÚ",
@@ -272,6 +277,7 @@ def test_ledger_is_landscape_with_header_on_every_page():
     data = LedgerData(office=OFFICE, date_from=dt.date(2026, 2, 1), date_to=dt.date(2026, 2, 28),
                       book="01/2026", rows=rows)
     pdf = render_ledger(data)
+    assert b"/Helvetica" not in pdf and b"/FontFile2" in pdf
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     box = reader.pages[0].mediabox
     assert float(box.width) > float(box.height)

@@ -9,7 +9,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from ..i18n import N_, _, admin_date
 from .data import ApologyData
-from .frame import DocumentRenderer, b, dots, esc, nfc, signature_block
+from .frame import FONT_RESET, DocumentRenderer, b, dots, esc, nfc, signature_block
 
 
 class ApologyRenderer(DocumentRenderer):
@@ -63,6 +63,7 @@ class ApologyRenderer(DocumentRenderer):
         w = self.spec.frame_width
         table = Table([[notes, block]], colWidths=[w * 0.45, w * 0.55])
         table.setStyle(TableStyle([
+            FONT_RESET,
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), s(6)),

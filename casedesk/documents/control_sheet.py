@@ -13,7 +13,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from ..i18n import N_, _, admin_date, admin_datetime
 from . import fonts
 from .data import ControlSheetData, HandOver
-from .frame import CodeBlock, DocumentRenderer, b, dots, esc, grid_style, nfc
+from .frame import FONT_RESET, CodeBlock, DocumentRenderer, b, dots, esc, grid_style, nfc
 
 RESULTS = {"early": N_("Trước hạn"), "on_time": N_("Đúng hạn"), "late": N_("Quá hạn")}
 
@@ -90,7 +90,7 @@ class ControlSheetRenderer(DocumentRenderer):
              [Spacer(1, s(24)), Spacer(1, s(24))],
              [self.p(esc(giver), "CellCenter"), self.p(esc(taker), "CellCenter")]],
             colWidths=[time_width / 2 - s(4)] * 2)
-        signs.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
+        signs.setStyle(TableStyle([FONT_RESET, ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                                    ("TOPPADDING", (0, 0), (-1, -1), 1),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))

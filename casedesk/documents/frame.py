@@ -634,10 +634,16 @@ class CodeBlock(Flowable):
                     top - self.qr_size, self.qr_size)
 
 
+# Every table starts from the bundled font: reportlab's default cell font is Helvetica,
+# which would otherwise be referenced (unembedded) by each table on the page.
+FONT_RESET = ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 12)
+
+
 def grid_style(spec: PageSpec) -> list[tuple]:
     """Thin black grid, vertically centred cells, compact padding (scaled with the paper)."""
     s = spec.pt
     return [
+        FONT_RESET,
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), s(3)),
@@ -739,5 +745,5 @@ def build_pdf(story: Iterable[Flowable], spec: PageSpec, *, title: str = "",
 __all__ = [
     "PageSpec", "page_spec", "styles", "nfc", "esc", "b", "fmt", "dots", "doc_number", "P", "Line",
     "OfficeHeaderFlowable", "CopyStart", "QrPath", "qr_runs", "draw_qr", "code128", "code128_ops", "BarcodePath",
-    "SignatureBlock", "signature_block", "CodeBlock", "grid_style", "cell", "DocumentRenderer", "build_pdf",
+    "SignatureBlock", "signature_block", "CodeBlock", "grid_style", "FONT_RESET", "cell", "DocumentRenderer", "build_pdf",
 ]

@@ -11,7 +11,7 @@ from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyl
 from ..i18n import N_, _, format_int, place_date, short_date
 from . import fonts
 from .data import MonthlyReportData, OfficerRow, ReportRow
-from .frame import DocumentRenderer, b, esc, grid_style, nfc, signature_block
+from .frame import FONT_RESET, DocumentRenderer, b, esc, grid_style, nfc, signature_block
 
 FORM_CODE = N_("Biểu số II.06a/VPCP/KSTT")
 ON_TIME_COLOUR = colors.HexColor("#2E7D32")
@@ -55,6 +55,7 @@ class MonthlyReportRenderer(DocumentRenderer):
             Spacer(1, s(12)),
             CondPageBreak(s(200)),
             self.p(esc(_("SỐ HỒ SƠ ĐÃ GIẢI QUYẾT ĐÚNG HẠN VÀ QUÁ HẠN THEO LĨNH VỰC")), "Title"),
+            *self.chart_note(d.rows),
             Spacer(1, s(4)),
             self.chart(d.rows),
             self.signatures(d),
@@ -76,7 +77,7 @@ class MonthlyReportRenderer(DocumentRenderer):
             self.line("- Đơn vị nhận báo cáo: {unit}", "Cell", unit=esc(d.reported_to)),
         ]
         table = Table([[left, centre, right]], colWidths=[w * 0.2, w * 0.55, w * 0.25])
-        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+        table.setStyle(TableStyle([FONT_RESET, ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
                                    ("RIGHTPADDING", (0, 0), (-1, -1), 2)]))
         return table
@@ -148,13 +149,19 @@ class MonthlyReportRenderer(DocumentRenderer):
         return table
 
     # -- chart ---------------------------------------------------------------
+    chart_limit = 15  # more fields than this: chart the busiest ones, the table has them all
+
     def chart(self, rows: tuple[ReportRow, ...]) -> Flowable:
         s = self.spec.pt
         w = self.spec.frame_width
+        if len(rows) > self.chart_limit:
+            busiest = sorted(rows, key=lambda r: r.c7, reverse=True)[: self.chart_limit]
+            rows = tuple(r for r in rows if r in busiest)[: self.chart_limit]
         n = max(1, len(rows))
-        bar_area = max(s(60), n * s(26))
+        bar_area = min(self.spec.frame_height - s(90), max(s(60), n * s(26)))
         height = bar_area + s(50)
         drawing = Drawing(w, height)
+        drawing.initialFontName = fonts.REGULAR  # renderPDF starts from Helvetica otherwise
         chart = HorizontalBarChart()
         label_w = w * 0.3
         chart.x = label_w + s(6)
@@ -207,6 +214,12 @@ class MonthlyReportRenderer(DocumentRenderer):
             drawing.add(String(w / 2, height / 2, nfc(_("(không có số liệu)")),
                                fontName=fonts.ITALIC, fontSize=s(11), textAnchor="middle"))
         return drawing
+
+    def chart_note(self, rows: tuple[ReportRow, ...]) -> list[Flowable]:
+        if len(rows) <= self.chart_limit:
+            return []
+        return [self.line("({count} lĩnh vực có nhiều hồ sơ đã giải quyết nhất)", "SubtitleItalic",
+                          count=str(self.chart_limit))]
 
     # -- signatures ----------------------------------------------------------
     def signatures(self, d: MonthlyReportData) -> Flowable:
