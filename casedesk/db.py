@@ -193,7 +193,19 @@ def upgrade_5(db: peewee.Database) -> None:
                    "(resolved_on, field_code, assignee_id, state, due_date, received_on)")
 
 
-UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5]
+def upgrade_6(db: peewee.Database) -> None:
+    """Case lists by field and newest first read in index order; indexes that are prefixes of others go."""
+    # a field's cases by due date sorted the whole field (0.7 s for a third of 1M cases); newest first, all
+    db.execute_sql('CREATE INDEX IF NOT EXISTS case_field_due ON "case" (field_code, due_date)')
+    db.execute_sql('CREATE INDEX IF NOT EXISTS case_received_at ON "case" (received_at)')
+    # (field_code), (state), (assignee_id): prefixes of case_field_due, case_state_due and
+    # case_assignee_state_due, which serve the same lookups; fewer pages to write for each action
+    for name in ("case_field_code", "case_state", "case_assignee_id"):
+        db.execute_sql(f"DROP INDEX IF EXISTS {name}")
+
+
+UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5,
+                                                      upgrade_6]
 SCHEMA_VERSION = len(UPGRADES)
 
 
