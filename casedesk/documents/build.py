@@ -46,8 +46,8 @@ def office_header() -> OfficeHeader:
     """The issuing office as the settings describe it."""
     s = context.settings()
     return OfficeHeader(
-        superior=s.superior, unit=_unit_name(s.office_name, s.commune), place=s.place, commune=s.commune, province=s.province,
-        desk_name=s.office_name, address=s.address, phone=s.phone, leader_title=s.leader_title,
+        superior=s.superior, unit=_unit_name(s.office_name, s.commune), place=s.place, commune=s.commune,
+        province=s.province, desk_name=s.office_name, address=s.address, phone=s.phone, leader_title=s.leader_title,
         leader_name=s.leader_name)
 
 
