@@ -35,6 +35,9 @@ def write_atomic(path: str | os.PathLike, payload: bytes) -> Path:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temp, 0o666 & ~mask)         # mkstemp makes 0600; a saved report is an ordinary file
         os.replace(temp, target)
     except BaseException:
         try:
