@@ -204,7 +204,7 @@ class ControlSheetData:
     coordinating: str = ""  # Cơ quan phối hợp giải quyết hồ sơ
     procedure_name: str = ""
     issued_on: dt.date | None = None  # defaults to the receipt date
-    blank_rows: int = 2  # empty rows left for hand-overs written by pen
+    blank_rows: int = 1  # empty rows left for hand-overs written by pen
 
 
 # --------------------------------------------------------------- Mẫu 07 ledger
