@@ -263,7 +263,9 @@ def bench_lists(raw, rng, n) -> list[Figure]:
         figs.append(judge(fig, p95_ms=50))
     # the other column sorts of the case table: newest first, by name (given name first), by code
     for order, desc, key in (("received_at", True, "c.received_at DESC, c.id DESC"),
-                             ("citizen_name", False, "c.name_sort, c.id"), ("code", False, "c.code, c.id")):
+                             ("citizen_name", False, "c.name_sort, c.id"), ("code", False, "c.code, c.id"),
+                             ("procedure", False, "c.procedure_id, c.id"), ("assignee", False, "c.assignee_id, c.id"),
+                             ("state", False, "c.state, c.id")):
         sql = LIST_SQL.format(where="").replace("ORDER BY c.due_date, c.id", f"ORDER BY {key}")
         fig = Figure(f"Case list, first 200 by {order}{' descending' if desc else ''} (list_cases)",
                      target="p95 ≤ 50 ms")

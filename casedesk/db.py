@@ -204,8 +204,16 @@ def upgrade_6(db: peewee.Database) -> None:
         db.execute_sql(f"DROP INDEX IF EXISTS {name}")
 
 
+def upgrade_7(db: peewee.Database) -> None:
+    """Bring back the one-column indexes upgrade 6 dropped: sorting the case table by state or officer
+    reads them in order (ORDER BY state, id is not the order of case_state_due: 120 ms at 1M cases)."""
+    for name, column in (("case_state", "state"), ("case_assignee_id", "assignee_id"),
+                         ("case_field_code", "field_code")):
+        db.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "case" ("{column}")')
+
+
 UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5,
-                                                      upgrade_6]
+                                                      upgrade_6, upgrade_7]
 SCHEMA_VERSION = len(UPGRADES)
 
 
