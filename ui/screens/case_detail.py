@@ -13,7 +13,7 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QTextBrowser,
+from PySide6.QtWidgets import (QDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QTextBrowser,
                                QToolButton, QVBoxLayout, QWidget)
 
 from casedesk import context, workflow
@@ -26,6 +26,7 @@ from ..errors import show_error
 from ..widgets import documents
 from ..widgets.action_dialogs import AssignDialog, ExtendDialog, ReasonDialog, confirm
 from ..widgets.badges import DeadlineBadge, StateBadge, due_line
+from ..widgets.fields import make_primary, set_role
 
 EVENT_LABELS = {"denied": N_("Thao tác bị từ chối")}
 PICKUP_LABELS = {"desk": N_("Tại bộ phận một cửa"), "post": N_("Qua bưu chính")}
@@ -61,17 +62,41 @@ def timeline_html(case: CaseView) -> str:
             late = " <span style='color:#8a5a00'><b>[{}]</b></span>".format(html.escape(
                 _("nhập bù, ghi lúc {t}").format(t=short_datetime(ev.recorded_at))))
         note = f"<br><i>{html.escape(ev.note)}</i>" if ev.note else ""
-        rows.append(f"<tr><td style='padding:2px 10px 6px 0; white-space:nowrap' valign='top'>"
+        rows.append(f"<tr><td width='120' style='padding:2px 10px 6px 0; white-space:nowrap' valign='top'>"
                     f"{html.escape(short_datetime(ev.at))}</td>"
                     f"<td style='padding:2px 0 6px 0'><b>{html.escape(ev.actor_name)}</b>: {what}{late}{note}"
                     f"</td></tr>")
-    return "<table width='100%'>" + "".join(rows) + "</table>"
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def citizen_html(case: CaseView) -> str:
+    rows = [
+        (_("Họ và tên"), case.citizen_name),
+        (_("Số định danh"), case.id_number),
+        (_("Ngày sinh"), short_date(case.birth_date)),
+        (_("Điện thoại"), case.phone_display),
+        (_("Email"), case.email),
+        (_("Địa chỉ"), case.address),
+        (_("Hình thức nộp"), _(workflow.CHANNEL_LABELS.get(case.channel, case.channel))),
+        (_("Nhận kết quả"), _(PICKUP_LABELS.get(case.pickup, case.pickup))),
+        (_("Số bộ · lệ phí"), _("{sets} bộ · {fee}").format(sets=case.sets, fee=format_money(case.fee))),
+        (_("Tiếp nhận"), _("{time} · {clerk} · sổ {book} số {no}").format(
+            time=short_datetime(case.received_at), clerk=case.received_by_name, book=case.ledger_book,
+            no=case.ledger_no or "—")),
+    ]
+    if case.delivered_at:
+        rating = _(workflow.RATING_LABELS[case.rating]) if case.rating else _("không đánh giá")
+        rows.append((_("Đã trả"), _("{time} · người nhận {name} · {rating}").format(
+            time=short_datetime(case.delivered_at), name=case.receiver, rating=rating)))
+    cells = "".join(f"<tr><td style='padding:1px 12px 1px 0; color:#555' valign='top'>{html.escape(label)}</td>"
+                    f"<td style='padding:1px 0'>{html.escape(value)}</td></tr>" for label, value in rows if value)
+    return f"<table>{cells}</table>"
 
 
 def papers_html(case: CaseView) -> str:
     items = []
     for p in case.papers:
-        mark = "✓" if p.received else "✗"
+        mark = "✓" if p.received else ("–" if p.optional else "✗")
         counts = _("{o} bản chính, {c} bản sao").format(o=p.original, c=p.copies)
         items.append(f"<li>{mark} {html.escape(p.name)} <span style='color:#555'>({html.escape(counts)})</span>"
                      f"</li>")
@@ -125,8 +150,12 @@ class CaseDetailPanel(QWidget):
         due_row.addStretch(1)
 
         citizen_box = QGroupBox(_("Người nộp"), self)
-        self.citizen_form = QFormLayout(citizen_box)
-        self.citizen_form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
+        self.citizen = QLabel(citizen_box)
+        self.citizen.setTextFormat(Qt.RichText)
+        self.citizen.setWordWrap(True)
+        self.citizen.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.citizen.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        QVBoxLayout(citizen_box).addWidget(self.citizen)
         papers_box = QGroupBox(_("Giấy tờ đã nhận"), self)
         self.papers = QTextBrowser(papers_box)
         self.papers.setOpenLinks(False)
@@ -150,7 +179,7 @@ class CaseDetailPanel(QWidget):
 
         self.actions_row = QHBoxLayout()
         self.no_actions = QLabel(_("Bạn không có thao tác nào với hồ sơ này ở trạng thái hiện tại."), self)
-        self.no_actions.setProperty("role", "field-hint")
+        set_role(self.no_actions, "field-hint")
         outer = QVBoxLayout(self)
         outer.addLayout(top)
         outer.addWidget(self.procedure_label)
@@ -202,32 +231,7 @@ class CaseDetailPanel(QWidget):
         self.loaded.emit(case)
 
     def _fill_citizen(self, case: CaseView) -> None:
-        while self.citizen_form.rowCount():
-            self.citizen_form.removeRow(0)
-        rows = [
-            (_("Họ và tên"), case.citizen_name),
-            (_("Số định danh"), case.id_number),
-            (_("Ngày sinh"), short_date(case.birth_date)),
-            (_("Điện thoại"), case.phone_display),
-            (_("Email"), case.email),
-            (_("Địa chỉ"), case.address),
-            (_("Hình thức nộp"), _(workflow.CHANNEL_LABELS.get(case.channel, case.channel))),
-            (_("Nhận kết quả"), _(PICKUP_LABELS.get(case.pickup, case.pickup))),
-            (_("Số bộ · lệ phí"), _("{sets} bộ · {fee}").format(sets=case.sets, fee=format_money(case.fee))),
-            (_("Tiếp nhận"), _("{time} · {clerk} · sổ {book} số {no}").format(
-                time=short_datetime(case.received_at), clerk=case.received_by_name, book=case.ledger_book,
-                no=case.ledger_no or "—")),
-        ]
-        if case.delivered_at:
-            rating = _(workflow.RATING_LABELS[case.rating]) if case.rating else _("không đánh giá")
-            rows.append((_("Đã trả"), _("{time} · người nhận {name} · {rating}").format(
-                time=short_datetime(case.delivered_at), name=case.receiver, rating=rating)))
-        for label, value in rows:
-            if value:
-                text = QLabel(value, self)
-                text.setTextInteractionFlags(Qt.TextSelectableByMouse)
-                text.setWordWrap(True)
-                self.citizen_form.addRow(label, text)
+        self.citizen.setText(citizen_html(case))
 
     def _fill_actions(self, allowed: list[str]) -> None:
         while self.actions_row.count():
@@ -238,12 +242,10 @@ class CaseDetailPanel(QWidget):
         main = next((a for a in MAIN_ACTIONS if a in allowed), None)
         for action in allowed:
             button = QPushButton(workflow.label(action), self)
+            button.setMinimumHeight(34)
             if action == main:
                 button.setText(_("{label}  Ctrl+Enter").format(label=workflow.label(action)))
-                button.setDefault(True)
-                font = button.font()
-                font.setBold(True)
-                button.setFont(font)
+                make_primary(button)
             button.clicked.connect(lambda _c=False, a=action: self.run_action(a))
             self.action_buttons[action] = button
             self.actions_row.addWidget(button)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtWidgets import (QButtonGroup, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QVBoxLayout, QWidget)
 
 from casedesk import workflow
@@ -23,10 +23,10 @@ from casedesk.text import validate_id_number
 
 from ..appctx import AppContext
 from ..errors import show_error
-from ..models.cases_model import CasesTableModel
+from ..models.cases_model import COL, CasesTableModel
 from ..widgets.badges import StateBadge
 from ..widgets.case_table import CaseTable
-from ..widgets.fields import STYLE, CheckedLineEdit, MessageLabel, set_invalid
+from ..widgets.fields import CheckedLineEdit, MessageLabel, make_primary, set_invalid
 from .base import Screen
 
 RATING_KEYS = {Qt.Key_1: "very_satisfied", Qt.Key_2: "satisfied", Qt.Key_3: "unsatisfied"}
@@ -52,7 +52,6 @@ class DeliveryScreen(Screen):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
-        self.setStyleSheet(STYLE)
         self.case: CaseView | None = None
         self._saving = False
         self._build()
@@ -116,8 +115,8 @@ class DeliveryScreen(Screen):
             row.addWidget(button)
 
         self.message = MessageLabel(self)
-        self.deliver_button = QPushButton(_("Đã trả  Ctrl+Enter"), self)
-        self.deliver_button.setMinimumHeight(44)
+        self.deliver_button = make_primary(QPushButton(_("Đã trả  Ctrl+Enter"), self))
+        self.deliver_button.setMinimumHeight(46)
         self.deliver_button.setFont(big)
         self.deliver_button.clicked.connect(self.deliver)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
@@ -130,6 +129,7 @@ class DeliveryScreen(Screen):
                                              descending=True, auto_load=False)
         self.waiting = CaseTable(self.waiting_model, waiting_box,
                                  hidden=("procedure", "received", "left", "assignee", "due"))
+        self.waiting.horizontalHeader().setSectionResizeMode(COL["citizen"], QHeaderView.Stretch)
         self.waiting.open_requested.connect(self.load_code)
         self.waiting.setFocusPolicy(Qt.ClickFocus)
         QVBoxLayout(waiting_box).addWidget(self.waiting)
@@ -146,9 +146,12 @@ class DeliveryScreen(Screen):
         left.addWidget(self.message)
         left.addWidget(self.deliver_button)
         left.addStretch(1)
+        holder = QWidget(self)
+        holder.setLayout(left)
+        holder.setMaximumWidth(600)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(14, 10, 14, 10)
-        outer.addLayout(left, 3)
+        outer.addWidget(holder, 3)
         outer.addWidget(waiting_box, 2)
         self._show(None)
 

@@ -33,7 +33,7 @@ from ..appctx import AppContext
 from ..errors import show_error
 from ..widgets import documents
 from ..widgets.cccd import is_complete, looks_like_cccd, parse_cccd
-from ..widgets.fields import STYLE, CheckedLineEdit, MessageLabel, set_invalid
+from ..widgets.fields import CheckedLineEdit, MessageLabel, make_primary, set_invalid, set_role
 from ..widgets.papers import PapersChecklist
 from ..widgets.procedure_picker import ProcedurePicker
 from .base import Screen
@@ -107,7 +107,6 @@ class IntakeScreen(Screen):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
-        self.setStyleSheet(STYLE)
         self._proc: ProcedureView | None = None
         self._due = None
         self._saving = False
@@ -119,15 +118,14 @@ class IntakeScreen(Screen):
     # ------------------------------------------------------------ layout
     def _build(self) -> None:
         # -- the procedure and its papers
-        proc_box = QGroupBox(_("Thủ tục"), self)
+        proc_box = QGroupBox(_("&Thủ tục"), self)
         self.picker = ProcedurePicker(self.ctx.runner, proc_box)
-        proc_label = QLabel(_("&Thủ tục"), proc_box)
-        proc_label.setBuddy(self.picker.edit)
         self.papers = PapersChecklist(proc_box)
         scroll = QScrollArea(proc_box)
         scroll.setWidget(self.papers)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
         self.papers_message = MessageLabel(proc_box)
         self.sets = QSpinBox(proc_box)
         self.sets.setRange(1, 99)
@@ -136,16 +134,20 @@ class IntakeScreen(Screen):
         sets_label.setBuddy(self.sets)
         self.fee = QLabel(proc_box)
         self.fee.setTextFormat(Qt.PlainText)
-        bottom = QHBoxLayout()
-        bottom.addWidget(sets_label)
-        bottom.addWidget(self.sets)
-        bottom.addSpacing(24)
-        bottom.addWidget(QLabel(_("Lệ phí:"), proc_box))
-        bottom.addWidget(self.fee, 1)
+        self.fee.setWordWrap(True)
+        bottom = QGridLayout()
+        bottom.addWidget(sets_label, 0, 0)
+        bottom.addWidget(self.sets, 0, 1, Qt.AlignLeft)
+        bottom.addWidget(QLabel(_("Lệ phí:"), proc_box), 1, 0, Qt.AlignTop)
+        bottom.addWidget(self.fee, 1, 1)
+        bottom.setColumnStretch(1, 1)
+        papers_title = QLabel(_("Thành phần hồ sơ"), proc_box)
+        font = papers_title.font()
+        font.setBold(True)
+        papers_title.setFont(font)
         left = QVBoxLayout(proc_box)
-        left.addWidget(proc_label)
         left.addWidget(self.picker)
-        left.addWidget(QLabel(_("Thành phần hồ sơ"), proc_box))
+        left.addWidget(papers_title)
         left.addWidget(scroll, 1)
         left.addWidget(self.papers_message)
         left.addLayout(bottom)
@@ -208,12 +210,11 @@ class IntakeScreen(Screen):
         self.why = QLabel(self)
         self.why.setWordWrap(True)
         self.why.setTextFormat(Qt.PlainText)
-        self.why.setProperty("role", "field-hint")
+        set_role(self.why, "field-hint")
         self.why.hide()
         self.general = MessageLabel(self)
-        self.save_button = QPushButton(self)
-        self.save_button.setDefault(False)
-        self.save_button.setMinimumHeight(36)
+        self.save_button = make_primary(QPushButton(self))
+        self.save_button.setMinimumHeight(38)
         self.reset_button = QPushButton(_("Làm lại  (Esc Esc)"), self)
         self.reset_button.setFocusPolicy(Qt.ClickFocus)
         due_row = QHBoxLayout()
@@ -228,8 +229,8 @@ class IntakeScreen(Screen):
         columns = QGridLayout()
         columns.addWidget(proc_box, 0, 0)
         columns.addWidget(person_box, 0, 1)
-        columns.setColumnStretch(0, 11)
-        columns.setColumnStretch(1, 10)
+        columns.setColumnStretch(0, 3)
+        columns.setColumnStretch(1, 2)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(14, 10, 14, 10)
         outer.addLayout(columns, 1)

@@ -18,7 +18,7 @@ from casedesk.services import auth
 from casedesk.services.views import UserView
 
 from ..errors import show_error
-from ..widgets.fields import MessageLabel, set_invalid
+from ..widgets.fields import MessageLabel, make_primary, set_invalid
 
 
 class LoginScreen(QWidget):
@@ -43,7 +43,8 @@ class LoginScreen(QWidget):
 
         self.users = QListWidget(self)
         self.users.setAccessibleName(_("Người dùng"))
-        self.users.setMinimumHeight(180)
+        self.users.setMinimumHeight(240)
+        self.users.setStyleSheet("QListWidget::item { padding: 5px 4px; }")
         self.users.itemActivated.connect(lambda _item: self.password.setFocus())
         users_label = QLabel(_("&Người dùng"), self)
         users_label.setBuddy(self.users)
@@ -56,13 +57,14 @@ class LoginScreen(QWidget):
         password_label = QLabel(_("&Mật khẩu"), self)
         password_label.setBuddy(self.password)
         self.message = MessageLabel(self)
-        self.button = QPushButton(_("Đăng nhập"), self)
-        self.button.setDefault(True)
+        self.button = make_primary(QPushButton(_("Đăng nhập"), self))
+        self.button.setMinimumHeight(36)
         self.button.clicked.connect(self.submit)
 
         card = QFrame(self)
         card.setFrameShape(QFrame.StyledPanel)
-        card.setMaximumWidth(520)
+        card.setMaximumWidth(620)
+        card.setMinimumWidth(560)
         inner = QVBoxLayout(card)
         inner.setContentsMargins(24, 20, 24, 20)
         inner.addWidget(title)

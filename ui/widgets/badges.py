@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from casedesk import workflow
 from casedesk.i18n import _, short_date, weekday_name
@@ -38,6 +38,7 @@ class Badge(QLabel):
         super().__init__(parent)
         self.setTextFormat(Qt.PlainText)
         self.setAlignment(Qt.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Maximum, QSizePolicy.Fixed)     # a badge, not a bar
         self.hide()
 
     def show_word(self, text: str, background: str, colour: str, tooltip: str = "") -> None:

@@ -14,19 +14,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
 from casedesk.errors import CaseDeskError
-from casedesk.i18n import N_, _
+from casedesk.i18n import _
 from casedesk.services.views import CaseView
 
 from .. import printing
 
-KIND_LABELS = {
-    "receipt": N_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)"),
-    "supplement": N_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)"),
-    "refusal": N_("Phiếu từ chối giải quyết hồ sơ (mẫu 03)"),
-    "apology": N_("Văn bản xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)"),
-    "stop": N_("Thông báo dừng giải quyết hồ sơ (mẫu 05)"),
-    "control-sheet": N_("Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu 06)"),
-}
 FILE_STEMS = {
     "receipt": "giay-tiep-nhan", "supplement": "phieu-yeu-cau-bo-sung", "refusal": "phieu-tu-choi",
     "apology": "van-ban-xin-loi", "stop": "thong-bao-dung", "control-sheet": "phieu-kiem-soat",
@@ -51,7 +43,14 @@ def ready() -> bool:
 
 
 def label(kind: str) -> str:
-    return _(KIND_LABELS.get(kind, kind))
+    """The document's name as the core labels it (``mẫu 01`` …)."""
+    build = _build()
+    if build is not None and hasattr(build, "document_label"):
+        try:
+            return build.document_label(kind)
+        except KeyError:
+            pass
+    return kind
 
 
 def file_name(kind: str, code: str) -> str:

@@ -2,28 +2,42 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 OK_MARK = "✓"
 BAD_MARK = "✗"
 
-STYLE = """
-QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QComboBox[invalid="true"] {
-    border: 2px solid #c62828; border-radius: 3px; background: #fff5f5; }
-QLabel[role="field-error"] { color: #b71c1c; }
-QLabel[role="field-hint"] { color: #555555; }
-QLabel[role="mark-ok"] { color: #2e7d32; font-weight: bold; }
-QLabel[role="mark-bad"] { color: #c62828; font-weight: bold; }
-"""
+INVALID_CSS = "border: 2px solid #c62828; border-radius: 3px; background: #fff5f5;"
+COLOURS = {"field-error": "#b71c1c", "field-hint": "#555555", "mark-ok": "#2e7d32", "mark-bad": "#c62828"}
 
 
 def set_invalid(widget: QWidget, invalid: bool) -> None:
-    """Red frame on any input widget (the style sheet above reads the property)."""
+    """A red frame on an input widget; the ``invalid`` property says the same to tests and tools."""
     if bool(widget.property("invalid")) == invalid:
         return
     widget.setProperty("invalid", invalid)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
+    name = type(widget).__name__
+    widget.setStyleSheet(f"{name} {{ {INVALID_CSS} }}" if invalid else "")
+
+
+def set_role(label: QLabel, role: str) -> None:
+    """Colour a label by what it says: an error, a quiet hint, a ✓ or a ✗."""
+    label.setProperty("role", role)
+    colour = COLOURS.get(role)
+    weight = " font-weight: bold;" if role.startswith("mark") else ""
+    label.setStyleSheet(f"QLabel {{ color: {colour};{weight} }}" if colour else "")
+
+
+PRIMARY_CSS = ("QPushButton { background: #1f5fa8; color: white; font-weight: bold; padding: 6px 16px; "
+               "border-radius: 4px; border: 1px solid #174a84; } "
+               "QPushButton:focus { border: 2px solid #f2b600; } "
+               "QPushButton:disabled { background: #9db3cc; }")
+
+
+def make_primary(button: QPushButton) -> QPushButton:
+    """The one main action of a screen: blue, bold, with a visible focus ring."""
+    button.setStyleSheet(PRIMARY_CSS)
+    return button
 
 
 class MessageLabel(QLabel):
@@ -43,9 +57,8 @@ class MessageLabel(QLabel):
         self._show(text, "field-hint")
 
     def _show(self, text: str, role: str) -> None:
-        self.setProperty("role", role)
-        self.style().unpolish(self)
-        self.style().polish(self)
+        if self.property("role") != role:
+            set_role(self, role)
         self.setText(text)
         self.setVisible(bool(text))
 
@@ -54,8 +67,9 @@ class CheckedLineEdit(QWidget):
     """A line edit with a ✓/✗ mark beside it and a message line under it.
 
     ``validator(text) -> str | None`` returns an error message (None when fine); it
-    runs while typing once the field has been left once or holds enough text, so a
-    half-typed ID is not shouted at.  ``set_error`` marks the field from outside
+    runs while typing once the field has been left once or holds ``min_chars_live``
+    letters or digits (spaces and dots not counted), so a half-typed ID or phone
+    number is not shouted at.  ``set_error`` marks the field from outside
     (an error from the core) without touching the text.
     """
 
@@ -103,7 +117,6 @@ class CheckedLineEdit(QWidget):
     # -- state -------------------------------------------------------------
     def clear_state(self) -> None:
         self.mark.setText("")
-        self.mark.setProperty("role", "")
         self.message.hint("")
         set_invalid(self.edit, False)
 
@@ -122,9 +135,7 @@ class CheckedLineEdit(QWidget):
 
     def _set_mark(self, text: str, role: str) -> None:
         self.mark.setText(text)
-        self.mark.setProperty("role", role)
-        self.mark.style().unpolish(self.mark)
-        self.mark.style().polish(self.mark)
+        set_role(self.mark, role)
 
     def revalidate(self) -> str | None:
         """Run the validator now; returns its message."""
@@ -147,7 +158,7 @@ class CheckedLineEdit(QWidget):
             if self.has_error():          # the user is fixing it: stop shouting
                 self.clear_state()
             return
-        if self._left_once or len(text.strip()) >= self.min_chars_live:
+        if self._left_once or sum(ch.isalnum() for ch in text) >= self.min_chars_live:
             self.revalidate()
         elif self.has_error():
             self.clear_state()

@@ -7,10 +7,27 @@ the procedure's counts; optional ones ("nếu có") start unticked.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
 from casedesk.i18n import _
 from casedesk.services.views import PaperView
+
+from .fields import set_role
+
+
+class _PaperName(QLabel):
+    """The paper's name beside its tick: wraps when long, and a click toggles the tick."""
+
+    def __init__(self, text: str, box: QCheckBox, parent: QWidget):
+        super().__init__(text, parent)
+        self.box = box
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.PlainText)
+        self.setBuddy(box)
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.box.toggle()
+        self.box.setFocus(Qt.MouseFocusReason)
 
 
 class PapersChecklist(QWidget):
@@ -18,15 +35,18 @@ class PapersChecklist(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.grid = QGridLayout()
+        outer.addLayout(self.grid)
+        outer.addStretch(1)
         self.grid.setHorizontalSpacing(8)
         self.grid.setVerticalSpacing(2)
-        self.grid.setColumnStretch(0, 1)
+        self.grid.setColumnStretch(1, 1)
         self._rows: list[tuple[PaperView, QCheckBox, QSpinBox, QSpinBox]] = []
         self._empty = QLabel(_("Chọn thủ tục để hiện thành phần hồ sơ."), self)
-        self._empty.setProperty("role", "field-hint")
-        self.grid.addWidget(self._empty, 0, 0, 1, 3)
+        set_role(self._empty, "field-hint")
+        self.grid.addWidget(self._empty, 0, 0, 1, 4)
 
     def set_papers(self, papers: tuple[PaperView, ...] | list[PaperView]) -> None:
         self._clear()
@@ -35,28 +55,29 @@ class PapersChecklist(QWidget):
             return
         head_original = QLabel(_("Bản chính"), self)
         head_copies = QLabel(_("Bản sao"), self)
-        for col, label in ((1, head_original), (2, head_copies)):
+        for col, label in ((2, head_original), (3, head_copies)):
             label.setAlignment(Qt.AlignCenter)
             self.grid.addWidget(label, 1, col)
         for n, paper in enumerate(papers):
             text = paper.name
             if paper.optional and "nếu có" not in paper.name:
                 text = _("{name} (nếu có)").format(name=paper.name)
-            box = QCheckBox(text, self)
+            box = QCheckBox(self)
             box.setChecked(not paper.optional)
-            box.setToolTip(text)
+            box.setAccessibleName(text)
+            label = _PaperName(text, box, self)
             original = QSpinBox(self)
             copies = QSpinBox(self)
-            for spin, value, name in ((original, paper.original, _("Số bản chính")),
+            for spin, value, what in ((original, paper.original, _("Số bản chính")),
                                       (copies, paper.copies, _("Số bản sao"))):
                 spin.setRange(0, 99)
                 spin.setValue(value)
-                spin.setAccessibleName(name)
+                spin.setAccessibleName(what)
                 spin.setFixedWidth(64)
                 spin.valueChanged.connect(self.changed)
             box.toggled.connect(self.changed)
             row = n + 2
-            for col, widget in enumerate((box, original, copies)):
+            for col, widget in enumerate((box, label, original, copies)):
                 self.grid.addWidget(widget, row, col)
                 widget.show()        # now, not at the layout's next pass: Tab must reach it at once
             self._rows.append((paper, box, original, copies))
