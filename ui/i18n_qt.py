@@ -171,10 +171,10 @@ TABLE: dict[str, dict[str, str]] = {
 
 
 class VietnameseQtTranslator(QTranslator):
-    """Answers Qt's own strings from ``TABLE``; an empty answer lets Qt keep its English."""
+    """Answers Qt's own strings from ``TABLE``; anything else stays Qt's English (a null answer, not "")."""
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return TABLE.get(context, {}).get(source, "")
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
+        return TABLE.get(context, {}).get(source)        # None: Qt keeps its own text
 
     def isEmpty(self) -> bool:  # noqa: N802 - Qt's name
         return False

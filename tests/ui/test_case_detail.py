@@ -119,3 +119,54 @@ def test_opening_an_unknown_code_shows_the_message_not_the_window(qtbot, make_ct
     assert not dialog.isVisible()
     (args, _kw), = no_dialogs["messages"].calls
     assert "Không tìm thấy hồ sơ" in args[2]
+
+
+def test_the_search_box_opens_an_exact_code_and_lists_names(qtbot, make_ctx, keys, assigned, receive):
+    from ui.main_window import MainWindow
+
+    receive(citizen_name="Trần Thị Đào")
+    window = MainWindow(make_ctx("mai"), {})
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    keys.press(Qt.Key_F3, widget=window)
+    assert keys.focused() is window.search
+    keys.type("tran thi dao")                                # no accents
+    keys.press(Qt.Key_Return)
+    keys.idle()
+    assert window.case_detail().panel.case.citizen_name == "Trần Thị Đào"   # the only match opens
+    window.search.setFocus()
+    keys.type(assigned.lower())
+    keys.press(Qt.Key_Return)
+    keys.idle()
+    assert window.case_detail().panel.case.code == assigned
+    assert window.case_detail().isVisible()
+    window.shutdown()
+
+
+def test_documents_print_as_a4_pages(qtbot, receive, qapp, tmp_path):
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui import printing
+    from ui.widgets import documents
+
+    if not documents.ready():
+        pytest.skip("casedesk.documents.build is not in this build")
+    code = receive().code
+    pdf = documents.render("receipt", code)
+    rendered = printing.rasterise(pdf)
+    assert rendered.page_count == 2                          # Liên 1 and Liên 2
+    printer = QPrinter(QPrinter.HighResolution)
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    printing._setup_printer(printer, rendered, "x")
+    printing.paint_pages(printer, rendered)
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(out.read_bytes())
+    assert len(doc) == 2
+    width, height = doc[0].get_size()
+    assert round(width) == 595 and round(height) == 842

@@ -28,6 +28,7 @@ def window(qtbot, make_ctx, keys):
     win.show()
     qtbot.waitExposed(win)
     win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
     keys.idle()
     return win
 

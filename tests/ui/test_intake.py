@@ -23,6 +23,7 @@ def window(qtbot, make_ctx, keys):
     win.show()
     qtbot.waitExposed(win)
     win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
     keys.idle()
     keys.press(Qt.Key_F2, widget=win)
     return win
