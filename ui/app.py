@@ -23,11 +23,12 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QProgressDialog,
                                QVBoxLayout, QWidget)
 
-from casedesk import __version__, workflow
+from casedesk import __version__, backup, workflow
 from casedesk.db import open_database
 from casedesk.demo import build_demo
 from casedesk.errors import CaseDeskError
 from casedesk.i18n import _, set_language
+from casedesk.logs import log_unexpected
 from casedesk.services import office
 
 from . import i18n_qt
@@ -150,6 +151,8 @@ class Session(QObject):
         self.finished = False
         self.exit_code = 0
         self._progress: QProgressDialog | None = None
+        self._opened_ok = False
+        app.aboutToQuit.connect(self.daily_backup)
 
     # ------------------------------------------------------------ opening
     def start(self) -> None:
@@ -174,6 +177,7 @@ class Session(QObject):
 
     def _opened(self, info: dict) -> None:
         self._close_progress()
+        self._opened_ok = True
         self.settings = info["settings"]
         i18n_qt.install(self.lang or self.settings.language or "vi")
         demo = info["demo"]
@@ -231,6 +235,15 @@ class Session(QObject):
             window.hide()
             window.deleteLater()
         self.show_login(select=login)
+
+    def daily_backup(self) -> None:
+        """On the way out: the day's automatic backup (once a day; local SQLite only)."""
+        if not self._opened_ok or self.exit_code:
+            return
+        try:
+            self.runner.call(lambda: backup.maybe_daily_backup(reason="daily"))
+        except Exception as exc:          # quitting must not fail; the log says what went wrong
+            log_unexpected(exc)
 
     def quit(self, code: int = 0) -> None:
         self.exit_code = code

@@ -14,7 +14,7 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QProgressBar,
                                QStackedWidget, QStatusBar, QVBoxLayout, QWidget)
 
-from casedesk.i18n import N_, _, format_int
+from casedesk.i18n import N_, _, format_int, short_datetime
 from casedesk.logs import logger
 from casedesk.services import queries
 from casedesk.services.views import Changes, QueueCounts
@@ -83,6 +83,19 @@ def window_title(office_name: str, user) -> str:
                                                  role=_(ROLE_SHORT.get(user.role, user.role)))
 
 
+def last_backup_text() -> str:
+    """``Sao lưu lần cuối: 16:45 hôm nay`` (runs on the runner: it reads the backup folder)."""
+    from casedesk import backup, context
+
+    newest = next(iter(backup.list_backups()), None)
+    if newest is None:
+        return _("Chưa có bản sao lưu")
+    when = newest.created_at
+    if when.date() == context.today():
+        return _("Sao lưu lần cuối: {time} hôm nay").format(time=when.strftime("%H:%M"))
+    return _("Sao lưu lần cuối: {time}").format(time=short_datetime(when))
+
+
 def counts_text(counts: QueueCounts, role: str) -> str:
     parts = []
     if role == "officer":
@@ -130,6 +143,8 @@ class MainWindow(QMainWindow):
         if self.nav_keys:
             self.show_screen(self.nav_keys[0])
         self.refresh_counts()
+        if "://" not in ctx.db_path or ctx.db_path.startswith("sqlite"):
+            ctx.runner.run(last_backup_text, on_done=self.backup_label.setText, on_error=lambda e: None)
 
     # ------------------------------------------------------------ building
     def _build_header(self) -> None:
@@ -205,6 +220,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(status)
         self.where = QLabel(_("Dữ liệu: {where}").format(where=self.ctx.db_label or _("Máy này")), status)
         self.where.setToolTip(self.ctx.db_path)
+        self.backup_label = QLabel(status)
         self.counts = QLabel(status)
         self.busy = QProgressBar(status)
         self.busy.setMaximumWidth(180)
@@ -213,6 +229,7 @@ class MainWindow(QMainWindow):
         self.busy_label = QLabel(status)
         self.busy_label.hide()
         status.addWidget(self.where)
+        status.addWidget(self.backup_label)
         status.addWidget(self.counts, 1)
         status.addPermanentWidget(self.busy_label)
         status.addPermanentWidget(self.busy)

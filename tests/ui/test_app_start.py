@@ -80,3 +80,25 @@ def test_login_switch_user_and_back(qtbot, qapp, runner, db, keys, monkeypatch):
     assert login.selected_login() == "mai"                   # switch user starts from who was there
     assert login.password.text() == ""
     session.deleteLater()
+
+
+def test_errors_become_vietnamese_dialogs_with_a_reference_for_the_unexpected(no_dialogs, db):
+    from casedesk.errors import BadInput
+    from ui import errors
+
+    errors.show_error(None, BadInput("Chưa nhập số điện thoại.", field="phone"))
+    try:
+        raise ZeroDivisionError("boom")
+    except ZeroDivisionError as exc:
+        errors._excepthook(type(exc), exc, exc.__traceback__)     # what a failing slot reaches
+    (first, _k1), (second, _k2) = no_dialogs["messages"].calls
+    assert first[1:3] == ("Thông tin chưa đúng", "Chưa nhập số điện thoại.")
+    assert second[1] == "Lỗi không mong muốn"
+    assert "Những gì đã nhập vẫn được giữ nguyên" in second[2]
+    ref = second[2].rsplit("mã tham chiếu ", 1)[1].rstrip(".")
+    from casedesk.logs import logger
+
+    handler = logger().handlers[0]
+    handler.flush()
+    log = Path(handler.baseFilename).read_text(encoding="utf-8")
+    assert f"[{ref}]" in log and "ZeroDivisionError" in log

@@ -103,3 +103,29 @@ def test_navigation_follows_the_role(qtbot, make_ctx, runner, keys):
 def test_office_name_is_shortened_only_when_it_is_the_usual_long_form():
     assert office_short("Trung tâm Phục vụ hành chính công xã An Phú") == "TT PVHCC xã An Phú"
     assert office_short("UBND xã An Phú") == "UBND xã An Phú"
+
+
+def test_a_password_set_by_the_admin_is_changed_at_first_login(qtbot, runner, keys, monkeypatch):
+    from casedesk.services import auth
+    from ui.screens import login as login_module
+
+    auth.set_password(actor="admin", login="mai", password="tam-thoi-123")
+    screen = _login_screen(qtbot, runner, keys)
+
+    def fill_and_submit(dialog):
+        dialog.new.setText("mat-khau-moi-2026")
+        dialog.again.setText("mat-khau-moi-2026")
+        dialog.submit()
+        keys.idle()
+        return dialog.result()
+
+    monkeypatch.setattr(login_module.ChangePasswordDialog, "exec", fill_and_submit)
+    users = []
+    screen.logged_in.connect(users.append)
+    screen.select_login("mai")
+    screen.password.setFocus()
+    keys.type("tam-thoi-123")
+    keys.press(Qt.Key_Return)
+    keys.idle()
+    assert [u.login for u in users] == ["mai"]
+    assert not auth.login("mai", "mat-khau-moi-2026").must_change_password

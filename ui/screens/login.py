@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QDialog, QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout, QWidget)
 
 from casedesk import workflow
@@ -18,6 +18,7 @@ from casedesk.services import auth
 from casedesk.services.views import UserView
 
 from ..errors import show_error
+from ..widgets.action_dialogs import ActionDialog
 from ..widgets.fields import MessageLabel, make_primary, set_invalid
 
 
@@ -129,15 +130,24 @@ class LoginScreen(QWidget):
         self._busy = True
         self.button.setEnabled(False)
         self.message.hint(_("Đang kiểm tra…"))
-        self.runner.run(lambda: auth.login(login, password), on_done=self._ok, on_error=self._failed,
-                        label=_("Đang đăng nhập…"))
+        self.runner.run(lambda: auth.login(login, password), on_done=lambda user: self._ok(user, password),
+                        on_error=self._failed, label=_("Đang đăng nhập…"))
 
-    def _ok(self, user: UserView) -> None:
+    def _ok(self, user: UserView, password: str) -> None:
         self._busy = False
         self.button.setEnabled(True)
         self.message.hint("")
         self.password.clear()
+        if user.must_change_password and not self.change_password(user, password):
+            self.message.hint(_("Cần đổi mật khẩu trước khi làm việc."))
+            self.password.setFocus()
+            return
         self.logged_in.emit(user)
+
+    def change_password(self, user: UserView, old: str) -> bool:
+        """A password set by the administrator is changed by its owner at the first login."""
+        dialog = ChangePasswordDialog(self, self.runner, user=user, old_password=old)
+        return dialog.exec() == QDialog.Accepted
 
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
@@ -157,3 +167,29 @@ class LoginScreen(QWidget):
         self.message.hint("")
         set_invalid(self.password, False)
         self.load_users(select)
+
+
+class ChangePasswordDialog(ActionDialog):
+    def __init__(self, parent, runner, *, user: UserView, old_password: str):
+        login = user.login
+        super().__init__(parent, runner, title=_("Đổi mật khẩu"),
+                         intro=_("Mật khẩu của {name} do quản trị đặt. Hãy đặt mật khẩu mới của riêng mình "
+                                 "(ít nhất {n} ký tự).").format(name=user.full_name, n=auth.MIN_PASSWORD),
+                         ok_text=_("Đổi mật khẩu"),
+                         action=lambda v: auth.set_password(actor=login, login=login, password=v["password"],
+                                                            old_password=old_password))
+        self.new = QLineEdit(self)
+        self.new.setEchoMode(QLineEdit.Password)
+        self.again = QLineEdit(self)
+        self.again.setEchoMode(QLineEdit.Password)
+        self.add_field("password", _("Mật khẩu mới"), self.new)
+        self.add_field("again", _("Nhập lại"), self.again)
+        self.new.setFocus()
+
+    def values(self) -> dict:
+        return {"password": self.new.text(), "again": self.again.text()}
+
+    def check(self, values: dict) -> dict[str, str]:
+        if values["password"] != values["again"]:
+            return {"again": _("Hai lần nhập mật khẩu không khớp.")}
+        return {}
