@@ -49,6 +49,40 @@ def has_display(environ=os.environ, platform: str = sys.platform) -> bool:
     return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
+_immortal_bools = False
+
+
+def guard_signal_refcounts() -> bool:
+    """Work around PySide6 6.12.0 on Python 3.11: ``SignalInstance.emit()`` (and a signal relayed
+    to another signal) hands back ``True`` without taking a reference, so every emit drops one
+    reference to ``True``.  After a few thousand emits (a morning of typing at the desk) the count
+    reaches zero and Python aborts with "Fatal Python error: bool_dealloc".  PySide6 6.11 is fine.
+
+    Python 3.12 made ``True`` and ``False`` immortal, which is what this does for 3.11 when a probe
+    shows the leak: it gives the two singletons 2**40 extra references (they are never freed
+    anyway; a lost reference a second for 30,000 years is still covered).  Returns whether it did."""
+    global _immortal_bools
+    if sys.version_info >= (3, 12) or _immortal_bools:
+        return _immortal_bools
+    from PySide6.QtCore import QObject, Signal
+
+    class _Probe(QObject):
+        ping = Signal()
+
+    probe = _Probe()
+    before = sys.getrefcount(True)
+    for _n in range(8):
+        probe.ping.emit()
+    if before - sys.getrefcount(True) < 8:
+        return False
+    import ctypes
+
+    for singleton in (True, False):
+        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40    # ob_refcnt, the first field
+    _immortal_bools = True
+    return True
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="casedesk", description=_("CaseDesk: sổ theo dõi hồ sơ một cửa"))
     parser.add_argument("--db", help=_("tệp SQLite hoặc postgresql://… (mặc định: CASEDESK_DB hoặc thư mục "
@@ -70,12 +104,12 @@ def database_target(args: argparse.Namespace) -> str:
 
 
 def describe_target(target: str) -> str:
-    """"Máy này" for a file on this PC, the server's name for a LAN office."""
+    """The server's name for a LAN office; empty for a file on this PC (shown as "Máy này")."""
     if "://" in target and not target.startswith("sqlite"):
         from urllib.parse import urlparse
 
         return urlparse(target).hostname or target
-    return _("Máy này")
+    return ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                 "cho các việc không cần giao diện."), file=sys.stderr)
         return NO_DISPLAY_EXIT
 
+    guard_signal_refcounts()
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     app.setApplicationName("CaseDesk")
     app.setApplicationVersion(__version__)

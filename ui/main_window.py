@@ -14,7 +14,8 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QProgressBar,
                                QStackedWidget, QStatusBar, QVBoxLayout, QWidget)
 
-from casedesk.i18n import N_, _, format_int, short_datetime
+from casedesk import workflow
+from casedesk.i18n import _, format_int, get_language, short_datetime
 from casedesk.logs import logger
 from casedesk.services import queries
 from casedesk.services.views import Changes, QueueCounts
@@ -45,12 +46,7 @@ NAV_ORDER = {
     "admin": ("settings", "reports", "cases"),
 }
 
-ROLE_SHORT = {
-    "clerk": N_("Tiếp nhận"),
-    "officer": N_("Chuyên môn"),
-    "vice_chairman": N_("Phó Chủ tịch"),
-    "admin": N_("Quản trị"),
-}
+ROLE_SHORT = {"clerk": "Tiếp nhận", "officer": "Chuyên môn", "vice_chairman": "Phó Chủ tịch", "admin": "Quản trị"}
 
 LONG_OFFICE = "trung tam phuc vu hanh chinh cong"
 
@@ -78,9 +74,17 @@ def office_short(name: str) -> str:
     return name
 
 
+def role_short(role: str) -> str:
+    """``Tiếp nhận`` in the title bar.  In English the core's role name ("Front desk"): the short
+    Vietnamese words are also action names there, and one msgid cannot carry two meanings."""
+    if get_language() == "vi":
+        return ROLE_SHORT.get(role, role)
+    return _(workflow.ROLE_LABELS.get(role, role))
+
+
 def window_title(office_name: str, user) -> str:
     return _("{office} · {name} ({role})").format(office=office_short(office_name), name=user.full_name,
-                                                 role=_(ROLE_SHORT.get(user.role, user.role)))
+                                                 role=role_short(user.role))
 
 
 def last_backup_text() -> str:

@@ -28,6 +28,7 @@ from casedesk.paths import default_db_path  # noqa: E402
 from casedesk.services import auth, office, queries  # noqa: E402
 from casedesk.services.queries import CaseFilter  # noqa: E402
 from ui import i18n_qt  # noqa: E402
+from ui.app import guard_signal_refcounts  # noqa: E402
 from ui.appctx import AppContext, AppSignals  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.ops import Runner  # noqa: E402
@@ -78,7 +79,7 @@ def save(widget, path: Path) -> None:
 def main_window(runner: Runner, login: str) -> MainWindow:
     user = next(u for u in auth.list_users() if u.login == login)
     ctx = AppContext(user=user, settings=office.get_settings(), runner=runner, signals=AppSignals(),
-                     db_label="Máy này", db_path=str(default_db_path()))
+                     db_label="", db_path=str(default_db_path()))
     window = MainWindow(ctx)
     window.resize(*SIZE)
     window.show()
@@ -97,6 +98,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     suffix = "" if args.lang == "vi" else f"-{args.lang}"
 
+    guard_signal_refcounts()
     app = QApplication(sys.argv[:1])
     app.setStyle("Fusion")
     path = default_db_path()
@@ -107,7 +109,7 @@ def main() -> int:
     i18n_qt.install(args.lang)
     runner = Runner()
 
-    login = LoginScreen(runner, office_name=office.get_settings().office_name, db_label="Máy này")
+    login = LoginScreen(runner, office_name=office.get_settings().office_name)
     login.resize(*SIZE)
     login.show()
     wait(200)

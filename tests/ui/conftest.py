@@ -18,6 +18,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget  # noqa: E402
 
 from casedesk.db import database  # noqa: E402
 from casedesk.services import auth, office  # noqa: E402
+from ui.app import guard_signal_refcounts  # noqa: E402
+
+guard_signal_refcounts()            # PySide6 6.12.0 drops a reference to True on every emit (see ui/app.py)
 
 PASSWORD = "mat-khau-1234"          # tests/conftest.py gives every staff member this one
 

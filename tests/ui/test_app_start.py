@@ -102,3 +102,22 @@ def test_errors_become_vietnamese_dialogs_with_a_reference_for_the_unexpected(no
     handler.flush()
     log = Path(handler.baseFilename).read_text(encoding="utf-8")
     assert f"[{ref}]" in log and "ZeroDivisionError" in log
+
+
+def test_many_signals_do_not_kill_python(tmp_path):
+    """PySide6 6.12.0 on Python 3.11 drops a reference to True on each emit: without the guard
+    this aborts with "Fatal Python error: bool_dealloc" after a few thousand emits."""
+    code = ("from ui.app import guard_signal_refcounts\n"
+            "guard_signal_refcounts()\n"
+            "from PySide6.QtCore import QObject, Signal\n"
+            "class O(QObject):\n"
+            "    s = Signal(str)\n"
+            "o = O()\n"
+            "o.s.connect(lambda text: None)\n"
+            "for i in range(50000):\n"
+            "    o.s.emit('x')\n"
+            "print('alive')\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                            env=_env(QT_QPA_PLATFORM="offscreen", CASEDESK_HOME=str(tmp_path)))
+    assert result.returncode == 0, result.stderr[-500:]
+    assert "alive" in result.stdout
