@@ -18,7 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QProgressDialog,
                                QVBoxLayout, QWidget)
@@ -64,7 +64,7 @@ def guard_signal_refcounts() -> bool:
     global _immortal_bools
     if sys.version_info >= (3, 12) or _immortal_bools:
         return _immortal_bools
-    from PySide6.QtCore import QObject, Signal
+    from PySide6.QtCore import QObject, QSettings, Signal
 
     class _Probe(QObject):
         ping = Signal()
@@ -237,6 +237,7 @@ class Session(QObject):
 
     # ------------------------------------------------------------ login / logout
     def show_login(self, select: str | None = None) -> None:
+        select = select or QSettings("CaseDesk", "CaseDesk").value("last_login", None)
         if self.login is None:
             self.login = LoginScreen(self.runner, office_name=self.settings.office_name, db_label=self.label)
             self.login.logged_in.connect(self._logged_in)
@@ -248,6 +249,7 @@ class Session(QObject):
         self.shown.emit("login")
 
     def _logged_in(self, user) -> None:
+        QSettings("CaseDesk", "CaseDesk").setValue("last_login", user.login)     # this desk's usual user
         self.runner.run(office.get_settings, on_done=lambda settings: self._open_main(user, settings))
 
     def _open_main(self, user, settings) -> None:

@@ -8,8 +8,10 @@ character as text, the way Unikey/IBus deliver a composed letter.
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="casedesk-qsettings-")   # QSettings stay out of ~
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QEvent, Qt  # noqa: E402
