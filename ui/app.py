@@ -18,7 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QProgressDialog,
                                QVBoxLayout, QWidget)
@@ -64,7 +64,6 @@ def guard_signal_refcounts() -> bool:
     global _immortal_bools
     if sys.version_info >= (3, 12) or _immortal_bools:
         return _immortal_bools
-    from PySide6.QtCore import QObject, QSettings, Signal
 
     class _Probe(QObject):
         ping = Signal()
@@ -144,8 +143,6 @@ def _screenshot_hook(app, session) -> None:
     path = os.environ.get("CASEDESK_SCREENSHOT")
     if not path:
         return
-    from PySide6.QtCore import QTimer
-
     def grab() -> None:
         window = app.activeModalWidget() or app.activeWindow() or next(
             (w for w in app.topLevelWidgets() if w.isVisible() and w.isWindow()), None)

@@ -242,9 +242,10 @@ class MainWindow(QMainWindow):
 
     def _build_keys(self) -> None:
         def key(sequence, slot) -> None:
+            """Active in the case window too; never behind a modal dialog waiting for an answer."""
             shortcut = QShortcut(QKeySequence(sequence), self)
             shortcut.setContext(Qt.ApplicationShortcut)
-            shortcut.activated.connect(slot)
+            shortcut.activated.connect(lambda: None if QApplication.activeModalWidget() else slot())
 
         for n in range(1, 9):
             key(f"Alt+{n}", lambda n=n: self.show_nav(n - 1))

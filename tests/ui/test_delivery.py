@@ -7,7 +7,6 @@ from PySide6.QtCore import Qt
 from casedesk import workflow
 from casedesk.services import cases, queries
 from ui.main_window import MainWindow
-from ui.screens.case_detail import CaseDetailPanel
 from ui.screens.delivery import DeliveryScreen
 from ui.screens.intake import IntakeScreen
 

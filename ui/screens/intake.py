@@ -17,9 +17,9 @@ import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QScrollArea,
-                               QSpinBox, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+                               QPushButton, QRadioButton, QScrollArea, QSpinBox, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from casedesk import context, workflow
 from casedesk.errors import BadInput, CaseDeskError
@@ -32,7 +32,7 @@ from .. import printing
 from ..appctx import AppContext
 from ..errors import show_error
 from ..widgets import documents
-from ..widgets.cccd import is_complete, looks_like_cccd, parse_cccd
+from ..widgets.cccd import ScanDialog, is_complete, looks_like_cccd, parse_cccd
 from ..widgets.fields import CheckedLineEdit, MessageLabel, make_primary, set_invalid, set_role
 from ..widgets.papers import PapersChecklist
 from ..widgets.procedure_picker import ProcedurePicker
@@ -70,33 +70,6 @@ def parse_birth_date(text: str) -> dt.date | None:
 def due_preview(days: int):
     """The due date a dossier received now would get (runs on the runner)."""
     return context.calendar().due(context.now(), days, cutoff=context.settings().cutoff_time)
-
-
-class ScanDialog(QDialog):
-    """Quét CCCD: the reader types the card's QR text here and Enter."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle(_("Quét căn cước"))
-        self.edit = QLineEdit(self)
-        self.edit.setPlaceholderText(_("Đưa mã QR trên thẻ căn cước vào đầu đọc…"))
-        self.message = MessageLabel(self)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.edit.returnPressed.connect(self.accept)
-        box = QVBoxLayout(self)
-        box.addWidget(QLabel(_("Quét mã QR ở mặt trước thẻ căn cước (hoặc dán nội dung của mã)."), self))
-        box.addWidget(self.edit)
-        box.addWidget(self.message)
-        box.addWidget(buttons)
-        self.setMinimumWidth(560)
-
-    def accept(self) -> None:
-        if parse_cccd(self.edit.text()) is None:
-            self.message.error(_("Không đọc được thông tin thẻ từ nội dung này."))
-            return
-        super().accept()
 
 
 class IntakeScreen(Screen):

@@ -16,6 +16,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from casedesk.i18n import _
+
+from .fields import MessageLabel
+
 _DIGITS12 = re.compile(r"^\d{12}$")
 _DIGITS9 = re.compile(r"^\d{9}$")
 _DATE8 = re.compile(r"^\d{8}$")
@@ -83,3 +89,30 @@ def parse_cccd(text: str) -> CccdData | None:
     address = max(words[1:], key=len) if len(words) > 1 else ""
     return CccdData(id_number=id_number, old_id=old_id, full_name=name, birth_date=birth, sex=sex,
                     address=address, issued_on=issued)
+
+
+class ScanDialog(QDialog):
+    """Quét CCCD: the reader types the card's QR text here and Enter."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(_("Quét căn cước"))
+        self.edit = QLineEdit(self)
+        self.edit.setPlaceholderText(_("Đưa mã QR trên thẻ căn cước vào đầu đọc…"))
+        self.message = MessageLabel(self)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.edit.returnPressed.connect(self.accept)
+        box = QVBoxLayout(self)
+        box.addWidget(QLabel(_("Quét mã QR ở mặt trước thẻ căn cước (hoặc dán nội dung của mã)."), self))
+        box.addWidget(self.edit)
+        box.addWidget(self.message)
+        box.addWidget(buttons)
+        self.setMinimumWidth(560)
+
+    def accept(self) -> None:
+        if parse_cccd(self.edit.text()) is None:
+            self.message.error(_("Không đọc được thông tin thẻ từ nội dung này."))
+            return
+        super().accept()
