@@ -132,3 +132,21 @@ class Keys:
 @pytest.fixture
 def keys(qtbot, runner):
     return Keys(qtbot, runner)
+
+
+@pytest.fixture
+def open_window(qtbot, make_ctx, keys):
+    """A main window for ``login`` with only the given screens, shown, active, its first tasks done."""
+    from ui.main_window import MainWindow
+
+    def open_(login: str, screens: dict):
+        win = MainWindow(make_ctx(login), screens)
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        win.activateWindow()
+        qtbot.waitUntil(win.isActiveWindow)
+        keys.idle()
+        return win
+
+    return open_

@@ -121,16 +121,9 @@ def test_opening_an_unknown_code_shows_the_message_not_the_window(qtbot, make_ct
     assert "Không tìm thấy hồ sơ" in args[2]
 
 
-def test_the_search_box_opens_an_exact_code_and_lists_names(qtbot, make_ctx, keys, assigned, receive):
-    from ui.main_window import MainWindow
-
+def test_the_search_box_opens_an_exact_code_and_lists_names(open_window, keys, assigned, receive):
     receive(citizen_name="Trần Thị Đào")
-    window = MainWindow(make_ctx("mai"), {})
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
+    window = open_window("mai", {})
     keys.press(Qt.Key_F3, widget=window)
     assert keys.focused() is window.search
     keys.type("tran thi dao")                                # no accents

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 
 from casedesk import workflow
 from casedesk.services import cases, queries
-from ui.main_window import MainWindow
 from ui.screens.delivery import DeliveryScreen
 from ui.screens.intake import IntakeScreen
 
@@ -21,15 +20,8 @@ def approved(receive):
 
 
 @pytest.fixture
-def window(qtbot, make_ctx, keys):
-    win = MainWindow(make_ctx("mai"), {"intake": IntakeScreen, "delivery": DeliveryScreen})
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
-    keys.idle()
-    return win
+def window(open_window):
+    return open_window("mai", {"intake": IntakeScreen, "delivery": DeliveryScreen})
 
 
 def test_deliver_with_a_rating_from_key_2(window, keys, approved):

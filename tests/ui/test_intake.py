@@ -6,7 +6,6 @@ import pytest
 from PySide6.QtCore import Qt
 
 from casedesk.services import queries
-from ui.main_window import MainWindow
 from ui.screens.intake import IntakeScreen
 from ui.widgets import documents
 from ui.widgets.cccd import parse_cccd
@@ -16,15 +15,9 @@ ADDRESS = "Số 5, thôn Đông, xã An Phú"
 
 
 @pytest.fixture
-def window(qtbot, make_ctx, keys):
+def window(open_window, keys):
     """A clerk's main window with the intake screen, F2 pressed."""
-    win = MainWindow(make_ctx("mai"), {"intake": IntakeScreen})
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    qtbot.waitUntil(win.isActiveWindow)
-    keys.idle()
+    win = open_window("mai", {"intake": IntakeScreen})
     keys.press(Qt.Key_F2, widget=win)
     return win
 
