@@ -121,3 +121,24 @@ def test_many_signals_do_not_kill_python(tmp_path):
                             env=_env(QT_QPA_PLATFORM="offscreen", CASEDESK_HOME=str(tmp_path)))
     assert result.returncode == 0, result.stderr[-500:]
     assert "alive" in result.stdout
+
+
+def test_qt_own_buttons_and_menus_speak_vietnamese(qapp):
+    from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+
+    from ui import i18n_qt
+
+    i18n_qt.install("vi")
+    try:
+        box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel | QDialogButtonBox.Yes
+                               | QDialogButtonBox.No)
+        texts = {b.text().replace("&", "") for b in box.buttons()}
+        assert texts == {"Đồng ý", "Hủy", "Có", "Không"}
+        edit = QLineEdit()
+        menu = edit.createStandardContextMenu()
+        items = [a.text().split("\t")[0].replace("&", "") for a in menu.actions() if a.text()]
+        assert "Dán" in items and "Chọn tất cả" in items
+        i18n_qt.install("en")
+        assert QDialogButtonBox(QDialogButtonBox.Cancel).buttons()[0].text() == "Cancel"
+    finally:
+        i18n_qt.install("vi")
