@@ -213,3 +213,45 @@ def test_settings_new_procedure_version(qtbot, make_ctx, monkeypatch):
     proc = catalogue.get_procedure("HT-01")
     assert proc.fee == 5000 and proc.version == 2 and proc.papers[-1].name == "Giấy tờ mới"
     assert workflow.OPEN_STATES                              # imported for the fixtures' states
+
+
+def test_reports_save_pdf_and_excel(qtbot, make_ctx, month, tmp_path, monkeypatch):
+    if not _renderers_present():
+        pytest.skip("the II.06a renderer is not in this build yet")
+    from PySide6.QtWidgets import QFileDialog
+
+    ctx = make_ctx("thao")
+    screen = _show(qtbot, ReportsScreen(ctx))
+    qtbot.waitUntil(lambda: screen.save_pdf.isEnabled(), timeout=20000)
+    saved = []
+    ctx.signals.status.connect(saved.append)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda parent, title, start, *a: (str(tmp_path / start.split("/")[-1]), "")))
+    screen.save_as_pdf()
+    assert (tmp_path / "bao-cao-II06a-2026-11.pdf").read_bytes().startswith(b"%PDF")
+    screen.export_excel()
+    qtbot.waitUntil(lambda: (tmp_path / "bao-cao-II06a-2026-11.xlsx").exists(), timeout=20000)
+    qtbot.waitUntil(lambda: len(saved) == 2, timeout=5000)
+
+
+def test_ledger_previews_on_request_and_asks_when_long(qtbot, make_ctx, month, monkeypatch):
+    from ui.screens import reports as reports_screen
+
+    ctx = make_ctx("thao")
+    screen = _show(qtbot, ReportsScreen(ctx))
+    qtbot.waitUntil(lambda: not screen.progress.isVisible(), timeout=20000)
+    screen.kind.setCurrentIndex(screen.kind.findData("ledger"))
+    qtbot.wait(500)                                      # no automatic ledger: it can be long
+    assert screen._shown is None or screen._shown.kind != "ledger"
+    asked = []
+    monkeypatch.setattr(reports_screen, "LEDGER_ASK_ABOVE", 1)
+    monkeypatch.setattr(reports_screen, "confirm_long", lambda parent, text: asked.append(text) or False)
+    screen.make_preview()
+    assert asked and "3 hồ sơ" in asked[0]
+    assert not screen.progress.isVisible()               # declined: nothing started
+    if not _renderers_present():
+        return
+    monkeypatch.setattr(reports_screen, "confirm_long", lambda parent, text: True)
+    screen.make_preview()
+    qtbot.waitUntil(lambda: screen.pdf is not None and screen._shown.kind == "ledger", timeout=20000)
+    assert screen.page_count >= 1 and screen.page_labels

@@ -7,7 +7,6 @@ confirmation: the core refuses a return or refusal without a reason anyway.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit,
                                QPushButton, QSplitter, QVBoxLayout, QWidget)
 
@@ -20,7 +19,7 @@ from casedesk.services.views import Changes
 
 from ..appctx import AppContext
 from ..models.cases_model import COL, CasesTableModel
-from ..widgets.case_table import CasePreview, CaseTable, LiveMixin, show_error, translated
+from ..widgets.case_table import CasePreview, CaseTable, LiveMixin, add_shortcut, show_error, translated
 from .base import Screen
 
 
@@ -116,8 +115,8 @@ class ApprovalsScreen(LiveMixin, Screen):
         layout.addWidget(hint)
 
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(seq), self, self.approve_selected, context=Qt.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence("Ctrl+R"), self, self.return_current, context=Qt.WidgetWithChildrenShortcut)
+            add_shortcut(self, seq, self.approve_selected)
+        add_shortcut(self, "Ctrl+R", self.return_current)
         self.approve.clicked.connect(self.approve_selected)
         self.return_.clicked.connect(self.return_current)
         self.refuse.clicked.connect(self.refuse_current)

@@ -11,18 +11,20 @@ import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QKeySequence, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QFileDialog, QFormLayout, QFrame, QHBoxLayout,
-                               QLabel, QProgressBar, QPushButton, QRadioButton, QScrollArea, QSpinBox, QVBoxLayout,
-                               QWidget)
+                               QLabel, QMessageBox, QProgressBar, QPushButton, QRadioButton, QScrollArea, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from casedesk import context
 from casedesk.errors import CaseDeskError
-from casedesk.i18n import N_, _, short_date
+from casedesk.i18n import N_, _, format_int, short_date
+from casedesk.services import queries
+from casedesk.services.queries import CaseFilter
 from casedesk.services.views import Changes
 
 from ..appctx import AppContext
-from ..widgets.case_table import LiveMixin, show_error, translated
+from ..widgets.case_table import LiveMixin, add_shortcut, show_error, translated
 from .base import Screen
 
 KINDS = (
@@ -32,6 +34,8 @@ KINDS = (
     ("ledger", N_("Sổ theo dõi hồ sơ (Mẫu 07)")),
 )
 PREVIEW_DPI = 110
+PREVIEW_PAGES = 12
+LEDGER_ASK_ABOVE = 1500          # dossiers: a ledger this long takes a while to typeset
 
 
 class NotInThisBuild(CaseDeskError):
@@ -93,16 +97,48 @@ def render(request: Request, fmt: str = "pdf") -> bytes:
         raise NotInThisBuild(_("Bản cài đặt này chưa có mẫu in cho báo cáo này.")) from exc
 
 
-def render_preview(request: Request, report) -> tuple[bytes, list]:
-    """PDF bytes and one grey QImage per page (QImage is safe off the GUI thread)."""
+def first_pages(pdf: bytes, limit: int) -> tuple[bytes, int]:
+    """The first ``limit`` pages as a PDF of their own, and how many pages the whole has."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        count = len(doc)
+        if count <= limit:
+            return pdf, count
+        part = pdfium.PdfDocument.new()
+        try:
+            part.import_pages(doc, pages=list(range(limit)))
+            buffer = io.BytesIO()
+            part.save(buffer)
+            return buffer.getvalue(), count
+        finally:
+            part.close()
+    finally:
+        doc.close()
+
+
+def render_preview(request: Request, report) -> tuple[bytes, list, int]:
+    """PDF bytes, a grey QImage for each of the first pages (QImage is safe off the GUI
+    thread) and the page count.  A ledger of a busy office runs to hundreds of pages:
+    only the first ``PREVIEW_PAGES`` are drawn; saving and printing use the whole PDF."""
     report(0, 3, _("Đang tính số liệu…"))
     pdf = render(request, "pdf")
     report(1, 3, _("Đang dựng trang xem trước…"))
     from ..printing import rasterise
 
-    rendered = rasterise(pdf, dpi=PREVIEW_DPI)
+    shown, count = first_pages(pdf, PREVIEW_PAGES)
+    rendered = rasterise(shown, dpi=PREVIEW_DPI)
     report(3, 3, "")
-    return pdf, list(rendered.pages)
+    return pdf, list(rendered.pages), count
+
+
+def confirm_long(parent: QWidget, text: str) -> bool:
+    """Yes/No before a long job (tests replace this)."""
+    return QMessageBox.question(parent, _("Việc này sẽ lâu"), text,
+                                QMessageBox.Yes | QMessageBox.No, QMessageBox.No) == QMessageBox.Yes
 
 
 def _qdate(d: dt.date) -> QDate:
@@ -215,6 +251,7 @@ class ReportsScreen(LiveMixin, Screen):
 
         self.pdf: bytes | None = None
         self.images: list = []
+        self.page_count = 0
         self.page_labels: list[QLabel] = []
         self._shown: Request | None = None
         self._job = 0
@@ -222,7 +259,7 @@ class ReportsScreen(LiveMixin, Screen):
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(350)
-        self._debounce.timeout.connect(self.make_preview)
+        self._debounce.timeout.connect(self._auto_preview)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         for signal in (self.year.valueChanged, self.month.currentIndexChanged, self.quarter.currentIndexChanged,
                        self.date_from.dateChanged, self.date_to.dateChanged, self.styles.buttonToggled):
@@ -232,9 +269,9 @@ class ReportsScreen(LiveMixin, Screen):
         self.save_xlsx.clicked.connect(self.export_excel)
         self.print_button.clicked.connect(self.print_report)
         self.cancel.clicked.connect(self._cancel)
-        QShortcut(QKeySequence("F5"), self, self.make_preview, context=Qt.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence.Print, self, self.print_report, context=Qt.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence.Save, self, self.save_as_pdf, context=Qt.WidgetWithChildrenShortcut)
+        add_shortcut(self, "F5", self.make_preview)
+        add_shortcut(self, QKeySequence.Print, self.print_report)
+        add_shortcut(self, QKeySequence.Save, self.save_as_pdf)
         ctx.runner.progress.connect(self._progress)
         self._kind_changed()
 
@@ -278,12 +315,27 @@ class ReportsScreen(LiveMixin, Screen):
         self.print_button.setEnabled(ready)
 
     # -------------------------------------------------- preview
+    def _auto_preview(self) -> None:
+        """After a change of period: reports redraw by themselves, a ledger waits for F5."""
+        if self.request().kind == "ledger":
+            self._clear_pages()
+            self.page_info.setText(_("Nhấn Xem trước (F5) để lập sổ theo dõi."))
+            return
+        self.make_preview()
+
     def make_preview(self) -> None:
         self._debounce.stop()
         request = self.request()
-        if request.kind == "ledger" and request.date_to < request.date_from:
-            self._show_problem(_("Ngày cuối phải sau ngày đầu."))
-            return
+        if request.kind == "ledger":
+            if request.date_to < request.date_from:
+                self._show_problem(_("Ngày cuối phải sau ngày đầu."))
+                return
+            count = queries.count_cases(CaseFilter(received_from=request.date_from, received_to=request.date_to))
+            if count > LEDGER_ASK_ABOVE and not confirm_long(
+                    self, _("Sổ theo dõi có {n} hồ sơ (khoảng {p} trang); lập sổ có thể mất vài phút và trong "
+                            "lúc đó các việc khác phải chờ. Tiếp tục?").format(
+                        n=format_int(count), p=format_int(count // 5 + 1))):
+                return
         self._job += 1
         job = self._job
         self.progress.setRange(0, 0)
@@ -317,7 +369,7 @@ class ReportsScreen(LiveMixin, Screen):
         if job != self._job:
             return
         self._finish_job()
-        self.pdf, self.images = result
+        self.pdf, self.images, self.page_count = result
         self._shown = request
         self._show_pages()
         self._update_buttons()
@@ -364,8 +416,12 @@ class ReportsScreen(LiveMixin, Screen):
             label.setStyleSheet("background:white; border:1px solid #555")
             self.pages_layout.addWidget(label)
             self.page_labels.append(label)
-        self.page_info.setText(_("{n} trang · {name}.pdf").format(n=len(self.images),
-                                                                  name=self._shown.file_stem()))
+        name = self._shown.file_stem()
+        if self.page_count > len(self.images):
+            self.page_info.setText(_("{n} trang · {name}.pdf · xem trước {k} trang đầu; lưu và in có đủ").format(
+                n=self.page_count, name=name, k=len(self.images)))
+        else:
+            self.page_info.setText(_("{n} trang · {name}.pdf").format(n=self.page_count, name=name))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -425,11 +481,11 @@ class ReportsScreen(LiveMixin, Screen):
     def activate(self) -> None:
         if self._stale or self._shown != self.request():
             self._stale = False
-            self.make_preview()
+            self._auto_preview()
         self.kind.setFocus()
 
     def reload(self) -> None:
-        self.make_preview()
+        self._auto_preview()
 
     def on_changed(self, changes: Changes) -> None:
         if changes.cases or changes.settings or changes.calendar:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QKeySequence
+from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QProgressDialog, QTableView, QTextBrowser, QWidget
 
 from casedesk import workflow
@@ -206,8 +206,12 @@ class CasePreview(QTextBrowser):
         self.setHtml(f"<p style='color:#777'>{html.escape(text or _('Chọn một hồ sơ để xem.'))}</p>")
 
 
-def shortcut_text(seq: str) -> str:
-    return QKeySequence(seq).toString(QKeySequence.NativeText)
+def add_shortcut(widget: QWidget, keys, slot) -> QShortcut:
+    """A key for ``slot`` while the focus is anywhere inside ``widget``."""
+    shortcut = QShortcut(QKeySequence(keys), widget)
+    shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+    shortcut.activated.connect(slot)
+    return shortcut
 
 
 class translated:
