@@ -703,7 +703,7 @@ def main(argv: list[str] | None = None) -> int:
     if want("list"):
         figs.extend(best_of(rounds, lambda: bench_lists(raw, rng, max(30, samples // 5))))
     if want("report"):
-        figs.extend(best_of(rounds, lambda: [bench_report(raw, rng, max(10, samples // 20))]))
+        figs.extend(best_of(rounds, lambda: [bench_report(raw, rng, max(20, samples // 8))]))
     if want("receipt"):
         figs.append(bench_receipt(rng, max(50, samples // 3)))
     if want("receive"):
@@ -722,7 +722,7 @@ def main(argv: list[str] | None = None) -> int:
     if built is not None:
         print(f"database built in {built:.0f} s")
     print(f"opened (and schema brought up to date) in {opened * 1000:.0f} ms; figures took {clock() - started:.0f} s; "
-          f"query figures: {samples} inputs (lists {max(30, samples // 5)}, report {max(10, samples // 20)}), "
+          f"query figures: {samples} inputs (lists {max(30, samples // 5)}, report {max(20, samples // 8)}), "
           f"best of {rounds} round{'s' if rounds > 1 else ''}")
     print()
     print(table(figs))
