@@ -63,8 +63,10 @@ def test_login_switch_user_and_back(qtbot, qapp, runner, db, keys, monkeypatch):
     qtbot.waitUntil(lambda: shown == ["login"], timeout=10000)
     login = session.login
     qtbot.addWidget(login)
+    qtbot.waitUntil(lambda: login.isActiveWindow() and login.users.count() > 0)
     login.select_login("mai")
     login.password.setFocus()
+    assert keys.focused() is login.password
     keys.type(keys.PASSWORD)
     keys.press(Qt.Key_Return)
     qtbot.waitUntil(lambda: session.window is not None, timeout=10000)
@@ -139,6 +141,7 @@ def test_qt_own_buttons_and_menus_speak_vietnamese(qapp):
         items = [a.text().split("\t")[0].replace("&", "") for a in menu.actions() if a.text()]
         assert "Dán" in items and "Chọn tất cả" in items
         i18n_qt.install("en")
-        assert QDialogButtonBox(QDialogButtonBox.Cancel).buttons()[0].text() == "Cancel"
+        english = QDialogButtonBox(QDialogButtonBox.Cancel)
+        assert english.buttons()[0].text() == "Cancel"
     finally:
         i18n_qt.install("vi")

@@ -18,6 +18,7 @@ def _login_screen(qtbot, runner, keys):
     screen.show()
     qtbot.waitExposed(screen)
     screen.activateWindow()
+    qtbot.waitUntil(screen.isActiveWindow)
     screen.load_users()
     keys.idle()
     return screen
