@@ -162,10 +162,24 @@ def _calendar_for(args):
     return WorkCalendar(), dt.time(15, 0)
 
 
+def _calendar_year(year: int) -> None:
+    """The lunar tables behind Tết and the Hùng Kings' day cover a fixed span of years."""
+    from .lunar import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise BadInput(_("Lịch làm việc chỉ tính được cho các năm {low}–{high}; năm {year} nằm ngoài.")
+                       .format(low=MIN_YEAR, high=MAX_YEAR, year=year))
+
+
 def cmd_calendar_due(args) -> int:
     from .services.cases import parse_time
 
     received = parse_time(args.received)
+    if received is None:
+        raise BadInput(_("Chưa nhập --received (YYYY-MM-DD HH:MM)."), field="received")
+    # The due date can run into the next year: leave a year of room for the longest processing time.
+    _calendar_year(received.year)
+    _calendar_year(received.year + 1)
     cal, cutoff = _calendar_for(args)
     if args.procedure:
         from .services import catalogue
@@ -192,6 +206,7 @@ def cmd_calendar_due(args) -> int:
 
 
 def cmd_calendar_holidays(args) -> int:
+    _calendar_year(args.year)
     cal, _cutoff = _calendar_for(args)
     days = cal.days_off(args.year)
     if args.json:

@@ -27,7 +27,7 @@ TZ_HOURS = 7
 _JD_ORDINAL = 1721424.5          # Julian Day of 0h UT on date.fromordinal(0)
 _SYNODIC = 29.530588861          # mean lunation, days
 _K0_JDE = 2451550.09766          # Meeus: mean new moon k = 0 (6 January 2000)
-_MIN_YEAR, _MAX_YEAR = 1800, 2199  # range where the ΔT model below is sensible
+MIN_YEAR, MAX_YEAR = 1800, 2199  # range where the ΔT model below is sensible
 
 
 @dataclass(frozen=True, order=True)
@@ -158,8 +158,8 @@ def _leap_index(year: int) -> int | None:
 
 
 def _check_year(year: int) -> None:
-    if not _MIN_YEAR <= year <= _MAX_YEAR:
-        raise ValueError(f"year {year} outside {_MIN_YEAR}..{_MAX_YEAR}")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"year {year} outside {MIN_YEAR}..{MAX_YEAR}")
 
 
 def solar_to_lunar(d: dt.date) -> LunarDate:

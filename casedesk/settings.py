@@ -54,6 +54,8 @@ def _parse_hhmm(text: str, field: str) -> dt.time:
 
 
 SETTING_FIELDS = {f.name: f for f in dataclasses.fields(OfficeSettings)}
+# Sensible bounds for the whole-number settings: a lock longer than a day is a mistake, not a policy.
+INT_LIMITS = {"lockout_attempts": (1, 50), "lockout_minutes": (1, 1440)}
 
 
 def validate(values: dict) -> dict:
@@ -72,8 +74,10 @@ def validate(values: dict) -> dict:
                 cleaned[key] = int(value)
             except (TypeError, ValueError):
                 raise BadInput(_("{key} phải là số nguyên.").format(key=key), field=key) from None
-            if cleaned[key] < 1:
-                raise BadInput(_("{key} phải lớn hơn 0.").format(key=key), field=key)
+            low, high = INT_LIMITS.get(key, (1, 1_000_000))
+            if not low <= cleaned[key] <= high:
+                raise BadInput(_("{key} phải từ {low} đến {high}.").format(key=key, low=low, high=high),
+                               field=key)
         else:
             cleaned[key] = clean_line(value, field=key, label=key, max_len=300, required=False)
     if "cutoff" in cleaned:

@@ -11,6 +11,8 @@ from .i18n import _
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"\s+")
+# Lone surrogates: bytes a terminal in another code page sent that Python could not decode.
+_UNDECODED = re.compile(r"[\ud800-\udfff]")
 
 
 def nfc(text: str) -> str:
@@ -20,6 +22,9 @@ def nfc(text: str) -> str:
 def clean_line(text: str | None, *, field: str, label: str, max_len: int, required: bool = True) -> str:
     """One line typed by a person: NFC, control characters refused, spaces folded."""
     text = "" if text is None else str(text)
+    if _UNDECODED.search(text):
+        raise BadInput(_("{label} có ký tự không đọc được (bảng mã không phải Unicode); hãy gõ lại.")
+                       .format(label=label), field=field)
     if _CONTROL.search(text.replace("\t", " ").replace("\n", " ").replace("\r", " ")):
         raise BadInput(_("{label} có ký tự điều khiển không hợp lệ.").format(label=label), field=field)
     text = _SPACES.sub(" ", nfc(text)).strip()
@@ -33,7 +38,11 @@ def clean_line(text: str | None, *, field: str, label: str, max_len: int, requir
 
 
 def clean_note(text: str | None, *, max_len: int = 2000) -> str:
-    text = "" if text is None else nfc(str(text))
+    text = "" if text is None else str(text)
+    if _UNDECODED.search(text):
+        raise BadInput(_("Ghi chú có ký tự không đọc được (bảng mã không phải Unicode); hãy gõ lại."),
+                       field="note")
+    text = nfc(text)
     if _CONTROL.search(text.replace("\n", " ").replace("\t", " ").replace("\r", " ")):
         raise BadInput(_("Ghi chú có ký tự điều khiển không hợp lệ."), field="note")
     text = text.strip()
