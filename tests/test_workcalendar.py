@@ -422,3 +422,27 @@ def test_explanation_in_english():
     text = " ".join(r.explanation)
     assert "Lunar New Year (Tết)" in text and "14/02–22/02" in text and "Wednesday 25/02/2026" in text
     assert cal.day(D(2026, 4, 27)).reason == "Day off in lieu of Hùng Kings' Day"
+
+
+def test_office_calendar_text_keeps_the_kind_of_each_day_off(db):
+    """The holiday editor starts from this text: a swapped or compensatory day must stay one after saving."""
+    from casedesk.services import office
+    from casedesk.workcalendar import parse_year_toml
+
+    shipped = parse_year_toml(office.holiday_year_text(2026))
+    assert shipped.kind_of(dt.date(2026, 1, 2)) == "day_off"
+    assert shipped.kind_of(dt.date(2026, 4, 27)) == "compensatory"
+    assert shipped.kind_of(dt.date(2026, 4, 26)) == "holiday"        # a Sunday, still listed by name
+    assert dt.date(2026, 1, 10) in shipped.working_days
+    provisional = parse_year_toml(office.holiday_year_text(2028))
+    assert not provisional.decided
+    computed = {d.date: d.kind for d in WorkCalendar().days_off(2028) if d.kind != "weekend"}
+    assert {d: provisional.kind_of(d) for d in provisional.days_off} == computed
+    assert "compensatory" in computed.values()
+
+    before = [office_day.kind for office_day in WorkCalendar().days_off(2026)]
+    office.save_holiday_year(actor="admin", year=2026, text=office.holiday_year_text(2026))
+    from casedesk import context
+
+    after = [office_day.kind for office_day in context.calendar().days_off(2026)]
+    assert after == before

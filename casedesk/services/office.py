@@ -91,13 +91,15 @@ def update_settings(*, actor: str, **values) -> tuple[OfficeSettings, Changes]:
 
 def holiday_year_text(year: int) -> str:
     """The TOML text of a year as the office sees it (its own edit, or the shipped/computed one)."""
-    from ..workcalendar import YearData, dump_year_toml
+    from ..workcalendar import DAY_OFF_KINDS, YearData, dump_year_toml
 
     row = HolidayYear.get_or_none(HolidayYear.year == year)
     if row:
         return row.data
     cal = context.calendar()
-    days_off = {d.date: d.reason or "" for d in cal.days_off(year) if d.date.weekday() < 5}
+    listed = [d for d in cal.days_off(year) if d.kind in DAY_OFF_KINDS]    # plain weekends are not listed
+    days_off = {d.date: d.reason or "" for d in listed}
+    kinds = {d.date: d.kind for d in listed}
     working = {}
     day = dt.date(year, 1, 1)
     while day.year == year:
@@ -106,7 +108,7 @@ def holiday_year_text(year: int) -> str:
             working[day] = info.reason or ""
         day += dt.timedelta(days=1)
     return dump_year_toml(YearData(year=year, days_off=days_off, working_days=working,
-                                   decided=not cal.is_provisional(year)))
+                                   decided=not cal.is_provisional(year), kinds=kinds))
 
 
 def save_holiday_year(*, actor: str, year: int, text: str) -> Changes:
