@@ -1,0 +1,164 @@
+"""Checking a register file on its own, read-only: is it a sound CaseDesk database?
+
+A backup is verified before it gets its name, and a file is checked before it is
+restored: SQLite's integrity check, the schema version, and the whole audit hash
+chain recomputed row by row.  This never touches the global ``DatabaseProxy``: it
+reads the file with plain ``sqlite3`` and ``audit.row_hash``, so a check made on the
+desktop's worker thread does not disturb the open register.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import audit
+from .i18n import _
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What a database file holds and whether it verifies; read-only."""
+
+    ok: bool
+    problems: tuple[str, ...]
+    schema_version: int = 0
+    unit_code: str = ""
+    office_name: str = ""
+    audit_rows: int = 0
+    cases: int = 0
+    first_bad_row: int | None = None
+    newest_case: str = ""
+
+
+# ------------------------------------------------------------------ reading a file
+
+def connect_ro(path: Path) -> sqlite3.Connection:
+    """A read-only connection that creates nothing next to the file."""
+    uri = Path(path).resolve().as_uri()
+    try:
+        conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=30)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        # a WAL-mode file on read-only media: read it as it is on disk
+        conn = sqlite3.connect(uri + "?immutable=1", uri=True)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+
+
+def meta(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def stored_version(conn: sqlite3.Connection) -> int:
+    """The schema version the file says it has (0 when it says nothing readable)."""
+    text = meta(conn, "schema_version") or "0"
+    return int(text) if text.isdigit() else 0
+
+
+def setting(conn: sqlite3.Connection, key: str) -> str:
+    """A text setting of the office stored in the file, "" when missing or not text."""
+    try:
+        row = conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+    except sqlite3.DatabaseError:
+        return ""
+    if not row or row[0] is None:
+        return ""
+    try:
+        value = json.loads(row[0])
+    except ValueError:
+        return ""
+    return value if isinstance(value, str) else ""
+
+
+def _walk_chain(conn: sqlite3.Connection) -> tuple[int, int | None, str]:
+    """Recompute the audit hash chain of a file: (rows, first bad id, problem)."""
+    prev = audit.GENESIS
+    count = 0
+    last_id = 0
+    cursor = conn.execute(
+        "SELECT id, case_id, actor, action, from_state, to_state, note, changes, at, recorded_at, "
+        "late_entry, prev_hash, hash FROM event ORDER BY id"
+    )
+    for (row_id, case_id, actor, action, from_state, to_state, note, changes, at, recorded_at, late,
+         prev_hash, digest) in cursor:
+        count += 1
+        last_id = row_id
+        if prev_hash != prev:
+            return count, row_id, _("Dòng nhật ký {id} không nối với dòng trước: có dòng đã bị xóa hoặc chèn vào.") \
+                .format(id=row_id)
+        try:
+            expected = audit.row_hash(prev, case_id=case_id, actor=actor, action=action, from_state=from_state,
+                                      to_state=to_state, note=note,
+                                      changes=json.loads(changes) if changes else {}, at=at,
+                                      recorded_at=recorded_at, late_entry=late)
+        except (TypeError, ValueError):
+            expected = None
+        if expected != digest:
+            return count, row_id, _("Dòng nhật ký {id} đã bị sửa sau khi ghi.").format(id=row_id)
+        prev = digest
+    head = meta(conn, audit.HEAD_KEY) or audit.GENESIS
+    if head != prev:
+        return count, last_id or None, _("Đầu chuỗi nhật ký không khớp dòng cuối ({id}): "
+                                         "có dòng cuối đã bị xóa hoặc chèn thêm.").format(id=last_id)
+    return count, None, ""
+
+
+def check_file(path: str | os.PathLike) -> FileCheck:
+    """Check a CaseDesk database file without changing it: SQLite integrity, schema version,
+    the audit hash chain.  ``ok`` is False (with reasons) for anything that is not a sound register."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        return FileCheck(False, (_("Không đọc được tệp {path}: {why}").format(path=path, why=exc.strerror or exc),))
+    if magic != _SQLITE_MAGIC:
+        return FileCheck(False, (_("Tệp {name} không phải cơ sở dữ liệu CaseDesk.").format(name=path.name),))
+    conn = None
+    try:
+        conn = connect_ro(path)
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+        problems = [r[0] for r in rows if r[0] != "ok"]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"meta", "event", "case"} <= tables:
+            return FileCheck(False, (_("Tệp {name} không phải cơ sở dữ liệu CaseDesk.").format(name=path.name),))
+        version = stored_version(conn)
+        unit = setting(conn, "unit_code")
+        office = setting(conn, "office_name")
+        cases = conn.execute('SELECT count(*) FROM "case"').fetchone()[0]
+        newest = conn.execute('SELECT max(received_at) FROM "case"').fetchone()[0] or ""
+        if problems:
+            found = [_("Tệp dữ liệu hỏng: {what}").format(what="; ".join(problems[:3]))]
+            return FileCheck(False, tuple(found), version, unit, office, 0, cases, None, str(newest))
+        count, bad, why = _walk_chain(conn)
+    except sqlite3.DatabaseError as exc:
+        return FileCheck(False, (_("Tệp dữ liệu hỏng: {what}").format(what=exc),))
+    finally:
+        if conn is not None:
+            conn.close()
+    found = []
+    if version < 1:
+        found.append(_("Tệp {name} không có phiên bản cấu trúc dữ liệu.").format(name=path.name))
+    if why:
+        found.append(why)
+    return FileCheck(not found, tuple(found), version, unit, office, count, cases, bad, str(newest))
+
+
+def count_cases(path: Path) -> int:
+    """How many dossiers a file holds (one indexed count, no verification; 0 when unreadable)."""
+    conn = None
+    try:
+        conn = connect_ro(path)
+        return conn.execute('SELECT count(*) FROM "case"').fetchone()[0]
+    except sqlite3.Error:
+        return 0
+    finally:
+        if conn is not None:
+            conn.close()

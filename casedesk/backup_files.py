@@ -1,0 +1,129 @@
+"""Backup files on disk: their names, their folder, and writing them durably.
+
+A backup is named by office, minute and schema version, so that a folder sorts by
+date and a restore can tell an older register before opening it:
+
+    casedesk_000.00.31.H26_2026-11-23_1705_v3.sqlite3
+             unit code     date       time  schema version
+
+A second backup in the same minute gets ``-2``, ``-3``… after the time.
+
+``copy_database`` makes the copy itself: SQLite's online backup API (never a file
+copy of a live WAL database: the newest cases may still sit in ``-wal``), turned
+into a single self-contained file and synced.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sqlite3
+from pathlib import Path
+
+from .errors import CaseDeskError
+from .paths import data_dir
+
+_NAME = re.compile(
+    r"^casedesk_(?P<unit>[A-Za-z0-9.\-]+)_(?P<date>\d{4}-\d{2}-\d{2})_(?P<time>\d{4})"
+    r"(?:-(?P<n>\d+))?_v(?P<version>\d+)\.sqlite3$"
+)
+
+
+class BackupError(CaseDeskError):
+    """The copy could not be written (disk full, no permission, missing folder...)."""
+
+    exit_code = 1
+
+
+def backup_dir() -> Path:
+    """Where the automatic backups live: ``data_dir()/backups``."""
+    path = data_dir() / "backups"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# ------------------------------------------------------------------ names
+
+def safe_unit(unit: str) -> str:
+    """The office's unit code as it may stand in a file name."""
+    text = re.sub(r"[^A-Za-z0-9.]", "-", unit or "").strip("-.")
+    return text or "office"
+
+
+def backup_name(unit: str, when: dt.datetime, version: int, n: int = 1) -> str:
+    stamp = when.strftime("%Y-%m-%d_%H%M") + (f"-{n}" if n > 1 else "")
+    return f"casedesk_{safe_unit(unit)}_{stamp}_v{version}.sqlite3"
+
+
+def parse_name(name: str) -> tuple[str, dt.datetime, int, int] | None:
+    """``(unit, created_at, schema_version, n)`` of a backup file name, or None."""
+    m = _NAME.match(name)
+    if not m:
+        return None
+    try:
+        when = dt.datetime.strptime(f"{m['date']} {m['time']}", "%Y-%m-%d %H%M")
+    except ValueError:
+        return None
+    return m["unit"], when, int(m["version"]), int(m["n"] or 1)
+
+
+def unused_name(folder: Path, unit: str, when: dt.datetime, version: int, *,
+                suffixes: tuple[str, ...] = ("",)) -> Path:
+    """The first backup name of that minute with no file in ``folder`` under it
+    (nor under it plus any of ``suffixes``): backups never overwrite each other."""
+    n = 1
+    while True:
+        path = folder / backup_name(unit, when, version, n)
+        if not any(path.with_name(path.name + suffix).exists() for suffix in suffixes):
+            return path
+        n += 1
+
+
+# ------------------------------------------------------------------ writing
+
+def fsync_file(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def fsync_dir(path: Path) -> None:
+    if os.name != "posix":  # Windows cannot open a directory; NTFS journals the rename
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_quietly(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def sidecars(path: Path) -> list[Path]:
+    """The files SQLite may keep next to a database: ``-wal``, ``-shm``, ``-journal``."""
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy through the online backup API, made a single file and synced.
+
+    The backup runs in one step: it reads one snapshot of the source (WAL readers never
+    block the desks writing meanwhile, and nothing committed later leaks in)."""
+    for extra in [target, *sidecars(target)]:
+        remove_quietly(extra)
+    src = sqlite3.connect(str(source), timeout=30)
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            dst.commit()
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    fsync_file(target)
