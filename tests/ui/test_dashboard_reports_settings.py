@@ -215,6 +215,63 @@ def test_settings_new_procedure_version(qtbot, make_ctx, monkeypatch):
     assert workflow.OPEN_STATES                              # imported for the fixtures' states
 
 
+def _backups_tab(qtbot, make_ctx, monkeypatch, tmp_path):
+    monkeypatch.setenv("CASEDESK_HOME", str(tmp_path / "home"))          # this test's own backup folder
+    screen = _show(qtbot, SettingsScreen(make_ctx("admin")))
+    screen.tabs.setCurrentIndex(screen.tabs.count() - 1)
+    qtbot.waitUntil(lambda: screen.backup_note.text() != "", timeout=5000)
+    return screen
+
+
+def _check_cell(screen, row=0):
+    return screen.backups.index(row, screen.backups.columnCount() - 1)
+
+
+def test_settings_shows_why_a_backup_does_not_read_back(qtbot, make_ctx, monkeypatch, tmp_path):
+    import sqlite3
+
+    from PySide6.QtCore import Qt
+
+    screen = _backups_tab(qtbot, make_ctx, monkeypatch, tmp_path)
+    assert screen.backups.rowCount() == 0
+    screen.back_up_now()
+    qtbot.waitUntil(lambda: screen.backups.rowCount() == 1, timeout=10000)
+    assert _check_cell(screen).data() == "✓ Đọc lại tốt" and screen.backup_problems.isHidden()
+    copy = screen.backups.row_at(0).path
+    with sqlite3.connect(copy) as conn:                    # someone edits an audit row in the copy
+        conn.execute("UPDATE event SET note = 'sửa lén' WHERE id = 2")
+    conn.close()
+    screen.verify_button.click()
+    qtbot.waitUntil(lambda: not screen.backup_problems.isHidden(), timeout=10000)
+    cell = _check_cell(screen)
+    assert cell.data() == "✗ Dòng nhật ký 2 đã bị sửa sau khi ghi."
+    assert cell.data(Qt.ToolTipRole) == "Dòng nhật ký 2 đã bị sửa sau khi ghi."    # whole, when the cell is cut
+    assert cell.data(Qt.ForegroundRole) is not None
+    assert screen.backup_problems.text() == f"{copy.name}: Dòng nhật ký 2 đã bị sửa sau khi ghi."
+    assert screen.verify_button.isEnabled()
+
+
+def test_settings_says_when_a_new_backup_fails_its_checks(qtbot, make_ctx, monkeypatch, tmp_path, db,
+                                                        no_dialogs):
+    import sqlite3
+
+    screen = _backups_tab(qtbot, make_ctx, monkeypatch, tmp_path)
+    with sqlite3.connect(db) as conn:                      # the register itself was edited behind the app
+        conn.execute("UPDATE event SET actor = 'ai-do' WHERE id = 2")
+    conn.close()
+    status = []
+    screen.ctx.signals.status.connect(status.append)
+    screen.back_up_now()
+    qtbot.waitUntil(lambda: bool(no_dialogs["messages"].calls), timeout=10000)
+    (_parent, title, text), _kw = no_dialogs["messages"].calls[0]
+    assert title == "Sao lưu chưa dùng được" and "Dòng nhật ký 2 đã bị sửa sau khi ghi." in text
+    assert status == ["Bản sao lưu vừa tạo không đọc lại được."]          # never "Đã sao lưu"
+    qtbot.waitUntil(lambda: screen.backups.rowCount() == 1, timeout=10000)   # the failed copy stays in view
+    assert screen.backups.row_at(0).path.name.endswith(".unverified")
+    assert "Dòng nhật ký 2 đã bị sửa" in _check_cell(screen).data()
+    assert "Dòng nhật ký 2 đã bị sửa" in screen.backup_problems.text() and not screen.backup_problems.isHidden()
+
+
 def test_reports_save_pdf_and_excel(qtbot, make_ctx, month, tmp_path, monkeypatch):
     if not _renderers_present():
         pytest.skip("the II.06a renderer is not in this build yet")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
 
 from casedesk.i18n import _, short_date
@@ -22,6 +23,8 @@ class Column:
     kind: str = "text"                            # text | int | bool | date | choice
     choices: tuple[tuple[str, str], ...] = ()     # (value, label source text) for "choice"
     width: int = 0                                # characters, 0 = let the view decide
+    tooltip: Callable[[Any], str | None] | None = None   # the whole text when the cell is cut short
+    colour: Callable[[Any], str | None] | None = None    # text colour ("#b71c1c") for a row that needs eyes
 
 
 class RowsModel(QAbstractTableModel):
@@ -107,6 +110,11 @@ class RowsModel(QAbstractTableModel):
             return value
         if role == Qt.TextAlignmentRole and column.kind in ("int", "date"):
             return int(Qt.AlignCenter)
+        if role == Qt.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(self._rows[index.row()]) or None
+        if role == Qt.ForegroundRole and column.colour is not None:
+            colour = column.colour(self._rows[index.row()])
+            return QBrush(QColor(colour)) if colour else None
         return None
 
     def setData(self, index: QModelIndex, value, role: int = Qt.EditRole) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QTableView, QTabWidget, QVBoxLayout,
@@ -25,6 +25,7 @@ from casedesk.text import display_phone, fold
 from casedesk.workcalendar import DAY_OFF_KINDS, YearData, dump_year_toml, parse_year_toml
 
 from ..appctx import AppContext
+from .. import errors as ui_errors
 from ..models.cases_model import days_text
 from ..models.rows_model import ChoiceDelegate, Column, RowsModel
 from ..widgets.case_table import show_error, translated
@@ -47,6 +48,20 @@ OFFICE_FIELDS = (
     ("cutoff", N_("Giờ chốt nhận trong ngày")),
     ("ledger_book", N_("Quyển số sổ theo dõi")),
 )
+PROBLEM_COLOUR = "#b71c1c"
+
+
+def backup_check_text(b) -> str:
+    """The "Kiểm tra" cell: good, or what is wrong with the copy (never just a cross)."""
+    if b.verified:
+        return _("✓ Đọc lại tốt")
+    return _("✗ {why}").format(why=b.problem) if b.problem else _("✗ Không đọc lại được")
+
+
+def backup_problem_line(b) -> str:
+    return _("{name}: {why}").format(name=b.path.name, why=b.problem or _("không đọc lại được."))
+
+
 KIND_LABELS = (("holiday", N_("Nghỉ lễ, Tết")), ("compensatory", N_("Nghỉ bù")), ("day_off", N_("Nghỉ hoán đổi")))
 assert tuple(k for k, _l in KIND_LABELS) == DAY_OFF_KINDS
 
@@ -486,34 +501,66 @@ class SettingsScreen(Screen):
 
     def _backups_tab(self) -> QWidget:
         tab = QWidget()
+        self._failed_copies = []
         self.backups = RowsModel([
             Column(N_("Lúc"), get=lambda b: short_datetime(b.created_at)),
             Column(N_("Tệp"), get=lambda b: b.path.name),
             Column(N_("Dung lượng"), get=lambda b: _("{n} MB").format(n=f"{b.size / 1_048_576:.1f}")),
             Column(N_("Hồ sơ"), get=lambda b: str(b.cases)),
-            Column(N_("Kiểm tra"), get=lambda b: _("✓ Đọc lại tốt") if b.verified else
-                   (_("✗ {why}").format(why=b.problem) if b.problem else _("Chưa kiểm tra"))),
+            Column(N_("Kiểm tra"), get=backup_check_text, tooltip=lambda b: None if b.verified else b.problem,
+                   colour=lambda b: None if b.verified else PROBLEM_COLOUR),
         ])
-        self.backups_view = table_view(self.backups, stretch=1)
+        self.backups_view = table_view(self.backups, stretch=4)     # a long problem is cut, shown in full below
         now = QPushButton(_("&Sao lưu ngay"))
+        self.verify_button = QPushButton(_("&Kiểm tra lại các bản sao lưu"))
+        self.verify_button.setToolTip(_("Đọc lại từng bản: tệp còn nguyên vẹn, đúng phiên bản, "
+                                        "chuỗi nhật ký không bị sửa. Có thể mất vài phút."))
         folder = QPushButton(_("Mở &thư mục sao lưu"))
         now.clicked.connect(self.back_up_now)
+        self.verify_button.clicked.connect(self.verify_backups)
         folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.backup.backup_dir()))))
+        self.backup_problems = QLabel()
+        self.backup_problems.setWordWrap(True)
+        self.backup_problems.setTextFormat(Qt.PlainText)
+        self.backup_problems.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.backup_problems.setStyleSheet(f"color:{PROBLEM_COLOUR}")
+        self.backup_problems.hide()
         self.backup_note = QLabel()
         self.backup_note.setStyleSheet("color:#555")
         box = QVBoxLayout(tab)
-        box.addLayout(buttons_row(now, folder))
+        box.addLayout(buttons_row(now, self.verify_button, folder))
         box.addWidget(self.backups_view, 1)
+        box.addWidget(self.backup_problems)
         box.addWidget(self.backup_note)
         self.load_backups()
         return tab
 
-    def load_backups(self) -> None:
+    def load_backups(self, *, verify: bool = False) -> None:
+        """The list of backups; ``verify`` reads every file again (on the worker: minutes for a big office)."""
         backup = self.backup
-        self._run(lambda: backup.list_backups(), self._backups_loaded, _("Đang đọc danh sách sao lưu…"))
+
+        def failed(exc) -> None:
+            self.verify_button.setEnabled(True)
+            show_error(self, exc)
+
+        label = _("Đang kiểm tra các bản sao lưu…") if verify else _("Đang đọc danh sách sao lưu…")
+        self.ctx.runner.run(lambda: backup.list_backups(verify=verify), on_done=self._backups_loaded,
+                            on_error=failed, label=label)
+
+    def verify_backups(self) -> None:
+        self.verify_button.setEnabled(False)
+        self.backup_note.setText(_("Đang kiểm tra các bản sao lưu…"))
+        self.load_backups(verify=True)
 
     def _backups_loaded(self, items) -> None:
+        # a copy made here that failed its checks is not a backup (the list leaves it out): keep it in view
+        listed = {b.path for b in items}
+        items = [b for b in self._failed_copies if b.path not in listed and b.path.exists()] + list(items)
+        self.verify_button.setEnabled(True)
         self.backups.set_rows(items)
+        bad = [b for b in items if not b.verified]
+        self.backup_problems.setText("\n".join(backup_problem_line(b) for b in bad))
+        self.backup_problems.setVisible(bool(bad))
         self.backup_note.setText(_("{n} bản sao lưu trong {path}").format(n=len(items),
                                                                        path=str(self.backup.backup_dir())))
 
@@ -521,8 +568,17 @@ class SettingsScreen(Screen):
         backup = self.backup
 
         def done(info) -> None:
-            self.ctx.signals.status.emit(_("Đã sao lưu: {name}").format(name=info.path.name))
+            if info.verified:
+                self.ctx.signals.status.emit(_("Đã sao lưu: {name}").format(name=info.path.name))
+                self.load_backups()
+                return
+            self.ctx.signals.status.emit(_("Bản sao lưu vừa tạo không đọc lại được."))
+            self._failed_copies.append(info)
             self.load_backups()
+            ui_errors.show_message(self, _("Sao lưu chưa dùng được"), _(
+                "Bản sao {name} không đọc lại được nên chưa được coi là bản sao lưu; các bản cũ vẫn giữ "
+                "nguyên.\n\n{why}\n\nCơ sở dữ liệu đang dùng có thể bị hỏng: hãy chạy “casedesk-cli check” "
+                "hoặc gọi người hỗ trợ.").format(name=info.path.name, why=info.problem or _("Không rõ lý do.")))
 
         self._run(lambda: backup.backup_now(), done, _("Đang sao lưu…"))
 
