@@ -15,9 +15,6 @@ from .frame import FONT_RESET, DocumentRenderer, b, dots, esc, nfc, signature_bl
 class ApologyRenderer(DocumentRenderer):
     title = N_("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết")
 
-    def metadata(self, d: ApologyData) -> dict[str, str]:
-        return {"title": _(self.title), "subject": nfc(d.code), "author": nfc(d.office.unit)}
-
     def story(self, d: ApologyData) -> list[Flowable]:
         s = self.spec.pt
         unit = nfc(d.office.desk_name)

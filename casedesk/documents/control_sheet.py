@@ -13,16 +13,13 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from ..i18n import N_, _, admin_date, admin_datetime
 from . import fonts
 from .data import ControlSheetData, HandOver
-from .frame import FONT_RESET, CodeBlock, DocumentRenderer, b, dots, esc, grid_style, nfc
+from .frame import FONT_RESET, CodeBlock, DocumentRenderer, b, dots, esc, grid_style
 
 RESULTS = {"early": N_("Trước hạn"), "on_time": N_("Đúng hạn"), "late": N_("Quá hạn")}
 
 
 class ControlSheetRenderer(DocumentRenderer):
     title = N_("Phiếu kiểm soát quá trình giải quyết hồ sơ")
-
-    def metadata(self, d: ControlSheetData) -> dict[str, str]:
-        return {"title": _(self.title), "subject": nfc(d.code), "author": nfc(d.office.unit)}
 
     def story(self, d: ControlSheetData) -> list[Flowable]:
         s = self.spec.pt

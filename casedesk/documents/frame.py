@@ -247,8 +247,12 @@ class DocumentRenderer:
     def story(self, data: Any) -> list[Flowable]:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def subject(self, data: Any) -> str:
+        """The PDF's subject: the dossier code (a register or a report names its book or period)."""
+        return data.code
+
     def metadata(self, data: Any) -> dict[str, str]:
-        return {"title": _(self.title)}
+        return {"title": _(self.title), "subject": nfc(self.subject(data)), "author": nfc(data.office.unit)}
 
     def render(self, data: Any) -> bytes:
         return build_pdf(self.story(data), self.spec, **self.metadata(data))

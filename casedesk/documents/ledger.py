@@ -41,8 +41,8 @@ class LedgerRenderer(DocumentRenderer):
         self.date_style = ParagraphStyle("LedgerDate", parent=self.small_c,
                                          fontSize=self.spec.pt(9), leading=self.spec.pt(10.5))
 
-    def metadata(self, d: LedgerData) -> dict[str, str]:
-        return {"title": _(self.title), "subject": nfc(d.book), "author": nfc(d.office.unit)}
+    def subject(self, d: LedgerData) -> str:
+        return d.book
 
     def story(self, d: LedgerData) -> list[Flowable]:
         s = self.spec.pt

@@ -36,8 +36,8 @@ class MonthlyReportRenderer(DocumentRenderer):
     def __init__(self, paper: str | None = None):
         super().__init__("a4")
 
-    def metadata(self, d: MonthlyReportData) -> dict[str, str]:
-        return {"title": _(self.title), "subject": nfc(d.title_period), "author": nfc(d.office.unit)}
+    def subject(self, d: MonthlyReportData) -> str:
+        return d.title_period
 
     def story(self, d: MonthlyReportData) -> list[Flowable]:
         s = self.spec.pt

@@ -26,9 +26,6 @@ class ReceiptRenderer(DocumentRenderer):
     title = N_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
     qr_size_mm = 21.0
 
-    def metadata(self, data: ReceiptData) -> dict[str, str]:
-        return {"title": _(self.title), "subject": nfc(data.code), "author": nfc(data.office.unit)}
-
     def story(self, data: ReceiptData) -> list[Flowable]:
         out: list[Flowable] = []
         for index, (label, short) in enumerate(COPIES):

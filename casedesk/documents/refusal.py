@@ -5,14 +5,11 @@ from reportlab.platypus import Flowable, Spacer
 
 from ..i18n import N_, _
 from .data import RefusalData
-from .frame import DocumentRenderer, b, dots, esc, nfc, signature_block
+from .frame import DocumentRenderer, b, dots, esc, signature_block
 
 
 class RefusalRenderer(DocumentRenderer):
     title = N_("Phiếu từ chối tiếp nhận giải quyết hồ sơ")
-
-    def metadata(self, d: RefusalData) -> dict[str, str]:
-        return {"title": _(self.title), "subject": nfc(d.code or ""), "author": nfc(d.office.unit)}
 
     def story(self, d: RefusalData) -> list[Flowable]:
         s = self.spec.pt

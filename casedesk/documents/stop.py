@@ -9,14 +9,11 @@ from reportlab.platypus import Flowable, Spacer
 
 from ..i18n import N_, _, admin_date, admin_datetime, format_money
 from .data import StopData
-from .frame import DocumentRenderer, b, dots, esc, nfc, signature_block
+from .frame import DocumentRenderer, b, dots, esc, signature_block
 
 
 class StopRenderer(DocumentRenderer):
     title = N_("Thông báo dừng giải quyết hồ sơ")
-
-    def metadata(self, d: StopData) -> dict[str, str]:
-        return {"title": _(self.title), "subject": nfc(d.code), "author": nfc(d.office.unit)}
 
     def story(self, d: StopData) -> list[Flowable]:
         s = self.spec.pt

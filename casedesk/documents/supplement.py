@@ -6,14 +6,11 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from ..i18n import N_, _
 from . import fonts
 from .data import SupplementData
-from .frame import DocumentRenderer, b, cell, dots, esc, grid_style, nfc, signature_block
+from .frame import DocumentRenderer, b, cell, dots, esc, grid_style, signature_block
 
 
 class SupplementRenderer(DocumentRenderer):
     title = N_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
-
-    def metadata(self, d: SupplementData) -> dict[str, str]:
-        return {"title": _(self.title), "subject": nfc(d.code), "author": nfc(d.office.unit)}
 
     def story(self, d: SupplementData) -> list[Flowable]:
         s = self.spec.pt
