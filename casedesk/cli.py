@@ -342,13 +342,11 @@ def cmd_search(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .audit import verify_chain
-    from .db import integrity_check
+    from .register_check import check_register
 
     open_db(args)
-    problems = integrity_check()
-    chain = verify_chain()
-    ok = not problems and chain.ok
+    result = check_register()
+    problems, chain, ok = list(result.integrity), result.chain, result.ok
     if args.json:
         emit_json({"ok": ok, "integrity": problems or ["ok"], "audit_rows": chain.rows,
                    "audit_ok": chain.ok, "first_bad_row": chain.first_bad_id, "problem": chain.problem})

@@ -36,6 +36,7 @@ from .appctx import AppContext, AppSignals
 from .errors import install_excepthook, runner_error, show_error
 from .main_window import MainWindow
 from .ops import Runner
+from .register_banner import RegisterCheckTask, show_banner
 from .screens.login import LoginScreen
 
 NO_DISPLAY_EXIT = 2
@@ -184,6 +185,8 @@ class Session(QObject):
         self.exit_code = 0
         self._progress: QProgressDialog | None = None
         self._opened_ok = False
+        self.check_problem = ""          # what the start-up register check found; empty when sound
+        self.register_check: RegisterCheckTask | None = None
         app.aboutToQuit.connect(self.daily_backup)
 
     # ------------------------------------------------------------ opening
@@ -211,6 +214,9 @@ class Session(QObject):
         self._close_progress()
         self._opened_ok = True
         self.settings = info["settings"]
+        self.register_check = RegisterCheckTask(self)
+        self.register_check.done.connect(self._register_checked)
+        self.register_check.start()
         i18n_qt.install(self.lang or self.settings.language or "vi")
         demo = info["demo"]
         if demo:
@@ -220,6 +226,14 @@ class Session(QObject):
             if self.finished:
                 return
         self.show_login()
+
+    def _register_checked(self, result) -> None:
+        if result is None or result.ok:
+            return
+        self.check_problem = result.problem()
+        for window in (self.login, self.window):
+            if window is not None:
+                show_banner(window, self.check_problem)
 
     def _failed(self, exc: BaseException) -> None:
         self._close_progress()
@@ -240,6 +254,8 @@ class Session(QObject):
             self.login.logged_in.connect(self._logged_in)
             self.login.resize(1024, 700)
         self.login.reset(select)
+        if self.check_problem:
+            show_banner(self.login, self.check_problem)
         self.login.show()
         self.login.raise_()
         self.login.activateWindow()
@@ -257,6 +273,8 @@ class Session(QObject):
         self.window.logout_requested.connect(self.logout)
         geometry = self.app.primaryScreen().availableGeometry()
         self.window.resize(min(1366, geometry.width()), min(768, geometry.height()))
+        if self.check_problem:
+            show_banner(self.window, self.check_problem)
         self.window.showMaximized()
         self.login.hide()
         self.shown.emit("main")
