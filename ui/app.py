@@ -168,6 +168,7 @@ class Session(QObject):
     """Who is logged in and which window shows: login, then the main window, then login again."""
 
     shown = Signal(str)              # "accounts", "login", "main": a window is up (screenshots, tests)
+    check_delay_ms = 3000            # the register check waits until the login window is up and drawn
 
     def __init__(self, app: QApplication, runner: Runner, *, target: str, label: str, lang: str | None = None,
                  demo_cases: int = 300):
@@ -214,9 +215,7 @@ class Session(QObject):
         self._close_progress()
         self._opened_ok = True
         self.settings = info["settings"]
-        self.register_check = RegisterCheckTask(self)
-        self.register_check.done.connect(self._register_checked)
-        self.register_check.start()
+        QTimer.singleShot(self.check_delay_ms, self._start_register_check)
         i18n_qt.install(self.lang or self.settings.language or "vi")
         demo = info["demo"]
         if demo:
@@ -226,6 +225,12 @@ class Session(QObject):
             if self.finished:
                 return
         self.show_login()
+
+    def _start_register_check(self) -> None:
+        if self.register_check is None:
+            self.register_check = RegisterCheckTask(self)
+            self.register_check.done.connect(self._register_checked)
+            self.register_check.start()
 
     def _register_checked(self, result) -> None:
         if result is None or result.ok:

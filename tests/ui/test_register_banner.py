@@ -12,6 +12,7 @@ from ui.register_banner import BANNER_NAME
 def _start(qtbot, qapp, runner, db, monkeypatch) -> Session:
     monkeypatch.setattr(app_module, "show_accounts", lambda parent, demo: None)
     session = Session(qapp, runner, target=str(db), label="Máy này")
+    session.check_delay_ms = 0
     shown = []
     session.shown.connect(shown.append)
     session.start()
@@ -49,7 +50,8 @@ def test_an_edited_audit_row_puts_a_banner_on_login_and_main_window(qtbot, qapp,
 
 def test_a_sound_register_gets_no_banner(qtbot, qapp, runner, db, monkeypatch):
     session = _start(qtbot, qapp, runner, db, monkeypatch)
-    qtbot.waitUntil(lambda: session.register_check.completed.is_set(), timeout=30000)
+    qtbot.waitUntil(lambda: session.register_check is not None and session.register_check.completed.is_set(),
+                    timeout=30000)
     qapp.processEvents()
     assert session.register_check.result is not None and session.register_check.result.ok
     assert session.check_problem == "" and _banner(session.login) is None
