@@ -35,6 +35,25 @@ def _font(bold: bool = False, italic: bool = False, size: float = 12) -> Font:
     return Font(name=FONT, bold=bold, italic=italic, size=size)
 
 
+def _head_row(ws, row: int, heads) -> None:
+    """Column headings (translated) across ``row``: bold, centred, boxed and shaded."""
+    for k, h in enumerate(heads, 1):
+        c = ws.cell(row=row, column=k, value=nfc(_(h)))
+        c.font = _font(bold=True, size=11)
+        c.alignment = CENTRE
+        c.border = BOX
+        c.fill = HEAD_FILL
+
+
+def _print_landscape(ws) -> None:
+    """Print on A4 landscape, as wide as the page and as many pages long as it takes."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def _sheet_title(name: str) -> str:
     """Excel sheet names: at most 31 characters, none of []:*?/\\."""
     for ch in "[]:*?/\\":
@@ -150,11 +169,7 @@ def _main_sheet(ws, d: MonthlyReportData) -> int:
     ws.cell(row=sign + 4, column=9, value=nfc(d.signer_name)).font = _font(bold=True)
     ws.cell(row=sign + 4, column=9).alignment = CENTRE
 
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_landscape(ws)
     ws.print_title_rows = "6:8"
     ws.page_margins.left = 0.6
     ws.page_margins.right = 0.4
@@ -169,12 +184,7 @@ def _officer_sheet(ws, d: MonthlyReportData) -> None:
     ws["A1"] = nfc(_("KẾT QUẢ THEO CÁN BỘ - {period}").format(period=d.title_period))
     ws["A1"].font = _font(bold=True, size=13)
     ws["A1"].alignment = CENTRE
-    for k, h in enumerate(heads, 1):
-        c = ws.cell(row=3, column=k, value=nfc(_(h)))
-        c.font = _font(bold=True, size=11)
-        c.alignment = CENTRE
-        c.border = BOX
-        c.fill = HEAD_FILL
+    _head_row(ws, 3, heads)
     for i, o in enumerate(d.officers, 1):
         values = [i, nfc(o.name), o.received, o.resolved,
                   None if o.on_time_pct is None else o.on_time_pct / 100, o.overdue_in_hand,
@@ -194,22 +204,13 @@ def _officer_sheet(ws, d: MonthlyReportData) -> None:
         ws.column_dimensions[get_column_letter(k)].width = 13
     ws.row_dimensions[3].height = 32
     ws.freeze_panes = "C4"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_landscape(ws)
 
 
 def _chart_sheet(ws, d: MonthlyReportData) -> None:
     """Numbers behind the chart are values (not formulas) so every viewer draws it."""
     heads = [N_("Lĩnh vực"), N_("Trước hạn, đúng hạn (8)+(9)"), N_("Quá hạn (10)")]
-    for k, h in enumerate(heads, 1):
-        c = ws.cell(row=1, column=k, value=nfc(_(h)))
-        c.font = _font(bold=True, size=11)
-        c.border = BOX
-        c.alignment = CENTRE
-        c.fill = HEAD_FILL
+    _head_row(ws, 1, heads)
     for i, r in enumerate(d.rows, 2):
         for k, v in enumerate((nfc(r.field), r.c8 + r.c9, r.c10), 1):
             c = ws.cell(row=i, column=k, value=v)
