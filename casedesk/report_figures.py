@@ -174,6 +174,13 @@ class _Tally:
         row = self.by_field.setdefault(field_code or "", dict.fromkeys(COLUMNS, 0))
         row[column] += int(value)
 
+    def add_in_hand(self, field_code, n_carried, n_held, n_within) -> None:
+        """Cases carried in (6) and/or still in hand at the end (11), within time (12) or not (13)."""
+        self.add(field_code, "c6", n_carried)
+        self.add(field_code, "c11", n_held)
+        self.add(field_code, "c12", n_within)
+        self.add(field_code, "c13", (n_held or 0) - (n_within or 0))
+
 
 def compute(period: Period) -> Report:
     """The II.06a figures and the officers' table for ``period``."""
@@ -212,10 +219,7 @@ def compute(period: Period) -> Report:
     query = (Case.select(Case.field, _sum_if(carried), _sum_if(held), _sum_if(held & within))
              .where(Case.resolved_on.is_null()).group_by(Case.field).tuples())
     for field_code, n_carried, n_held, n_within in query:
-        tally.add(field_code, "c6", n_carried)
-        tally.add(field_code, "c11", n_held)
-        tally.add(field_code, "c12", n_within)
-        tally.add(field_code, "c13", (n_held or 0) - (n_within or 0))
+        tally.add_in_hand(field_code, n_carried, n_held, n_within)
 
     query = (Case.select(Case.field, Case.assignee, _sum_if(carried), fn.COUNT(Case.id),
                          _sum_if(~other & (Case.resolved_on < Case.due_date)),
@@ -243,10 +247,7 @@ def compute(period: Period) -> Report:
                          _sum_if(condition & within))
              .where(driver).group_by(Case.field).tuples())
     for field_code, n_carried, n_held, n_within in query:
-        tally.add(field_code, "c6", n_carried)
-        tally.add(field_code, "c11", n_held)
-        tally.add(field_code, "c12", n_within)
-        tally.add(field_code, "c13", (n_held or 0) - (n_within or 0))
+        tally.add_in_hand(field_code, n_carried, n_held, n_within)
 
     # ... re-judged on the due date in force at the end when it moved after it (a resume later on).
     # Actions are never dated in the future, so a period judged at today has none.
