@@ -121,10 +121,14 @@ def document_label(kind: str) -> str:
     return _(DOCUMENT_LABELS[kind])
 
 
-def _require(kind: str, case) -> None:
+def _known(kind: str) -> None:
     if kind not in DOCUMENT_KINDS:
         raise BadInput(_("Không có mẫu giấy tờ “{kind}”; chọn một trong: {kinds}.").format(
             kind=kind, kinds=", ".join(DOCUMENT_KINDS)), field="kind")
+
+
+def _require(kind: str, case) -> None:
+    _known(kind)
     if not _available(kind, case):
         raise NotAllowed(_("Hồ sơ {code} ({state}) không có {document}.").format(
             code=case.code, state=workflow.state_label(case.state), document=document_label(kind)))
@@ -424,9 +428,7 @@ BUILDERS = {
 
 def render_case_document(kind: str, code: str, *, paper: str | None = None) -> bytes:
     """One of ``DOCUMENT_KINDS`` for a case, as PDF bytes."""
-    if kind not in DOCUMENT_KINDS:
-        raise BadInput(_("Không có mẫu giấy tờ “{kind}”; chọn một trong: {kinds}.").format(
-            kind=kind, kinds=", ".join(DOCUMENT_KINDS)), field="kind")
+    _known(kind)
     paper = _paper(paper)
     data = BUILDERS[kind](code)           # refuses a document the case does not have
     render = _renderer(kind)
