@@ -72,6 +72,27 @@ def test_sorting_by_person_uses_vietnamese_given_name_order(db, receive):
     assert model.index(0, COL["citizen"]).data() == "Nguyễn Văn Đường"
 
 
+def test_sorting_by_procedure_and_officer_follows_the_text_shown(db, receive):
+    for code, officer in (("HT-09", "hung"), ("HT-01", None), ("DD-04", "duong"), ("CT-10", "hung")):
+        case = receive(procedure=code)
+        if officer:
+            cases.assign_case(actor="mai", code=case.code, to=officer)
+    model = CasesTableModel()
+
+    def shown(column):
+        return [model.index(r, COL[column]).data() for r in range(model.rowCount())]
+
+    model.sort(COL["procedure"], Qt.AscendingOrder)          # Vietnamese order: Đ after C, before H and X
+    assert shown("procedure") == ["Cấp bản sao từ sổ gốc", "Đăng ký khai sinh", "Hòa giải tranh chấp đất đai",
+                                  "Xác nhận thông tin hộ tịch"]
+    model.sort(COL["procedure"], Qt.DescendingOrder)
+    assert shown("procedure")[0] == "Xác nhận thông tin hộ tịch"
+    model.sort(COL["assignee"], Qt.AscendingOrder)           # unassigned first, then by given name: Đường, Hùng
+    assert shown("assignee") == ["Chưa phân công", "Nguyễn Văn Đường", "Lê Văn Hùng", "Lê Văn Hùng"]
+    model.sort(COL["assignee"], Qt.DescendingOrder)
+    assert shown("assignee") == ["Lê Văn Hùng", "Lê Văn Hùng", "Nguyễn Văn Đường", "Chưa phân công"]
+
+
 def test_filters_and_search(db, receive, clock):
     a = receive(citizen_name="Nguyễn Văn Đường", procedure="HT-09")
     b = receive(citizen_name="Trần Thị An")
