@@ -45,6 +45,36 @@ def test_deliver_with_a_rating_from_key_2(window, keys, approved):
     assert screen.case is None and keys.focused() is screen.code   # ready for the next one
 
 
+def test_the_waiting_list_is_read_on_the_worker(window, keys, approved, receive, monkeypatch):
+    """Results not collected pile up over the years: their list never stalls the desk."""
+    import threading
+
+    threads = []
+
+    def spy(real):
+        def read(*args, **kwargs):
+            threads.append(threading.current_thread())
+            return real(*args, **kwargs)
+        return read
+
+    monkeypatch.setattr(queries, "list_cases", spy(queries.list_cases))
+    monkeypatch.setattr(queries, "count_cases", spy(queries.count_cases))
+    receive()                                                       # not approved: not waiting
+    screen = window.screens["delivery"]
+    window.show_screen("delivery")
+    keys.idle()
+    model = screen.waiting_model
+    assert [model.row_at(r).code for r in range(model.rowCount())] == [approved]
+    assert not model.loading()
+    screen.load_code(approved)
+    keys.idle()
+    screen.set_rating("satisfied")
+    screen.deliver()
+    keys.idle()
+    assert model.rowCount() == 0 and model.total() == 0             # handed over: off the list
+    assert len(threads) >= 3 and threading.main_thread() not in threads  # two counts, one page
+
+
 def test_someone_else_collects_with_an_id(window, keys, approved):
     screen = window.screens["delivery"]
     window.show_screen("delivery")

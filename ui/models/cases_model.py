@@ -6,6 +6,11 @@ filtering happen in SQL through ``casedesk.services.queries``; ``data()`` only
 reads the ``CaseRow`` already in memory, so a million cases cost the same as a
 hundred.  Deadline colours always come with a word (the "Còn" text and its
 tooltip) and a shape (the icon), never colour alone.
+
+Given the app's ``runner``, every read (the count, the first page, each further
+batch) runs on its worker and the rows arrive on the GUI thread; an answer that a
+newer filter, order or refresh has overtaken is dropped.  Without one, reads run
+where they are asked for (the lists whose first page is one indexed lookup).
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import os
 import tempfile
 from typing import Callable
 
+import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap, QPolygonF
 
@@ -143,15 +149,20 @@ class CasesTableModel(QAbstractTableModel):
     """Cases matching a ``CaseFilter``, sorted in SQL, fetched lazily."""
 
     totalChanged = Signal(int)
+    loadingChanged = Signal(bool)       # a background read started / its rows arrived
 
     def __init__(self, case_filter: CaseFilter | None = None, *, order: str = "due_date",
-                 descending: bool = False, parent=None, auto_load: bool = True):
+                 descending: bool = False, parent=None, auto_load: bool = True, runner=None):
         super().__init__(parent)
         self._filter = case_filter or CaseFilter()
         self._order = order
         self._descending = descending
         self._rows: list[CaseRow] = []
         self._total = 0
+        self._runner = runner
+        self._generation = 0            # bumped by every reload: older answers are dropped
+        self._fetching = False
+        self._loading = False
         if auto_load:
             self._reload(BATCH)
 
@@ -166,6 +177,10 @@ class CasesTableModel(QAbstractTableModel):
 
     def total(self) -> int:
         return self._total
+
+    def loading(self) -> bool:
+        """A background reload is on its way (the rows shown are the previous ones)."""
+        return self._loading
 
     def loaded(self) -> int:
         return len(self._rows)
@@ -192,17 +207,49 @@ class CasesTableModel(QAbstractTableModel):
         self._reload(min(max(len(self._rows), BATCH), REFRESH_CAP))
 
     def _reload(self, count: int) -> None:
+        self._generation += 1
+        self._fetching = False
+        case_filter, order, descending = self._filter, self._order, self._descending
+
+        def read() -> tuple[int, list[CaseRow]]:
+            total = queries.count_cases(case_filter)
+            rows = queries.list_cases(case_filter, order=order, descending=descending,
+                                      offset=0, limit=count) if total else []
+            return total, rows
+
+        if self._runner is not None:
+            generation = self._generation
+            self._set_loading(True)
+            self._runner.run(read, on_done=lambda result: self._loaded(generation, *result),
+                             on_error=lambda exc: self._failed(generation, exc), label=_("Đang đọc danh sách hồ sơ…"))
+            return
         QGuiApplication.setOverrideCursor(Qt.WaitCursor)   # an unindexed order can take a second on 1M rows
         try:
-            total = queries.count_cases(self._filter)
-            rows = queries.list_cases(self._filter, order=self._order, descending=self._descending,
-                                      offset=0, limit=count) if total else []
+            total, rows = read()
         finally:
             QGuiApplication.restoreOverrideCursor()
+        self._loaded(self._generation, total, rows)
+
+    def _loaded(self, generation: int, total: int, rows: list[CaseRow]) -> None:
+        if generation != self._generation or not shiboken6.isValid(self):    # overtaken, or its screen closed
+            return
+        self._set_loading(False)
         self.beginResetModel()
         self._total, self._rows = total, rows
         self.endResetModel()
         self.totalChanged.emit(self._total)
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation and shiboken6.isValid(self):
+            self._fetching = False
+            self._set_loading(False)
+        if self._runner.default_error is not None:
+            self._runner.default_error(exc, "")
+
+    def _set_loading(self, loading: bool) -> None:
+        if loading != self._loading:
+            self._loading = loading
+            self.loadingChanged.emit(loading)
 
     # -------------------------------------------------- Qt model interface
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
@@ -212,14 +259,29 @@ class CasesTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and not self._fetching and len(self._rows) < self._total
 
     def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:
-        if parent.isValid():
+        if parent.isValid() or self._fetching:
             return
         start = len(self._rows)
-        more = queries.list_cases(self._filter, order=self._order, descending=self._descending,
-                                  offset=start, limit=BATCH)
+        case_filter, order, descending = self._filter, self._order, self._descending
+
+        def read() -> list[CaseRow]:
+            return queries.list_cases(case_filter, order=order, descending=descending, offset=start, limit=BATCH)
+
+        if self._runner is None:
+            self._append(self._generation, start, read())
+            return
+        self._fetching = True
+        generation = self._generation
+        self._runner.run(read, on_done=lambda more: self._append(generation, start, more),
+                         on_error=lambda exc: self._failed(generation, exc), label=_("Đang đọc danh sách hồ sơ…"))
+
+    def _append(self, generation: int, start: int, more: list[CaseRow]) -> None:
+        if generation != self._generation or start != len(self._rows) or not shiboken6.isValid(self):
+            return                                           # a reload came in between: its rows stand
+        self._fetching = False
         known = {r.id for r in self._rows[-BATCH:]}
         more = [r for r in more if r.id not in known]      # a case received meanwhile shifts the pages
         if not more:

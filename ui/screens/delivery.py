@@ -125,8 +125,11 @@ class DeliveryScreen(Screen):
             shortcut.activated.connect(self.deliver)
 
         waiting_box = QGroupBox(_("Chờ trả kết quả"), self)
+        # Read on the worker: the results not yet collected are sorted whole (no index orders them by
+        # received_at within a state), and they pile up over the years: a blink at 200,000 cases,
+        # a visible stall at a million, after every hand-over.
         self.waiting_model = CasesTableModel(CaseFilter(states=workflow.DELIVERABLE), order="received_at",
-                                             descending=True, auto_load=False)
+                                             descending=True, auto_load=False, runner=self.ctx.runner)
         self.waiting = CaseTable(self.waiting_model, waiting_box,
                                  hidden=("procedure", "received", "left", "assignee", "due"))
         self.waiting.horizontalHeader().setSectionResizeMode(COL["citizen"], QHeaderView.Stretch)
