@@ -17,7 +17,9 @@ import sys
 
 from . import __version__
 from .errors import AuthError, BadInput, CaseDeskError
+from .cli_argparse import use_language
 from .i18n import _, set_language
+from .workflow import CHANNELS, RATINGS, ROLE_LABELS, ROLES, STATES
 
 
 # ------------------------------------------------------------------ helpers
@@ -124,7 +126,7 @@ def cmd_user_list(args) -> int:
     else:
         for u in users:
             mark = "" if u.active else _(" (đã khóa)")
-            print(f"{u.login:16} {u.role:14} {u.full_name}{mark}")
+            print(f"{u.login:16} {_(ROLE_LABELS.get(u.role, u.role)):26} {u.full_name}{mark}")
     return 0
 
 
@@ -261,7 +263,7 @@ def cmd_case_receive(args) -> int:
         emit_json(case_json(case))
     else:
         print(case.code)
-        print(_("Hẹn trả: {d}").format(d=case.due_date.isoformat()))
+        print(_("Hẹn trả: {d}").format(d=f"{case.due_date:%d/%m/%Y}"))
     return 0
 
 
@@ -293,6 +295,12 @@ def cmd_case_action(args) -> int:
     return 0
 
 
+def _action_label(action: str) -> str:
+    from .workflow import ACTIONS, label
+
+    return label(action) if action in ACTIONS else action
+
+
 def cmd_case_show(args) -> int:
     from .services import queries
     from .workflow import state_label
@@ -309,12 +317,13 @@ def cmd_case_show(args) -> int:
         print("  " + line)
     for e in case.history:
         late = _(" (nhập bù)") if e.late_entry else ""
-        print(f"  {e.at:%d/%m/%Y %H:%M} {e.actor:12} {e.action:18} {e.note}{late}")
+        print(f"  {e.at:%d/%m/%Y %H:%M} {e.actor:12} {_action_label(e.action):24} {e.note}{late}")
     return 0
 
 
 def cmd_case_list(args) -> int:
     from .services import queries
+    from .workflow import state_label
 
     open_db(args)
     f = queries.CaseFilter(state=args.state, assignee=args.assignee, overdue=args.overdue,
@@ -324,12 +333,15 @@ def cmd_case_list(args) -> int:
         emit_json([row_json(r) for r in rows])
     else:
         for r in rows:
-            print(f"{r.code:28} {r.due_date:%d/%m/%Y} {r.state:22} {r.citizen_name}")
+            print(f"{r.code:28} {r.due_date:%d/%m/%Y} {state_label(r.state):24} {r.citizen_name}")
+        if args.limit is not None and len(rows) == args.limit:
+            print(_("(chỉ in {n} hồ sơ đầu; dùng --limit để in nhiều hơn)").format(n=len(rows)), file=sys.stderr)
     return 0
 
 
 def cmd_search(args) -> int:
     from .services import queries
+    from .workflow import state_label
 
     open_db(args)
     rows = queries.search_cases(args.query, limit=max(1, min(args.limit, 1000)))
@@ -337,7 +349,7 @@ def cmd_search(args) -> int:
         emit_json([row_json(r) for r in rows])
     else:
         for r in rows:
-            print(f"{r.code:28} {r.state:22} {r.citizen_name}")
+            print(f"{r.code:28} {state_label(r.state):24} {r.citizen_name}")
     return 0
 
 
@@ -381,7 +393,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casedesk-cli", description=_("CaseDesk: sổ theo dõi hồ sơ một cửa."))
     parser.add_argument("--version", action="version", version=f"CaseDesk {__version__}")
     parser.add_argument("--db", help=_("tệp cơ sở dữ liệu hoặc postgresql://… (mặc định: CASEDESK_DB)"))
-    parser.add_argument("--lang", choices=("vi", "en"))
+    parser.add_argument("--lang", choices=("vi", "en"), help=_("ngôn ngữ thông báo (mặc định: theo cài đặt)"))
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("init", help=_("khởi tạo văn phòng mới"))
@@ -396,12 +408,12 @@ def build_parser() -> argparse.ArgumentParser:
     user = sub.add_parser("user", help=_("người dùng")).add_subparsers(dest="user_command", required=True)
     p = user.add_parser("add")
     p.add_argument("login")
-    p.add_argument("--role", required=True, choices=("clerk", "officer", "vice_chairman", "admin"))
+    p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--full-name", required=True)
-    p.add_argument("--field", action="append")
+    p.add_argument("--field", action="append", help=_("mã lĩnh vực cán bộ xử lý (ghi nhiều lần được)"))
     p.add_argument("--phone")
-    p.add_argument("--as", dest="as_user", required=True)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--as", dest="as_user", required=True, metavar="LOGIN", help=_("người thực hiện; mật khẩu lấy từ CASEDESK_PASSWORD hoặc được hỏi"))
+    p.add_argument("--json", action="store_true", help=_("in một tài liệu JSON"))
     p.set_defaults(func=cmd_user_add)
     p = user.add_parser("list")
     p.add_argument("--json", action="store_true")
@@ -413,12 +425,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     cal = sub.add_parser("calendar", help=_("ngày làm việc")).add_subparsers(dest="cal_command", required=True)
     p = cal.add_parser("due")
-    p.add_argument("--received", required=True)
+    p.add_argument("--received", required=True, help=_("thời điểm tiếp nhận, dạng \"YYYY-MM-DD HH:MM\""))
     group = p.add_mutually_exclusive_group(required=True)
-    group.add_argument("--days", type=int)
-    group.add_argument("--same-day", action="store_true")
-    group.add_argument("--procedure")
-    p.add_argument("--explain", action="store_true")
+    group.add_argument("--days", type=int, help=_("số ngày làm việc"))
+    group.add_argument("--same-day", action="store_true", help=_("trả trong ngày (sau giờ chốt: ngày làm việc sau)"))
+    group.add_argument("--procedure", help=_("mã thủ tục, lấy thời hạn từ danh mục"))
+    p.add_argument("--explain", action="store_true", help=_("in cách tính: những ngày bỏ qua và vì sao"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_calendar_due)
     p = cal.add_parser("holidays")
@@ -428,44 +440,45 @@ def build_parser() -> argparse.ArgumentParser:
 
     case = sub.add_parser("case", help=_("hồ sơ")).add_subparsers(dest="case_command", required=True)
     p = case.add_parser("receive")
-    p.add_argument("--as", dest="as_user", required=True)
-    p.add_argument("--procedure", required=True)
-    p.add_argument("--name", required=True)
-    p.add_argument("--id-number", required=True)
-    p.add_argument("--phone", required=True)
-    p.add_argument("--address", required=True)
+    p.add_argument("--as", dest="as_user", required=True, metavar="LOGIN", help=_("người thực hiện; mật khẩu lấy từ CASEDESK_PASSWORD hoặc được hỏi"))
+    p.add_argument("--procedure", required=True, help=_("mã thủ tục (xem: casedesk-cli procedures)"))
+    p.add_argument("--name", required=True, help=_("họ và tên người nộp"))
+    p.add_argument("--id-number", required=True, help=_("số định danh cá nhân 12 chữ số"))
+    p.add_argument("--phone", required=True, help=_("số điện thoại, ví dụ 0912 345 678"))
+    p.add_argument("--address", required=True, help=_("địa chỉ"))
     p.add_argument("--email")
-    p.add_argument("--channel", default="in_person", choices=("in_person", "post", "online"))
-    p.add_argument("--sets", type=int, default=1)
-    p.add_argument("--at")
-    p.add_argument("--note")
+    p.add_argument("--channel", default="in_person", choices=CHANNELS,
+                   help=_("cách nộp: trực tiếp, bưu chính, trực tuyến (mặc định in_person)"))
+    p.add_argument("--sets", type=int, default=1, help=_("số bộ hồ sơ (mặc định 1)"))
+    p.add_argument("--at", metavar="TIME", help=_("thời điểm thực tế khi nhập bù, dạng \"YYYY-MM-DD HH:MM\""))
+    p.add_argument("--note", help=_("ghi chú"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_case_receive)
     for action in ACTIONS:
         p = case.add_parser(action)
-        p.add_argument("code")
-        p.add_argument("--as", dest="as_user", required=True)
-        p.add_argument("--note")
-        p.add_argument("--at")
+        p.add_argument("code", help=_("mã hồ sơ"))
+        p.add_argument("--as", dest="as_user", required=True, metavar="LOGIN", help=_("người thực hiện; mật khẩu lấy từ CASEDESK_PASSWORD hoặc được hỏi"))
+        p.add_argument("--note", help=_("lý do (bắt buộc khi yêu cầu bổ sung, trả lại, từ chối, gia hạn)"))
+        p.add_argument("--at", metavar="TIME", help=_("thời điểm thực tế khi nhập bù, dạng \"YYYY-MM-DD HH:MM\""))
         if action == "assign":
-            p.add_argument("--to", required=True)
+            p.add_argument("--to", required=True, help=_("cán bộ được giao (tên đăng nhập)"))
         if action == "extend":
-            p.add_argument("--to-date", required=True)
+            p.add_argument("--to-date", required=True, help=_("ngày hẹn mới, dạng YYYY-MM-DD"))
         if action == "deliver":
-            p.add_argument("--receiver")
-            p.add_argument("--rating", choices=("very_satisfied", "satisfied", "unsatisfied"))
-        p.add_argument("--json", action="store_true")
+            p.add_argument("--receiver", help=_("họ tên người nhận kết quả"))
+            p.add_argument("--rating", choices=RATINGS, help=_("mức hài lòng của người dân"))
+        p.add_argument("--json", action="store_true", help=_("in một tài liệu JSON"))
         p.set_defaults(func=cmd_case_action, action=action)
     p = case.add_parser("show")
     p.add_argument("code")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_case_show)
     p = case.add_parser("list")
-    p.add_argument("--state")
-    p.add_argument("--assignee")
-    p.add_argument("--overdue", action="store_true")
-    p.add_argument("--due-within", type=int)
-    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--state", choices=STATES, help=_("chỉ hồ sơ ở trạng thái này"))
+    p.add_argument("--assignee", help=_("chỉ hồ sơ của cán bộ này (tên đăng nhập)"))
+    p.add_argument("--overdue", action="store_true", help=_("chỉ hồ sơ quá hạn"))
+    p.add_argument("--due-within", type=int, help=_("chỉ hồ sơ đến hạn trong N ngày làm việc"))
+    p.add_argument("--limit", type=int, default=200, help=_("in nhiều nhất N hồ sơ (mặc định 200)"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_case_list)
 
@@ -507,18 +520,27 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = "en" if "--lang" in argv and argv[argv.index("--lang") + 1:][:1] == ["en"] else "vi"
     set_language(lang)
+    use_language(lang)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse's own usage errors: exit 2 as documented
         return int(exc.code or 0)
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()          # a closed pipe shows here, inside the handlers below
+        return status
     except CaseDeskError as exc:
         print(_("Lỗi: {msg}").format(msg=exc.message), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `casedesk-cli case list | head`: the reader has what it wanted
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # nothing more to flush at exit
+        except (OSError, ValueError):
+            pass
+        return 0
     except Exception as exc:  # no traceback reaches a user: it goes to the log
         from .logs import log_unexpected
 

@@ -171,7 +171,7 @@ def test_every_refusal_is_audited(db, receive, clock):
                                                  password=PASSWORD))
     assert (row.action, row.changes["attempted"]) == ("denied", "user_add")
 
-    row = refused_with_row(lambda: office.update_settings(actor="hung", lockout_attempts=99))
+    row = refused_with_row(lambda: office.update_settings(actor="hung", lockout_attempts=9))
     assert (row.action, row.changes["attempted"]) == ("denied", "settings")
 
     row = refused_with_row(lambda: auth.set_password(actor="hung", login="mai", password="mat-khau-khac-1"))
