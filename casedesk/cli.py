@@ -443,8 +443,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_user", required=True, metavar="LOGIN", help=_("người thực hiện; mật khẩu lấy từ CASEDESK_PASSWORD hoặc được hỏi"))
     p.add_argument("--procedure", required=True, help=_("mã thủ tục (xem: casedesk-cli procedures)"))
     p.add_argument("--name", required=True, help=_("họ và tên người nộp"))
-    p.add_argument("--id-number", required=True, help=_("số định danh cá nhân 12 chữ số"))
-    p.add_argument("--phone", required=True, help=_("số điện thoại, ví dụ 0912 345 678"))
+    p.add_argument("--id-number", required=True, help=_("số định danh cá nhân 12 chữ số; hộ chiếu (C1234567); tổ chức: MST 0101234567"))
+    p.add_argument("--phone", default="", help=_("số điện thoại, ví dụ 0912 345 678 (bỏ trống nếu không có)"))
     p.add_argument("--address", required=True, help=_("địa chỉ"))
     p.add_argument("--email")
     p.add_argument("--channel", default="in_person", choices=CHANNELS,

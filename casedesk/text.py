@@ -126,13 +126,38 @@ PROVINCE_CODES = frozenset(
 )
 
 
+_PASSPORT = re.compile(r"^[A-Z]{1,2}\d{6,8}$")     # Vietnamese: one letter and 7 digits; most others alike
+_TAX_CODE = re.compile(r"^MST(\d{10}|\d{10}-\d{3})$")
+
+
 def validate_id_number(value: str | None, *, field: str = "id_number") -> str:
-    """A 12-digit personal ID: province of birth registration, century/sex digit, birth year."""
-    text = re.sub(r"[\s.\-]", "", nfc(value or ""))
+    """The applicant's identity paper, as the receipt's "Số định danh cá nhân/tổ chức" line takes it.
+
+    * a 12-digit personal ID (province of birth registration, century/sex digit, birth year), checked
+      digit by digit, since a slip of one digit is the usual mistake;
+    * a passport (a foreigner marrying at the commune, a citizen living abroad): one or two letters and
+      6–8 digits, upper-cased, e.g. ``C1234567``;
+    * an organisation's tax code, written ``MST 0101234567`` or ``MST 0101234567-001``: the prefix keeps
+      a mistyped personal ID (ten digits of twelve) from passing as a tax code.
+    """
+    raw = nfc(value or "").strip()
+    text = re.sub(r"[\s.]", "", raw).upper()
     if not text:
         raise BadInput(_("Chưa nhập số định danh cá nhân."), field=field)
+    if text.startswith("MST"):
+        if not _TAX_CODE.match(text):
+            raise BadInput(_("Mã số thuế phải có 10 chữ số, hoặc 10 chữ số, gạch nối và 3 chữ số "
+                             "(ví dụ MST 0101234567-001)."), field=field)
+        return "MST " + text[3:]
+    if _PASSPORT.match(text):
+        return text
+    text = text.replace("-", "")
     if not text.isascii() or not text.isdigit():
-        raise BadInput(_("Số định danh cá nhân chỉ gồm chữ số."), field=field)
+        raise BadInput(_("Số định danh cá nhân chỉ gồm chữ số (hộ chiếu: chữ và số, ví dụ C1234567)."),
+                       field=field)
+    if len(text) == 9:
+        raise BadInput(_("Chứng minh nhân dân 9 số đã hết giá trị từ 01/01/2025; hãy ghi số định danh cá nhân "
+                         "12 chữ số (ghi số CMND cũ vào ghi chú nếu cần)."), field=field)
     if len(text) != 12:
         raise BadInput(
             _("Số định danh cá nhân phải có đúng 12 chữ số (đang có {n}).").format(n=len(text)), field=field
@@ -146,6 +171,10 @@ def validate_id_number(value: str | None, *, field: str = "id_number") -> str:
     return text
 
 
+def is_personal_id(id_number: str) -> bool:
+    return len(id_number) == 12 and id_number.isascii() and id_number.isdigit()
+
+
 def id_birth_year(id_number: str) -> int:
     century = {"0": 1900, "1": 1900, "2": 2000, "3": 2000, "4": 2100, "5": 2100}[id_number[3]]
     return century + int(id_number[4:6])
@@ -157,8 +186,9 @@ _MOBILE = re.compile(r"^(3[2-9]|5[25689]|7[06-9]|8[1-9]|9[0-46-9])\d{7}$")
 _LANDLINE = re.compile(r"^2\d{9}$")
 
 
-def normalize_phone(value: str | None, *, field: str = "phone", required: bool = True) -> str:
-    """Vietnamese mobile or landline typed any usual way -> E.164 (``+84912345678``)."""
+def normalize_phone(value: str | None, *, field: str = "phone", required: bool = False) -> str:
+    """Vietnamese mobile or landline typed any usual way -> E.164 (``+84912345678``); empty when
+    none was given (an elderly citizen may have no phone) unless ``required``."""
     text = re.sub(r"[\s.\-()]", "", nfc(value or ""))
     if not text:
         if required:

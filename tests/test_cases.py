@@ -153,3 +153,29 @@ def test_settings_round_trip(db):
         office.update_settings(actor="admin", cutoff="3pm")
     with pytest.raises(NotAllowed):
         office.update_settings(actor="mai", leader_name="X")
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("001 203 012 345", "001203012345"),
+    ("c1234567", "C1234567"),                       # a passport
+    ("MST 0101234567", "MST 0101234567"),           # an organisation's tax code
+    ("mst0101234567-001", "MST 0101234567-001"),
+])
+def test_identity_papers_the_receipt_accepts(receive, typed, stored):
+    assert receive(id_number=typed).id_number == stored
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("0101234567", "đúng 12 chữ số"),               # ten digits: a slip on a personal ID, not a tax code
+    ("MST 01012345", "Mã số thuế"),
+    ("123456789", "Chứng minh nhân dân 9 số đã hết giá trị"),
+    ("00120301234a", "chỉ gồm chữ số"),
+])
+def test_identity_papers_refused_with_a_reason(receive, typed, message):
+    with pytest.raises(BadInput, match=message):
+        receive(id_number=typed)
+
+
+def test_a_citizen_without_a_phone_is_received(receive):
+    case = receive(phone="")
+    assert case.phone == "" and case.phone_display == ""
