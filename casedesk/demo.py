@@ -81,8 +81,22 @@ def _work_time(rng: random.Random, day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(minute // 60, minute % 60))
 
 
-def build_demo(*, cases: int = 300, seed: int = 1) -> dict:
-    """Fill a fresh database with the demo office; returns who can log in (passwords once)."""
+def _in_office_hours(rng: random.Random, cal, when: dt.datetime) -> dt.datetime:
+    """``when``, or the next moment the office is open (never earlier): no approvals at 3 a.m."""
+    opening, closing = dt.time(7, 30), dt.time(16, 50)
+    day = when.date()
+    if cal.is_working_day(day) and opening <= when.time() <= closing:
+        return when
+    if not cal.is_working_day(day) or when.time() > closing:
+        day = cal.next_working_day(day)
+    start = dt.datetime.combine(day, opening)
+    return start + dt.timedelta(minutes=rng.randint(0, 150))
+
+
+def build_demo(*, cases: int = 300, seed: int = 1, progress=None) -> dict:
+    """Fill a fresh database with the demo office; returns who can log in (passwords once).
+
+    ``progress(done, total)`` is called as the cases' steps are taken (for a progress bar)."""
     rng = random.Random(seed)
     users = []
     if not office.is_initialised():
@@ -98,7 +112,7 @@ def build_demo(*, cases: int = 300, seed: int = 1) -> dict:
     if is_sqlite(db):
         db.execute_sql("PRAGMA synchronous = OFF")  # bulk back-fill; a crash here just means re-run the demo
     try:
-        made = _fill(rng, cases)
+        made = _fill(rng, cases, progress)
     finally:
         context.set_clock(None)
         if is_sqlite(db):
@@ -107,7 +121,7 @@ def build_demo(*, cases: int = 300, seed: int = 1) -> dict:
     return {"office": OFFICE["office"], "cases": made, "users": users}
 
 
-def _fill(rng: random.Random, count: int) -> int:
+def _fill(rng: random.Random, count: int, progress=None) -> int:
     if count <= 0:
         return 0
     names = _Names(rng)
@@ -128,6 +142,7 @@ def _fill(rng: random.Random, count: int) -> int:
         if cal.is_working_day(day):
             working_days.append(day)
         day += dt.timedelta(days=1)
+    recent = working_days[-8] if len(working_days) >= 8 else start_day
     for i in range(count):
         day = working_days[min(len(working_days) - 1, int(len(working_days) * (rng.random() ** 0.8)))]
         t0 = _work_time(rng, day)
@@ -163,15 +178,21 @@ def _fill(rng: random.Random, count: int) -> int:
                 plan.append(("approve", {"actor": "thao"}))
             rating = rng.choices(["very_satisfied", "satisfied", "unsatisfied", None], [45, 35, 4, 16])[0]
             plan.append(("deliver", {"actor": "mai", "rating": rating}))
+        actions = [a for a, _kw in plan]
+        stage = rng.random()
+        if t0.date() >= recent and "submit" in actions and stage < 0.75:
+            # the last days' cases are in hand: some with their officer, some waiting for the vice-chairman,
+            # so that the worklists and the approval queue have something to show
+            plan = plan[:actions.index("assign" if stage < 0.35 else "submit") + 1]
+            finish_day = min(finish_day, end.date())
         span = max(dt.timedelta(minutes=30), _work_time(rng, finish_day) - t)
         previous = t0
         for n, (action, kw) in enumerate(plan):
             when = t + span * (n + 1) / (len(plan) + 1)
             if action == "deliver":
                 when = when + dt.timedelta(days=rng.randint(0, 3))
-            if when.weekday() >= 5:
-                when += dt.timedelta(days=7 - when.weekday())
             when = max(when, previous + dt.timedelta(minutes=rng.randint(3, 40)))
+            when = _in_office_hours(rng, cal, when)
             previous = when
             if when > end:
                 break
@@ -179,7 +200,9 @@ def _fill(rng: random.Random, count: int) -> int:
     steps.sort(key=lambda s: (s[0], s[1]))
     codes: dict[int, str] = {}
     broken: set[int] = set()
-    for when, i, action, kw in steps:
+    for n, (when, i, action, kw) in enumerate(steps):
+        if progress is not None and n % 25 == 0:
+            progress(n, len(steps))
         if i in broken or (action != "receive" and i not in codes):
             continue
         context.set_clock(lambda when=when: when)

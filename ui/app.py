@@ -196,9 +196,16 @@ class Session(QObject):
         self._progress.setCancelButton(None)
         self._progress.setWindowTitle("CaseDesk")
         self._progress.setMinimumDuration(400)
-        self.runner.run(self._open, on_done=self._opened, on_error=self._failed)
+        self.runner.progress.connect(self._opening_progress)
+        self.runner.run(self._open, on_done=self._opened, on_error=self._failed, progress=True)
 
-    def _open(self) -> dict:
+    def _opening_progress(self, done: int, total: int, text: str) -> None:
+        if self._progress is not None and total:
+            self._progress.setLabelText(text)
+            self._progress.setRange(0, total)
+            self._progress.setValue(done)
+
+    def _open(self, report) -> dict:
         """On the runner: open (and upgrade) the database; a brand-new file gets the demo office."""
         is_file = "://" not in self.target or self.target.startswith("sqlite")
         new_file = is_file and not Path(self.target.replace("sqlite:///", "")).expanduser().exists()
@@ -208,7 +215,9 @@ class Session(QObject):
             if not new_file:
                 raise NotReady(_("Cơ sở dữ liệu {target} chưa có văn phòng nào. Hãy khởi tạo bằng "
                                  "casedesk-cli init (xem README).").format(target=self.target))
-            demo = build_demo(cases=self.demo_cases)
+            label = _("Lần chạy đầu: đang tạo văn phòng mẫu với {n} hồ sơ để dùng thử…").format(n=self.demo_cases)
+            report(0, 1, label)
+            demo = build_demo(cases=self.demo_cases, progress=lambda done, total: report(done, total, label))
         return {"settings": office.get_settings(), "demo": demo}
 
     def _opened(self, info: dict) -> None:
@@ -246,6 +255,10 @@ class Session(QObject):
         self.quit(NOT_READY_EXIT)
 
     def _close_progress(self) -> None:
+        try:
+            self.runner.progress.disconnect(self._opening_progress)
+        except (RuntimeError, TypeError):      # already disconnected
+            pass
         if self._progress is not None:
             self._progress.close()
             self._progress.deleteLater()
