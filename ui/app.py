@@ -38,6 +38,7 @@ from .main_window import MainWindow
 from .ops import Runner
 from .register_banner import RegisterCheckTask, show_banner
 from .screens.login import LoginScreen
+from .system_libs import missing_packages, uses_xcb
 
 NO_DISPLAY_EXIT = 2
 NOT_READY_EXIT = 3
@@ -121,6 +122,13 @@ def main(argv: list[str] | None = None) -> int:
                 "WAYLAND_DISPLAY chưa đặt). Hãy mở CaseDesk từ màn hình của máy tính, hoặc dùng casedesk-cli "
                 "cho các việc không cần giao diện."), file=sys.stderr)
         return NO_DISPLAY_EXIT
+    if uses_xcb():
+        missing = missing_packages()
+        if missing:
+            print(_("CaseDesk chưa mở được cửa sổ: máy thiếu thư viện đồ họa mà Qt cần ({names}). Người quản trị "
+                    "máy hãy cài bằng lệnh:\n  sudo apt-get install -y {names}").format(names=" ".join(missing)),
+                  file=sys.stderr)
+            return NO_DISPLAY_EXIT
 
     guard_signal_refcounts()
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
