@@ -6,7 +6,7 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.platypus import CondPageBreak, Flowable, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from ..i18n import N_, _, format_int, place_date, short_date
 from . import fonts
@@ -47,18 +47,19 @@ class MonthlyReportRenderer(DocumentRenderer):
             self.p(esc(_("Đơn vị tính: Số hồ sơ TTHC")), "Running"),
             Spacer(1, s(2)),
             self.main_table(d),
+            self.signatures(d),          # the form ends here and is signed; what follows is for the office
             Spacer(1, s(12)),
             CondPageBreak(s(120)),
             self.p(esc(_("KẾT QUẢ THEO CÁN BỘ")), "Title"),
             Spacer(1, s(4)),
             self.officer_table(d.officers),
             Spacer(1, s(12)),
-            CondPageBreak(s(200)),
-            self.p(esc(_("SỐ HỒ SƠ ĐÃ GIẢI QUYẾT ĐÚNG HẠN VÀ QUÁ HẠN THEO LĨNH VỰC")), "Title"),
-            *self.chart_note(d.rows),
-            Spacer(1, s(4)),
-            self.chart(d.rows),
-            self.signatures(d),
+            KeepTogether([          # the chart with its title, never the title alone at a page's foot
+                self.p(esc(_("SỐ HỒ SƠ ĐÃ GIẢI QUYẾT ĐÚNG HẠN VÀ QUÁ HẠN THEO LĨNH VỰC")), "Title"),
+                *self.chart_note(d.rows),
+                Spacer(1, s(4)),
+                self.chart(d.rows),
+            ]),
         ]
 
     # -- heading -------------------------------------------------------------
@@ -229,7 +230,7 @@ class MonthlyReportRenderer(DocumentRenderer):
         right = [(place_date(nfc(d.office.place), issued), "PlaceDate"),
                  (d.signer_title, "SignTitle"), (_("(Ký, ghi rõ họ tên và đóng dấu)"), "SignHint"),
                  ("", ""), (d.signer_name, "SignName")]
-        return signature_block(self.spec, [left, right], before=12, space=56)
+        return signature_block(self.spec, [left, right], before=8, space=44)    # fits under the table
 
 
 def _shorten(text: str, limit: int) -> str:
