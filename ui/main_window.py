@@ -22,6 +22,7 @@ from casedesk.services.views import Changes, QueueCounts
 from casedesk.text import fold
 
 from .appctx import AppContext
+from .desk_sync import DeskSync
 from .widgets.action_dialogs import confirm
 from .widgets.keys_help import KeysDialog
 from .widgets.scanner import WedgeScanner
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         if self.nav_keys:
             self.show_screen(self.nav_keys[0])
         self.refresh_counts()
+        self.desk_sync = DeskSync(ctx, self)
         if "://" not in ctx.db_path or ctx.db_path.startswith("sqlite"):
             ctx.runner.run(last_backup_text, on_done=self.backup_label.setText, on_error=lambda e: None)
 
@@ -393,5 +395,6 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Before the window goes (log out, quit): stop listening to the whole application."""
         QApplication.instance().removeEventFilter(self.scanner)
+        self.desk_sync.stop()
         if self._detail is not None:
             self._detail.close()

@@ -10,7 +10,7 @@ from .. import audit, context
 from ..db import write
 from ..errors import BadInput, NotAllowed
 from ..i18n import _
-from ..models import HolidayYear, Setting, User
+from ..models import HolidayYear, Meta, Setting, User
 from ..settings import OfficeSettings, validate
 from ..text import clean_line, fold
 from . import auth, catalogue
@@ -21,6 +21,13 @@ def _put_setting(key: str, value) -> None:
     Setting.insert(key=key, value=value).on_conflict(
         conflict_target=[Setting.key], update={Setting.value: EXCLUDED.value}
     ).execute()
+
+
+def change_stamp() -> str:
+    """A value that changes whenever anything is written to the register, by this desk or another:
+    every write appends to the audit chain, whose head is one row.  Desks poll it (one indexed read)."""
+    row = Meta.get_or_none(Meta.key == audit.HEAD_KEY)
+    return row.value if row else ""
 
 
 def is_initialised() -> bool:
