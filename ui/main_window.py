@@ -12,7 +12,7 @@ import importlib
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QProgressBar,
-                               QStackedWidget, QStatusBar, QVBoxLayout, QWidget)
+                               QStackedWidget, QStatusBar, QToolButton, QVBoxLayout, QWidget)
 
 from casedesk import workflow
 from casedesk.i18n import _, format_int, get_language, short_datetime
@@ -176,6 +176,19 @@ class MainWindow(QMainWindow):
         row.addWidget(self.search)
         row.addSpacing(16)
         row.addWidget(self.connection)
+        row.addSpacing(12)
+        for text, tip, slot in ((_("Phím tắt"), _("Các phím tắt (F1)"), self.show_keys),
+                                (_("Đăng xuất"), _("Đăng xuất hoặc đổi người dùng (Ctrl+Shift+L)"),
+                                 self.request_logout)):
+            button = QToolButton(header)
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setFocusPolicy(Qt.NoFocus)          # the keyboard has F1 and Ctrl+Shift+L
+            button.setAutoRaise(True)
+            button.setStyleSheet("QToolButton { color: white; padding: 3px 8px; border: 1px solid #5a7896; "
+                                 "border-radius: 3px; } QToolButton:hover { background: #2d5279; }")
+            button.clicked.connect(slot)
+            row.addWidget(button)
         self._header = header
 
     def _build_body(self, classes: dict[str, type]) -> None:
