@@ -72,7 +72,9 @@ def _setup_printer(printer: QPrinter, rendered: RenderedPdf, title: str) -> None
         printer.setPageLayout(QPageLayout(size, QPageLayout.Landscape if landscape else QPageLayout.Portrait,
                                           QMarginsF(0, 0, 0, 0)))
     printer.setFullPage(True)
-    printer.setDocName(title)
+    # Qt's "print to file" proposes the document name without its last suffix: a dossier code has dots
+    # (000.00.31.H26-…), so without ".pdf" every receipt would be offered as "… 000.00.31.pdf"
+    printer.setDocName(title if title.lower().endswith(".pdf") else f"{title}.pdf")
 
 
 def paint_pages(printer: QPrinter, rendered: RenderedPdf) -> None:
