@@ -87,10 +87,12 @@ def test_sorting_by_procedure_and_officer_follows_the_text_shown(db, receive):
                                   "Xác nhận thông tin hộ tịch"]
     model.sort(COL["procedure"], Qt.DescendingOrder)
     assert shown("procedure")[0] == "Xác nhận thông tin hộ tịch"
-    model.sort(COL["assignee"], Qt.AscendingOrder)           # unassigned first, then by given name: Đường, Hùng
-    assert shown("assignee") == ["Chưa phân công", "Nguyễn Văn Đường", "Lê Văn Hùng", "Lê Văn Hùng"]
+    model.sort(COL["assignee"], Qt.AscendingOrder)           # unassigned first, then by given name, shown first
+    assert shown("assignee") == ["Chưa phân công", "Đường, Nguyễn Văn", "Hùng, Lê Văn", "Hùng, Lê Văn"]
     model.sort(COL["assignee"], Qt.DescendingOrder)
-    assert shown("assignee") == ["Lê Văn Hùng", "Lê Văn Hùng", "Nguyễn Văn Đường", "Chưa phân công"]
+    assert shown("assignee") == ["Hùng, Lê Văn", "Hùng, Lê Văn", "Đường, Nguyễn Văn", "Chưa phân công"]
+    model.sort(COL["code"], Qt.AscendingOrder)               # other orders show the name as written
+    assert "Lê Văn Hùng" in shown("assignee")
 
 
 def test_filters_and_search(db, receive, clock):

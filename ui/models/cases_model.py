@@ -370,6 +370,8 @@ class CasesTableModel(QAbstractTableModel):
         if key == "left":
             return days_left_text(row)
         if key == "assignee":
+            if self._order == "assignee" and row.assignee_name:   # sorted by given name: show it first
+                return given_name_first(row.assignee_name)
             return assignee_text(row)
         return workflow.state_label(row.state)
 

@@ -49,7 +49,7 @@ class CaseTable(QTableView):
                   "due": fm.horizontalAdvance("00/00/0000") + 20,
                   "left": max(fm.horizontalAdvance(_("Hạn hôm nay")),
                               fm.horizontalAdvance(_("Quá {n} ngày").format(n=9999))) + 44,
-                  "assignee": fm.horizontalAdvance("Nguyễn Văn Đường") + 16,
+                  "assignee": fm.horizontalAdvance("Đường, Nguyễn Văn") + 16,      # as shown when sorted by it
                   "state": fm.horizontalAdvance("Đã phê duyệt, chờ trả") + 16}
         for key, width in widths.items():
             self.setColumnWidth(COL[key], width)
