@@ -153,6 +153,8 @@ class ApprovalsScreen(LiveMixin, Screen):
             self.preview.clear_case(_("Không còn hồ sơ nào chờ phê duyệt."))
 
     def _show_preview(self) -> None:
+        if not self.isVisible():            # the timer outlived the screen (closed, or the database with it)
+            return
         code = self.table.current_code()
         if not code:
             self.preview.clear_case()
