@@ -97,7 +97,8 @@ def papers_html(case: CaseView) -> str:
     items = []
     for p in case.papers:
         mark = "✓" if p.received else ("–" if p.optional else "✗")
-        counts = _("{o} bản chính, {c} bản sao").format(o=p.original, c=p.copies)
+        counts = (_("{o} bản chính, {c} bản sao").format(o=p.original, c=p.copies) if p.received
+                  else _("không nộp"))
         items.append(f"<li>{mark} {html.escape(p.name)} <span style='color:#555'>({html.escape(counts)})</span>"
                      f"</li>")
     return "<ul style='margin-left:-20px'>" + "".join(items) + "</ul>"

@@ -480,6 +480,7 @@ class IntakeScreen(Screen):
             if now - self._last_esc <= DOUBLE_ESC:
                 self._last_esc = 0.0
                 self.reset()
+                self.ctx.signals.status.emit("")          # the "press Esc again" hint has done its job
             else:
                 self._last_esc = now
                 self.ctx.signals.status.emit(_("Nhấn Esc lần nữa để làm lại phiếu (xóa hết)."))
