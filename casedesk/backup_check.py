@@ -2,7 +2,9 @@
 
 A backup is verified before it gets its name, and a file is checked before it is
 restored: SQLite's integrity check, the schema version, and the whole audit hash
-chain recomputed row by row.  This never touches the global ``DatabaseProxy``: it
+chain recomputed row by row.  ``identify`` reads only which register a file is (its
+``register_id``, office, newest audit row) for listing backups and comparing registers.
+This never touches the global ``DatabaseProxy``: it
 reads the file with plain ``sqlite3`` and ``audit.row_hash``, so a check made on the
 desktop's worker thread does not disturb the open register.
 """
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import audit
+from .backup_files import REGISTER_KEY
 from .i18n import _
 
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -33,6 +36,24 @@ class FileCheck:
     cases: int = 0
     first_bad_row: int | None = None
     newest_case: str = ""
+    register_id: str = ""
+    last_row: int = 0
+    last_hash: str = ""
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """Which register a file is and what it holds, read without verifying anything."""
+
+    register_id: str = ""
+    office_name: str = ""
+    unit_code: str = ""
+    cases: int = 0
+    newest_case: str = ""
+    last_row: int = 0
+    last_hash: str = ""
+    users: int = 0
+    schema_version: int = 0
 
 
 # ------------------------------------------------------------------ reading a file
@@ -75,6 +96,57 @@ def setting(conn: sqlite3.Connection, key: str) -> str:
     except ValueError:
         return ""
     return value if isinstance(value, str) else ""
+
+
+def last_row(conn: sqlite3.Connection) -> tuple[int, str]:
+    """``(id, hash)`` of the newest audit row, ``(0, "")`` when there is none."""
+    row = conn.execute("SELECT id, hash FROM event ORDER BY id DESC LIMIT 1").fetchone()
+    return (int(row[0]), str(row[1] or "")) if row else (0, "")
+
+
+def holds_row(conn: sqlite3.Connection, row_id: int, digest: str) -> bool:
+    """Whether the file has exactly this audit row: the whole chain up to it is then the same
+    (each row's hash covers the one before), so the other file is this one's past."""
+    if not row_id or not digest:
+        return False
+    try:
+        row = conn.execute("SELECT hash FROM event WHERE id = ?", (row_id,)).fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    return bool(row) and row[0] == digest
+
+
+def identify(path: str | os.PathLike, *, details: bool = True) -> FileIdentity | None:
+    """The register a file is, read-only and without the (slow) checks; None when it is no register.
+
+    ``details`` adds the newest case (a scan on files older than schema 6) and the number of users."""
+    conn = None
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(len(_SQLITE_MAGIC)) != _SQLITE_MAGIC:
+                return None
+        conn = connect_ro(Path(path))
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"meta", "event", "case"} <= tables:
+            return None
+        register = meta(conn, REGISTER_KEY) or ""
+        row_id, digest = last_row(conn)
+        cases = conn.execute('SELECT count(*) FROM "case"').fetchone()[0]
+        office = setting(conn, "office_name")
+        newest = ""
+        users = 0
+        if details:
+            newest = conn.execute('SELECT max(received_at) FROM "case"').fetchone()[0] or ""
+            if "user" in tables:
+                users = conn.execute('SELECT count(*) FROM "user"').fetchone()[0]
+        return FileIdentity(register_id=register, office_name=office, unit_code=setting(conn, "unit_code"),
+                            cases=cases, newest_case=str(newest), last_row=row_id, last_hash=digest, users=users,
+                            schema_version=stored_version(conn))
+    except (OSError, ValueError, sqlite3.Error):
+        return None
+    finally:
+        if conn is not None:
+            conn.close()
 
 
 def _walk_chain(conn: sqlite3.Connection) -> tuple[int, int | None, str]:
@@ -134,10 +206,12 @@ def check_file(path: str | os.PathLike) -> FileCheck:
         office = setting(conn, "office_name")
         cases = conn.execute('SELECT count(*) FROM "case"').fetchone()[0]
         newest = conn.execute('SELECT max(received_at) FROM "case"').fetchone()[0] or ""
+        register = meta(conn, REGISTER_KEY) or ""
         if problems:
             found = [_("Tệp dữ liệu hỏng: {what}").format(what="; ".join(problems[:3]))]
-            return FileCheck(False, tuple(found), version, unit, office, 0, cases, None, str(newest))
+            return FileCheck(False, tuple(found), version, unit, office, 0, cases, None, str(newest), register)
         count, bad, why = _walk_chain(conn)
+        row_id, digest = last_row(conn)
     except sqlite3.DatabaseError as exc:
         return FileCheck(False, (_("Tệp dữ liệu hỏng: {what}").format(what=exc),))
     finally:
@@ -148,7 +222,8 @@ def check_file(path: str | os.PathLike) -> FileCheck:
         found.append(_("Tệp {name} không có phiên bản cấu trúc dữ liệu.").format(name=path.name))
     if why:
         found.append(why)
-    return FileCheck(not found, tuple(found), version, unit, office, count, cases, bad, str(newest))
+    return FileCheck(not found, tuple(found), version, unit, office, count, cases, bad, str(newest), register,
+                     row_id, digest)
 
 
 def count_cases(path: Path) -> int:

@@ -1,7 +1,18 @@
-"""Backup files on disk: their names, their folder, and writing them durably.
+"""Backup files on disk: their names, their folders, and writing them durably.
 
-A backup is named by office, minute and schema version, so that a folder sorts by
-date and a restore can tell an older register before opening it:
+Every register (database file) has a permanent random id, its ``register_id`` in the
+``meta`` table, and its automatic backups have a folder of their own named by it:
+
+    backups/
+        3f2a9c…e1/                                   one register (32 hex digits)
+            casedesk_000.00.31.H26_2026-11-23_1705_v3.sqlite3
+        8b0d47…5c/                                   another register, maybe with the same unit code
+        before-restore/                              registers kept just before a restore replaced them
+        casedesk_000.00.31.H26_2026-10-30_1702_v3.sqlite3     made before registers had ids
+
+Two offices on one PC can share a unit code (a demo and the real office); their
+backups never mix.  A backup is named by office, minute and schema version, so that a
+folder sorts by date and a restore can tell an older register before opening it:
 
     casedesk_000.00.31.H26_2026-11-23_1705_v3.sqlite3
              unit code     date       time  schema version
@@ -18,6 +29,7 @@ import datetime as dt
 import os
 import re
 import sqlite3
+import uuid
 from pathlib import Path
 
 from .errors import CaseDeskError
@@ -35,10 +47,38 @@ class BackupError(CaseDeskError):
     exit_code = 1
 
 
-def backup_dir() -> Path:
-    """Where the automatic backups live: ``data_dir()/backups``."""
+REGISTER_KEY = "register_id"
+_REGISTER_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def backups_root() -> Path:
+    """Where the automatic backups of every register on this PC live: ``data_dir()/backups``."""
     path = data_dir() / "backups"
     path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def new_register_id() -> str:
+    return uuid.uuid4().hex
+
+
+def valid_register_id(value: str | None) -> bool:
+    """A register id as CaseDesk writes it (32 hex digits): the only text ever used as a folder name."""
+    return bool(value) and _REGISTER_ID.match(value) is not None
+
+
+# database file -> its register id, as last read or written (so that naming the folder of the open
+# register needs no query on the desktop's GUI thread); a restore forgets the file it replaced
+known_registers: dict[str, str] = {}
+
+
+def register_dir(register_id: str, *, create: bool = True) -> Path:
+    """The folder of one register's automatic backups: ``backups/<register id>``."""
+    if not valid_register_id(register_id):
+        raise ValueError(f"not a register id: {register_id!r}")
+    path = backups_root() / register_id
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 

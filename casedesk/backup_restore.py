@@ -1,9 +1,15 @@
 """Restoring the register from a backup.
 
-Restore checks the file first, upgrades an older schema on a staged copy, keeps
-the current register as a safety copy in ``backups/before-restore``, then swaps
-the files (stale ``-wal``/``-shm`` removed first, atomic ``os.replace``) and
-writes a ``restore`` row into the restored audit trail.
+Restore checks the file first and refuses a backup of *another* register (another
+``register_id``: another office, maybe with the same unit code) unless the caller says
+so (``other_office``).  It upgrades an older schema on a staged copy, keeps the current
+register as a safety copy in ``backups/before-restore``, then swaps the files (stale
+``-wal``/``-shm`` removed first, atomic ``os.replace``) and writes a ``restore`` row,
+by the admin who asked for it, into the restored audit trail.
+
+The register that was there keeps its id (so its backup folder): restoring another
+office's backup over it makes it hold that data, it does not make it the other register.
+On a new PC (no register yet) the restored one goes on as the backup's register.
 """
 from __future__ import annotations
 
@@ -15,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import audit, context
-from .backup_check import FileCheck, check_file, setting, stored_version
-from .backup_files import (BackupError, backup_dir, copy_database, fsync_dir, fsync_file, remove_quietly,
-                           sidecars, unused_name)
+from .backup_check import FileCheck, FileIdentity, check_file, connect_ro, holds_row, identify, setting, stored_version
+from .backup_files import (REGISTER_KEY, BackupError, backups_root, copy_database, fsync_dir, fsync_file,
+                           known_registers, new_register_id, remove_quietly, sidecars, unused_name, valid_register_id)
 from .db import SCHEMA_VERSION, close_database, database, is_sqlite, open_database, write
-from .errors import BadInput, IntegrityProblem, NotAllowed, NotFound
-from .i18n import _
+from .errors import AuthError, BadInput, IntegrityProblem, NotAllowed, NotFound
+from .i18n import _, format_int
 from .paths import default_db_path
 
 SAFETY_FOLDER = "before-restore"
@@ -35,6 +41,17 @@ class RestoreInfo:
     upgraded_from: int | None
     audit_rows: int
     cases: int
+    register_id: str = ""
+    other_office: bool = False
+
+
+@dataclass(frozen=True)
+class RestoreTarget:
+    """Where a backup would be restored, and whether it is the same register."""
+
+    path: Path
+    current: FileIdentity | None   # the register there now; None: no file there, or not a readable register
+    same_register: bool | None     # None when there is nothing to compare with
 
 
 def _busy(exc: sqlite3.Error) -> bool:
@@ -54,7 +71,7 @@ def _office_now(zone: str) -> dt.datetime:
 
 def _safety_copy(live: Path, when: dt.datetime | None) -> Path:
     """Keep the current register before it is replaced; refuse if another program has it open."""
-    folder = backup_dir() / SAFETY_FOLDER
+    folder = backups_root() / SAFETY_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     unit, version, sound, zone = "office", 0, True, "Asia/Ho_Chi_Minh"
     conn = sqlite3.connect(str(live), timeout=2, isolation_level=None)
@@ -124,11 +141,120 @@ def describe_problem(check: FileCheck) -> IntegrityProblem | None:
     return None
 
 
-def restore_backup(file: str | os.PathLike, *, db_path: str | os.PathLike | None = None,
-                   actor: str = "system") -> RestoreInfo:
+# ------------------------------------------------------------------ which register
+
+def _file_holds(path: Path, row_id: int, digest: str) -> bool:
+    if not row_id or not digest:
+        return False
+    try:
+        conn = connect_ro(path)
+    except sqlite3.Error:
+        return False
+    try:
+        return holds_row(conn, row_id, digest)
+    finally:
+        conn.close()
+
+
+def restore_target(file: str | os.PathLike, check: FileCheck,
+                   db_path: str | os.PathLike | None = None) -> RestoreTarget:
+    """The register a backup (already checked: ``check``) would replace, and whether it is the same one.
+
+    Same when both have the same register id; when one of them predates register ids, when one's
+    newest audit row is a row of the other (the hash chain makes their history the same up to it)."""
+    source = Path(file).expanduser().resolve()
+    live = _resolve_live(db_path)
+    current = identify(live) if live.is_file() else None
+    if current is None:
+        return RestoreTarget(live, None, None)
+    if valid_register_id(check.register_id) and valid_register_id(current.register_id):
+        same = check.register_id == current.register_id
+    else:
+        same = (_file_holds(live, check.last_row, check.last_hash)
+                or _file_holds(source, current.last_row, current.last_hash))
+    return RestoreTarget(live, current, same)
+
+
+def received_text(value: str) -> str:
+    """``2026-11-02 09:00:00`` as ``02/11/2026 09:00``; "—" when there is none."""
+    if not value:
+        return "—"
+    try:
+        return dt.datetime.fromisoformat(str(value)).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return str(value)
+
+
+def other_office_error(file: str | os.PathLike, check: FileCheck, target: RestoreTarget) -> BadInput:
+    """The refusal of a backup of another register, naming both offices."""
+    current = target.current or FileIdentity()
+    return BadInput(_(
+        "Bản sao lưu {name} là của một cơ sở dữ liệu khác, không phải của {path}:\n"
+        "  bản sao lưu: {office} ({unit}), {cases} hồ sơ, hồ sơ mới nhất nhận lúc {newest};\n"
+        "  đang dùng:   {current_office} ({current_unit}), {current_cases} hồ sơ, "
+        "hồ sơ mới nhất nhận lúc {current_newest}.\n"
+        "Hai văn phòng có thể trùng mã đơn vị. Chỉ khi thật sự muốn thay dữ liệu này bằng dữ liệu "
+        "của văn phòng kia, hãy chạy lại với --other-office.").format(
+            name=Path(file).name, path=target.path, office=check.office_name or "?", unit=check.unit_code or "?",
+            cases=format_int(check.cases), newest=received_text(check.newest_case),
+            current_office=current.office_name or "?", current_unit=current.unit_code or "?",
+            current_cases=format_int(current.cases), current_newest=received_text(current.newest_case)),
+        field="other_office")
+
+
+def _register_after(check: FileCheck, target: RestoreTarget) -> str:
+    """The id the restored register gets written ("" keeps the backup's own)."""
+    if target.current is None:
+        return ""  # a new PC, or a register that cannot be read: the backup's register goes on
+    if valid_register_id(target.current.register_id):
+        return target.current.register_id
+    if target.same_register:
+        return ""
+    return new_register_id()  # never the other register's id: their backups would mix
+
+
+def admin_in_file(file: str | os.PathLike, login: str, password: str) -> str:
+    """Check an admin's password against a register file, read-only (no register to log into
+    yet: a new PC, or a register that cannot be opened); returns the login."""
+    from argon2 import PasswordHasher
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    from .services.auth import clean_login
+
+    name = clean_login(login)
+    try:
+        conn = connect_ro(Path(file))
+        try:
+            row = conn.execute('SELECT login, role, active, password_hash FROM "user" WHERE login = ?',
+                               (name,)).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        row = None
+    ok = False
+    if row is not None and row[3]:
+        try:
+            ok = PasswordHasher().verify(row[3], password or "")
+        except (VerificationError, InvalidHashError):
+            ok = False
+    if not ok:
+        raise AuthError(_("Sai tên đăng nhập hoặc mật khẩu."))
+    if not row[2]:
+        raise AuthError(_("Tài khoản {login} đã bị khóa sử dụng.").format(login=row[0]))
+    if row[1] != "admin":
+        raise NotAllowed(_("Chỉ quản trị được khôi phục cơ sở dữ liệu."))
+    return row[0]
+
+
+# ------------------------------------------------------------------ restoring
+
+def restore_backup(file: str | os.PathLike, *, db_path: str | os.PathLike | None = None, actor: str,
+                   other_office: bool = False) -> RestoreInfo:
     """Replace the register with a verified backup; the current one is kept as a safety copy.
 
-    The database is closed when this returns (open it again with ``open_database``)."""
+    ``actor`` is the admin asking (the caller has checked who they are); a backup of another
+    register is refused unless ``other_office``.  The database is closed when this returns
+    (open it again with ``open_database``)."""
     source = Path(file).expanduser().resolve()
     if not source.is_file():
         raise NotFound(_("Không có tệp sao lưu {path}.").format(path=file))
@@ -139,6 +265,10 @@ def restore_backup(file: str | os.PathLike, *, db_path: str | os.PathLike | None
     problem = describe_problem(check)
     if problem is not None:
         raise problem
+    target = restore_target(source, check, live)
+    if target.same_register is False and not other_office:
+        raise other_office_error(source, check, target)
+    register = _register_after(check, target)
     # the safety copy is named by office time (read from the file itself when no register is open)
     when = context.now() if database.obj is not None else None
     close_database()
@@ -171,19 +301,32 @@ def restore_backup(file: str | os.PathLike, *, db_path: str | os.PathLike | None
         close_database()
         for leftover in [staged, *sidecars(staged)]:
             remove_quietly(leftover)
+    known_registers.pop(str(live), None)
     open_database(live)
     try:
+        from .models import Meta
+
         now = context.now()
+        changes = {"from": source.name, "schema_version": check.schema_version, "upgraded_from": upgraded_from,
+                   "safety_copy": safety.name if safety else None}
+        if target.same_register is False:
+            replaced = target.current or FileIdentity()
+            changes["other_office"] = {"office": check.office_name, "unit_code": check.unit_code,
+                                       "register_id": check.register_id or None,
+                                       "replaced_office": replaced.office_name,
+                                       "replaced_unit_code": replaced.unit_code}
         with write():
-            audit.record(case_id=None, actor=actor, action="restore", at=now, recorded_at=now,
-                         changes={"from": source.name, "schema_version": check.schema_version,
-                                  "upgraded_from": upgraded_from,
-                                  "safety_copy": safety.name if safety else None})
-        final = (check.audit_rows + 1, check.cases)
+            if register:
+                Meta.insert(key=REGISTER_KEY, value=register).on_conflict(
+                    conflict_target=[Meta.key], update={Meta.value: register}).execute()
+            audit.record(case_id=None, actor=actor, action="restore", at=now, recorded_at=now, changes=changes)
+        row = Meta.get_or_none(Meta.key == REGISTER_KEY)
+        final = (check.audit_rows + 1, check.cases, row.value if row is not None else "")
     finally:
         close_database()
     from .logs import logger
 
     logger().info("restored %s from %s (safety copy %s)", live, source, safety)
     return RestoreInfo(database=live, source=source, safety_copy=safety, schema_version=SCHEMA_VERSION,
-                       upgraded_from=upgraded_from, audit_rows=final[0], cases=final[1])
+                       upgraded_from=upgraded_from, audit_rows=final[0], cases=final[1], register_id=final[2],
+                       other_office=target.same_register is False)

@@ -1,15 +1,23 @@
 """``casedesk-cli backup | backups | restore``: the register's copies, from the command line.
 
-Exit status as for every command: 0 done, 2 bad input (or no confirmation), 3 the
-register is open in another program, 4 no such file, 5 the copy or the file to
-restore does not verify (or belongs to a newer CaseDesk), 1 the copy could not be written.
+Exit status as for every command: 0 done, 2 bad input (no confirmation, no ``--as``, or a
+backup of another office without ``--other-office``), 3 not allowed (not an admin, wrong
+password, or the register is open in another program), 4 no such file, 5 the copy or the
+file to restore does not verify (or belongs to a newer CaseDesk), 1 the copy could not be
+written.
+
+``restore`` is an admin's: ``--as LOGIN``, the password from ``CASEDESK_PASSWORD`` or a
+prompt, checked against the register being replaced (against the backup itself when there
+is no readable register there yet, e.g. on a new PC); the restore row of the audit trail
+names that admin.
 """
 from __future__ import annotations
 
+import getpass
 import os
 import sys
 
-from .errors import BadInput, NotFound
+from .errors import BadInput, CaseDeskError, NotAllowed, NotFound
 from .i18n import _, format_int, set_language
 
 
@@ -23,7 +31,8 @@ def _info_json(info) -> dict:
     return {"path": str(info.path), "size": info.size, "verified": info.verified,
             "schema_version": info.schema_version, "created_at": info.created_at.isoformat(),
             "unit_code": info.unit_code, "reason": info.reason, "audit_rows": info.audit_rows,
-            "cases": info.cases, "problem": info.problem}
+            "cases": info.cases, "problem": info.problem, "register_id": info.register_id,
+            "office_name": info.office_name}
 
 
 def cmd_backup(args) -> int:
@@ -46,21 +55,39 @@ def cmd_backup(args) -> int:
     return 0
 
 
+def _target(args) -> str:
+    from .paths import default_db_path
+
+    return args.db or os.environ.get("CASEDESK_DB") or str(default_db_path())
+
+
 def cmd_backups(args) -> int:
     from . import backup
     from .cli import emit_json
 
     set_language(args.lang or "vi")
-    found = backup.list_backups(args.dir, verify=args.verify)
+    every = bool(args.all)
+    register_file = None
+    if args.dir is None and not every:
+        target = _target(args)
+        if "://" not in target and backup.identify(target, details=False) is not None:
+            register_file = target
+        else:
+            every = True
+            if not args.json:
+                print(_("Không đọc được cơ sở dữ liệu {path}: liệt kê bản sao lưu của mọi cơ sở dữ liệu "
+                        "trên máy này.").format(path=target), file=sys.stderr)
+    found = backup.list_backups(args.dir, verify=args.verify, register_file=register_file, every_register=every)
     if args.json:
         emit_json([_info_json(b) for b in found])
     else:
         if not found:
-            print(_("Chưa có bản sao lưu nào trong {folder}.").format(
-                folder=args.dir or backup.backup_dir()))
+            folder = args.dir or (backup.backup_dir(register_file) if register_file else backup.backups_root())
+            print(_("Chưa có bản sao lưu nào trong {folder}.").format(folder=folder))
         for b in found:
             mark = "" if b.verified else "  " + _("KHÔNG đạt: {why}").format(why=b.problem)
-            print(f"{b.created_at:%d/%m/%Y %H:%M}  v{b.schema_version}  {_size(b.size):>8}  {b.path}{mark}")
+            office = f"  {b.office_name}" if every and b.office_name else ""
+            print(f"{b.created_at:%d/%m/%Y %H:%M}  v{b.schema_version}  {_size(b.size):>8}  {b.path}{office}{mark}")
     return 0 if all(b.verified for b in found) else 5
 
 
@@ -71,12 +98,57 @@ def _confirm(question: str) -> bool:
     return answer in ("y", "yes", "c", "co", "có")
 
 
+def _password(login: str) -> str:
+    value = os.environ.get("CASEDESK_PASSWORD")
+    if value:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise BadInput(_("Chưa có mật khẩu: đặt biến môi trường {env} hoặc chạy trong cửa sổ lệnh.").format(
+            env="CASEDESK_PASSWORD"))
+    return getpass.getpass(_("Mật khẩu của {login}: ").format(login=login))
+
+
+def _restoring_admin(args, target, file) -> str:
+    """The admin asking for the restore: one of the register being replaced, logged in there (a
+    wrong password counts towards its lockout, a refusal is audited there); when there is no
+    readable register yet, one of the backup's own."""
+    import peewee
+
+    from .db import close_database, open_database
+
+    login = (args.as_user or "").strip()
+    if not login:
+        raise BadInput(_("Thiếu --as LOGIN: chỉ quản trị được khôi phục cơ sở dữ liệu."))
+    if target.current is not None and target.current.users:
+        try:
+            open_database(target.path, upgrade=False)  # the register being replaced: changed no more than a login
+        except (CaseDeskError, peewee.DatabaseError):
+            close_database()
+        else:
+            try:
+                from .cli import authenticate
+                from .services import auth
+
+                actor = authenticate(login)
+                if auth.get_user(actor).role != "admin":
+                    auth.record_refusal(actor, "restore", _("chỉ quản trị được khôi phục"))
+                    raise NotAllowed(_("Chỉ quản trị được khôi phục cơ sở dữ liệu."))
+                return actor
+            except peewee.DatabaseError:
+                pass  # a damaged register: its users cannot be read, the backup's can
+            finally:
+                close_database()
+    from . import backup
+
+    return backup.admin_in_file(file, login, _password(login))
+
+
 def cmd_restore(args) -> int:
     from . import backup
-    from .paths import default_db_path
+    from .backup_restore import received_text
 
     set_language(args.lang or "vi")
-    target = args.db or os.environ.get("CASEDESK_DB") or str(default_db_path())
+    target_path = _target(args)
     if not os.path.isfile(args.file):
         raise NotFound(_("Không có tệp sao lưu {path}.").format(path=args.file))
     check = backup.check_file(args.file)
@@ -87,11 +159,22 @@ def cmd_restore(args) -> int:
             "{rows} dòng nhật ký; hồ sơ mới nhất nhận lúc {newest}.").format(
         name=os.path.basename(args.file), office=check.office_name or "?", unit=check.unit_code or "?",
         version=check.schema_version, cases=format_int(check.cases), rows=format_int(check.audit_rows),
-        newest=check.newest_case or "—"))
+        newest=received_text(check.newest_case)))
+    target = backup.restore_target(args.file, check, target_path)
+    if target.current is not None:
+        print(_("Đang dùng {path}: {office} ({unit}), {cases} hồ sơ; hồ sơ mới nhất nhận lúc {newest}.").format(
+            path=target.path, office=target.current.office_name or "?", unit=target.current.unit_code or "?",
+            cases=format_int(target.current.cases), newest=received_text(target.current.newest_case)))
+    if target.same_register is False:
+        if not args.other_office:
+            raise backup.other_office_error(args.file, check, target)
+        print(_("Bản sao lưu này là của một văn phòng khác (--other-office): dữ liệu đang dùng sẽ được thay "
+                "bằng dữ liệu của văn phòng đó."))
+    actor = _restoring_admin(args, target, args.file)
     if not args.yes and not _confirm(_("Thay cơ sở dữ liệu {path} bằng bản này? Bản hiện tại được giữ lại "
-                                       "làm bản an toàn. [y/N] ").format(path=target)):
+                                       "làm bản an toàn. [y/N] ").format(path=target.path)):
         raise BadInput(_("Chưa khôi phục: cần xác nhận (gõ y, hoặc thêm --yes)."))
-    info = backup.restore_backup(args.file, db_path=target)
+    info = backup.restore_backup(args.file, db_path=target_path, actor=actor, other_office=bool(args.other_office))
     print(_("Đã khôi phục {path}.").format(path=info.database))
     if info.upgraded_from is not None:
         print(_("Dữ liệu đã được nâng từ phiên bản {old} lên {new}.").format(old=info.upgraded_from,
@@ -109,11 +192,16 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser("backups", help=_("liệt kê các bản sao lưu"))
     p.add_argument("--dir", metavar="DIR", help=_("thư mục sao lưu (mặc định: thư mục sao lưu tự động)"))
+    p.add_argument("--all", action="store_true",
+                   help=_("bản sao lưu của mọi cơ sở dữ liệu trên máy này (mặc định: chỉ của cơ sở dữ liệu đang dùng)"))
     p.add_argument("--verify", action="store_true", help=_("kiểm tra lại từng bản"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_backups)
 
     p = subparsers.add_parser("restore", help=_("khôi phục cơ sở dữ liệu từ một bản sao lưu"))
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--as", dest="as_user", metavar="LOGIN", help=_("quản trị thực hiện việc khôi phục"))
+    p.add_argument("--other-office", action="store_true",
+                   help=_("cho phép khôi phục bản sao lưu của một văn phòng khác (cơ sở dữ liệu khác)"))
     p.add_argument("--yes", action="store_true", help=_("không hỏi lại"))
     p.set_defaults(func=cmd_restore)

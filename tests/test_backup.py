@@ -2,9 +2,10 @@
 
 Backups are consistent copies (SQLite's online backup API) that are verified
 before they get their name, rotate 7 daily / 4 weekly / 12 monthly, and are
-named by office, date-time and schema version.  Restore checks the file,
-upgrades an older schema, refuses a newer one, keeps the current register and
-swaps the files without leaving a stale WAL behind.
+named by office, date-time and schema version, in their register's own folder.
+Restore is an admin's; it checks the file, upgrades an older schema, refuses a
+newer one, keeps the current register and swaps the files without leaving a
+stale WAL behind.  (Two registers on one PC: tests/test_backup_registers.py.)
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import pytest
 from casedesk import backup
 from casedesk.db import SCHEMA_VERSION, close_database, open_database
 from casedesk.errors import BadInput, IntegrityProblem
-from tests.conftest import NOW
+from tests.conftest import NOW, PASSWORD
 from tests.stress.tools import ROOT, child_env, dump, read_acks
 
 WRITER = ROOT / "tests" / "stress" / "crash_writer.py"
@@ -40,6 +41,7 @@ def cli(db, home, monkeypatch, capsys):
     from casedesk.cli import main
 
     monkeypatch.setenv("CASEDESK_DB", str(db))
+    monkeypatch.setenv("CASEDESK_PASSWORD", PASSWORD)
 
     def run(*args):
         status = main([str(a) for a in args])
@@ -66,7 +68,9 @@ def test_backup_is_named_verified_and_complete(db, home, receive):
     second = receive(citizen_name="Lê Thị Ngọc Ánh").code
     info = backup.backup_now()
     assert info.verified and info.problem == ""
-    assert info.path.parent == home / "backups"
+    register = backup.register_id()
+    assert len(register) == 32 and info.register_id == register
+    assert info.path.parent == home / "backups" / register == backup.backup_dir()
     assert info.path.name == f"casedesk_000.00.31.H26_2026-11-02_0900_v{SCHEMA_VERSION}.sqlite3"
     assert info.size == info.path.stat().st_size > 0
     assert info.schema_version == SCHEMA_VERSION and info.created_at == NOW and info.cases == 2
@@ -160,8 +164,7 @@ def test_check_file_names_a_tampered_row(db, home, receive, tmp_path):
 
 
 def test_a_register_that_fails_its_checks_is_flagged_and_rotates_nothing(db, home, clock):
-    folder = home / "backups"
-    folder.mkdir(parents=True)
+    folder = backup.register_dir(backup.register_id(create=True))
     olds = [folder / backup.backup_name("000.00.31.H26", NOW - dt.timedelta(days=d), SCHEMA_VERSION)
             for d in range(1, 21)]
     for p in olds:
@@ -252,7 +255,8 @@ def test_restore_brings_back_the_backup_and_keeps_the_current_register(db, home,
     later = receive(citizen_name="Phạm Thị Yến").code  # entered after the backup, still in the WAL
     assert db.with_name(db.name + "-wal").stat().st_size > 0
     monkeypatch.setenv("CASEDESK_DB", str(db))
-    status = main(["restore", str(info.path), "--yes"])
+    monkeypatch.setenv("CASEDESK_PASSWORD", PASSWORD)
+    status = main(["restore", str(info.path), "--as", "admin", "--yes"])
     out, err = capsys.readouterr()
     assert status == 0, err
     assert "000.00.31.H26" in out and "before-restore" in out
@@ -266,6 +270,7 @@ def test_restore_brings_back_the_backup_and_keeps_the_current_register(db, home,
     assert [c.code for c in Case.select()] == [kept]
     last = Event.select().order_by(Event.id.desc()).first()
     assert last.action == "restore" and last.changes["from"] == info.path.name
+    assert last.actor == "admin" and "other_office" not in last.changes
     assert verify_chain().ok and integrity_check() == []
     safety = next((home / "backups" / "before-restore").glob("*.sqlite3"))
     assert backup.check_file(safety).ok
@@ -281,14 +286,14 @@ def test_restore_refuses_a_newer_schema_and_changes_nothing(cli, db, home, tmp_p
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
     close_database()
     before = logical(db)
-    status, _, err = cli("restore", newer, "--yes")
+    status, _, err = cli("restore", newer, "--as", "admin", "--yes")
     assert status == 5
     assert "mới hơn" in err and str(SCHEMA_VERSION + 1) in err
     close_database()
     assert logical(db) == before
     assert not (home / "backups" / "before-restore").exists()
     with pytest.raises(IntegrityProblem):
-        backup.restore_backup(newer, db_path=db)
+        backup.restore_backup(newer, db_path=db, actor="admin")
 
 
 def test_restore_upgrades_an_older_schema(cli, db, receive, tmp_path):
@@ -305,7 +310,7 @@ def test_restore_upgrades_an_older_schema(cli, db, receive, tmp_path):
             conn.execute("DROP INDEX " + sql.split(" ON ")[0].split()[-1])
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     assert backup.check_file(old).schema_version == 1
-    status, out, err = cli("restore", old, "--yes")
+    status, out, err = cli("restore", old, "--as", "admin", "--yes")
     assert status == 0, err
     assert "1" in out and str(SCHEMA_VERSION) in out
     from casedesk.db import schema_version
@@ -324,19 +329,19 @@ def test_restore_refuses_damaged_or_missing_files(cli, db, receive, tmp_path):
         conn.execute("DELETE FROM event WHERE id = (SELECT max(id) FROM event)")
     close_database()
     before = logical(db)
-    status, _, err = cli("restore", tampered, "--yes")
+    status, _, err = cli("restore", tampered, "--as", "admin", "--yes")
     assert status == 5 and "nhật ký" in err
     junk = tmp_path / "junk.sqlite3"
     junk.write_bytes(b"\x00" * 4096)
-    assert cli("restore", junk, "--yes")[0] == 5
-    assert cli("restore", tmp_path / "nothing.sqlite3", "--yes")[0] == 4
+    assert cli("restore", junk, "--as", "admin", "--yes")[0] == 5
+    assert cli("restore", tmp_path / "nothing.sqlite3", "--as", "admin", "--yes")[0] == 4
     close_database()
     assert logical(db) == before
 
 
 def test_restore_needs_confirmation(cli, db, tmp_path):
     info = backup.backup_now(tmp_path)
-    status, out, err = cli("restore", info.path)  # stdin is not a terminal under pytest
+    status, out, err = cli("restore", info.path, "--as", "admin")  # stdin is not a terminal under pytest
     assert status == 2 and "--yes" in err
     assert "Bản sao lưu" in out  # it said what it would restore
 
@@ -352,7 +357,7 @@ def test_restore_refuses_while_another_program_has_the_register_open(cli, db, tm
     try:
         assert holder.stdout.readline().strip() == "open"
         before = logical(db)
-        status, _, err = cli("restore", info.path, "--yes")
+        status, _, err = cli("restore", info.path, "--as", "admin", "--yes")
     finally:
         holder.kill()
         holder.wait()
@@ -371,7 +376,12 @@ def test_restore_onto_a_new_pc(db, home, receive, tmp_path, monkeypatch, capsys)
     close_database()
     fresh = tmp_path / "new-pc" / "casedesk.sqlite3"
     monkeypatch.setenv("CASEDESK_DB", str(fresh))
-    assert main(["restore", str(info.path), "--yes"]) == 0
+    monkeypatch.setenv("CASEDESK_PASSWORD", PASSWORD)
+    assert main(["restore", str(info.path), "--yes"]) == 2        # no one said who restores
+    assert "--as" in capsys.readouterr().err
+    assert main(["restore", str(info.path), "--as", "mai", "--yes"]) == 3    # not an admin of the backup's office
+    assert not fresh.exists()
+    assert main(["restore", str(info.path), "--as", "admin", "--yes"]) == 0
     assert "before-restore" not in capsys.readouterr().out
     open_database(fresh)
     from casedesk.services import queries
