@@ -238,6 +238,10 @@ def test_settings_shows_why_a_backup_does_not_read_back(qtbot, make_ctx, monkeyp
     qtbot.waitUntil(lambda: screen.backups.rowCount() == 1, timeout=10000)
     assert _check_cell(screen).data() == "✓ Đọc lại tốt" and screen.backup_problems.isHidden()
     copy = screen.backups.row_at(0).path
+    later = _backups_tab(qtbot, make_ctx, monkeypatch, tmp_path)     # another day: not read back since
+    qtbot.waitUntil(lambda: later.backups.rowCount() == 1, timeout=10000)
+    assert _check_cell(later).data() == "✓ Tốt lúc sao lưu"
+    assert "Kiểm tra lại" in _check_cell(later).data(Qt.ToolTipRole)
     with sqlite3.connect(copy) as conn:                    # someone edits an audit row in the copy
         conn.execute("UPDATE event SET note = 'sửa lén' WHERE id = 2")
     conn.close()

@@ -51,10 +51,11 @@ OFFICE_FIELDS = (
 PROBLEM_COLOUR = "#b71c1c"
 
 
-def backup_check_text(b) -> str:
-    """The "Kiểm tra" cell: good, or what is wrong with the copy (never just a cross)."""
+def backup_check_text(b, read_back: bool = True) -> str:
+    """The "Kiểm tra" cell: good (read back now, or when it was written), or what is wrong with
+    the copy (never just a cross)."""
     if b.verified:
-        return _("✓ Đọc lại tốt")
+        return _("✓ Đọc lại tốt") if read_back else _("✓ Tốt lúc sao lưu")
     return _("✗ {why}").format(why=b.problem) if b.problem else _("✗ Không đọc lại được")
 
 
@@ -502,12 +503,15 @@ class SettingsScreen(Screen):
     def _backups_tab(self) -> QWidget:
         tab = QWidget()
         self._failed_copies = []
+        self._read_back: set = set()          # copies read back and found sound while this screen is open
         self.backups = RowsModel([
             Column(N_("Lúc"), get=lambda b: short_datetime(b.created_at)),
             Column(N_("Tệp"), get=lambda b: b.path.name),
             Column(N_("Dung lượng"), get=lambda b: _("{n} MB").format(n=f"{b.size / 1_048_576:.1f}")),
             Column(N_("Hồ sơ"), get=lambda b: str(b.cases)),
-            Column(N_("Kiểm tra"), get=backup_check_text, tooltip=lambda b: None if b.verified else b.problem,
+            Column(N_("Kiểm tra"), get=lambda b: backup_check_text(b, b.path in self._read_back),
+                   tooltip=lambda b: b.problem if not b.verified else None if b.path in self._read_back else _(
+                       "Đã kiểm tra khi tạo bản sao. Bấm “Kiểm tra lại các bản sao lưu” để đọc lại từng bản."),
                    colour=lambda b: None if b.verified else PROBLEM_COLOUR),
         ])
         self.backups_view = table_view(self.backups, stretch=4)     # a long problem is cut, shown in full below
@@ -543,9 +547,13 @@ class SettingsScreen(Screen):
             self.verify_button.setEnabled(True)
             show_error(self, exc)
 
+        def done(items) -> None:
+            if verify:
+                self._read_back = {b.path for b in items if b.verified}
+            self._backups_loaded(items)
+
         label = _("Đang kiểm tra các bản sao lưu…") if verify else _("Đang đọc danh sách sao lưu…")
-        self.ctx.runner.run(lambda: backup.list_backups(verify=verify), on_done=self._backups_loaded,
-                            on_error=failed, label=label)
+        self.ctx.runner.run(lambda: backup.list_backups(verify=verify), on_done=done, on_error=failed, label=label)
 
     def verify_backups(self) -> None:
         self.verify_button.setEnabled(False)
@@ -569,6 +577,7 @@ class SettingsScreen(Screen):
 
         def done(info) -> None:
             if info.verified:
+                self._read_back.add(info.path)           # backup_now reads every copy back before naming it
                 self.ctx.signals.status.emit(_("Đã sao lưu: {name}").format(name=info.path.name))
                 self.load_backups()
                 return
