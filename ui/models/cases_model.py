@@ -50,6 +50,14 @@ CODE_ROLE = Qt.UserRole
 ROW_ROLE = Qt.UserRole + 1
 URGENCY_ROLE = Qt.UserRole + 2
 
+# data() is asked for every visible cell and role at each paint: plain ints compare fastest
+_KEYS = tuple(key for key, _h, _s in COLUMNS)
+_DISPLAY, _TOOLTIP, _BACKGROUND, _FOREGROUND, _FONT, _DECORATION, _ALIGN, _ACCESSIBLE = (int(r) for r in (
+    Qt.DisplayRole, Qt.ToolTipRole, Qt.BackgroundRole, Qt.ForegroundRole, Qt.FontRole, Qt.DecorationRole,
+    Qt.TextAlignmentRole, Qt.AccessibleTextRole))
+_CODE, _ROW, _URGENCY = int(CODE_ROLE), int(ROW_ROLE), int(URGENCY_ROLE)
+_CENTER = int(Qt.AlignCenter)
+
 # ------------------------------------------------------------------ urgency
 
 OVERDUE, DUE_SOON, IN_TIME, WAITING, DONE = "overdue", "due_soon", "in_time", "waiting", "done"
@@ -103,6 +111,24 @@ def days_text(n: int) -> str:
 
 
 _icons: dict[str, QIcon] = {}
+_paint: dict[str, object] = {}
+
+
+def _brushes() -> dict[str, tuple[QBrush, QBrush]]:
+    """(row tint, strong text) brushes per urgency, and "text" for ordinary cells: made once."""
+    if "brushes" not in _paint:
+        made = {kind: (QBrush(QColor(bg)), QBrush(QColor(fg))) for kind, (bg, fg) in URGENCY_COLOURS.items()}
+        made["text"] = (QBrush(), QBrush(QColor("#1f1f1f")))
+        _paint["brushes"] = made
+    return _paint["brushes"]
+
+
+def _bold() -> QFont:
+    if "bold" not in _paint:               # a QFont needs the application: made at first paint
+        font = QFont()
+        font.setBold(True)
+        _paint["bold"] = font
+    return _paint["bold"]
 
 
 def urgency_icon(kind: str) -> QIcon | None:
@@ -158,6 +184,7 @@ class CasesTableModel(QAbstractTableModel):
         self._order = order
         self._descending = descending
         self._rows: list[CaseRow] = []
+        self._looks: dict[int, tuple] = {}     # row number -> (row, urgency, column texts), see data()
         self._total = 0
         self._runner = runner
         self._generation = 0            # bumped by every reload: older answers are dropped
@@ -236,6 +263,7 @@ class CasesTableModel(QAbstractTableModel):
         self._set_loading(False)
         self.beginResetModel()
         self._total, self._rows = total, rows
+        self._looks.clear()
         self.endResetModel()
         self.totalChanged.emit(self._total)
 
@@ -316,45 +344,54 @@ class CasesTableModel(QAbstractTableModel):
         return Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemNeverHasChildren
 
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        """Called for every visible cell and role at each paint: answers from the row's cached look."""
+        r = index.row()
+        if not 0 <= r < len(self._rows) or not index.isValid():
             return None
-        row = self._rows[index.row()]
-        key = COLUMNS[index.column()][0]
-        if role == Qt.DisplayRole:
-            return self._text(row, key)
-        if role == Qt.ToolTipRole:
+        look = self._looks.get(r)
+        if look is None or look[0] is not self._rows[r]:
+            look = self._looks[r] = self._look(self._rows[r])
+        row, kind, texts = look
+        col = index.column()
+        role = int(role)
+        if role == _DISPLAY:
+            return texts[col]
+        key = _KEYS[col]
+        if role == _BACKGROUND:
+            brushes = _brushes().get(kind)
+            return brushes[0] if brushes else None
+        if role == _FOREGROUND:
+            brushes = _brushes().get(kind)
+            if not brushes:
+                return None
+            return brushes[1] if key == "left" else _brushes()["text"][1]
+        if role == _DECORATION:
+            return urgency_icon(kind) if key == "left" else None
+        if role == _FONT:
+            return _bold() if key == "left" and kind in (OVERDUE, DUE_SOON) else None
+        if role == _ALIGN:
+            return _CENTER if key in ("received", "due") else None
+        if role == _TOOLTIP:
             if key in ("left", "due"):
-                return _(URGENCY_WORDS[urgency(row)])
+                return _(URGENCY_WORDS[kind])
             if key == "procedure":
                 return row.procedure_name
             if key == "citizen":
                 return row.citizen_name
             return None
-        if role == Qt.BackgroundRole:
-            colours = URGENCY_COLOURS.get(urgency(row))
-            return QBrush(QColor(colours[0])) if colours else None
-        if role == Qt.ForegroundRole:
-            colours = URGENCY_COLOURS.get(urgency(row))
-            if key == "left" and colours:
-                return QBrush(QColor(colours[1]))
-            return QBrush(QColor("#1f1f1f")) if colours else None
-        if role == Qt.FontRole and key == "left" and urgency(row) in (OVERDUE, DUE_SOON):
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.DecorationRole and key == "left":
-            return urgency_icon(urgency(row))
-        if role == Qt.TextAlignmentRole and key in ("received", "due"):
-            return int(Qt.AlignCenter)
-        if role == Qt.AccessibleTextRole and key == "left":
-            return f"{self._text(row, key)} ({_(URGENCY_WORDS[urgency(row)])})"
-        if role == CODE_ROLE:
+        if role == _ACCESSIBLE and key == "left":
+            return f"{texts[col]} ({_(URGENCY_WORDS[kind])})"
+        if role == _CODE:
             return row.code
-        if role == ROW_ROLE:
+        if role == _ROW:
             return row
-        if role == URGENCY_ROLE:
-            return urgency(row)
+        if role == _URGENCY:
+            return kind
         return None
+
+    def _look(self, row: CaseRow) -> tuple[CaseRow, str, tuple[str, ...]]:
+        """The row with its urgency and the text of every column, computed once per row."""
+        return row, urgency(row), tuple(self._text(row, key) for key in _KEYS)
 
     def _text(self, row: CaseRow, key: str) -> str:
         if key == "code":
