@@ -24,6 +24,7 @@ _TOKEN = re.compile(r"[a-z0-9]+")
 _WORD = re.compile(r"[^\W_]+")       # letters and digits: the words the unicode61 tokenizer makes
 _MAX_EXPANSION = 250                  # words one typed prefix may stand for in a query
 _CODE_LIKE = re.compile(r"^[0-9a-z.]*-\d{6}-\d+$", re.I)
+_CODE_TAIL = re.compile(r"^(\d{6})-(\d{1,4})$")     # "261201-0004": the day and number, without the unit code
 
 
 def create_index(db: peewee.Database) -> None:
@@ -135,9 +136,12 @@ def exactness(query: str, name: str) -> int:
 
 
 def classify(text: str) -> tuple[str, str]:
-    """What the typed text looks like: ('code'|'id'|'phone'|'digits'|'name', cleaned)."""
+    """What the typed text looks like: ('code'|'code_tail'|'id'|'phone'|'digits'|'name', cleaned)."""
     raw = nfc(text).strip()
     compact = re.sub(r"[\s.()]", "", raw)
+    tail = _CODE_TAIL.match(compact)
+    if tail:
+        return "code_tail", f"{tail.group(1)}-{int(tail.group(2)):04d}"
     if _CODE_LIKE.match(compact) and not compact.startswith("+"):
         return "code", raw.replace(" ", "").upper()
     digits = compact.lstrip("+")

@@ -79,3 +79,15 @@ def test_classify():
     assert classify("001203012345") == ("id", "001203012345")
     assert classify("0912 345 678") == ("phone", "+84912345678")
     assert classify("Nguyễn")[0] == "name"
+
+
+def test_the_day_and_number_of_a_code_find_it(receive):
+    from casedesk.services import queries
+
+    first, second = receive(), receive()
+    tail = second.code.split("-", 1)[1]                  # "261102-0002"
+    assert [r.code for r in queries.search_cases(tail)] == [second.code]
+    short = tail.split("-")[0] + "-" + tail.split("-")[1].lstrip("0")   # "261102-2"
+    assert [r.code for r in queries.search_cases(short)] == [second.code]
+    assert queries.search_cases("261399-0001") == []          # no such day: nothing, no error
+    assert first.code != second.code

@@ -350,6 +350,16 @@ def search_ids(text: str, *, limit: int = 50) -> list[int]:
         ids = [c.id for c in Case.select(Case.id).where(Case.code.startswith(value)).order_by(Case.id.desc())
                .limit(limit)]
         return ids
+    if kind == "code_tail":
+        try:
+            day = dt.datetime.strptime(value[:6], "%y%m%d")
+        except ValueError:
+            return []
+        # the code's day is the day it was received: the received_at index narrows it to that day
+        return [c.id for c in Case.select(Case.id).where((Case.received_at >= day)
+                                                          & (Case.received_at < day + dt.timedelta(days=1))
+                                                          & Case.code.endswith("-" + value))
+                .order_by(Case.id.desc()).limit(limit)]
     if kind == "id":
         return [c.id for c in Case.select(Case.id).where(Case.id_number == value).order_by(Case.id.desc())
                 .limit(limit)]
