@@ -17,7 +17,10 @@ What it makes (a province-scale one-stop office when N is a million):
   with a rating.  What lies after "now" has not happened yet, so recent cases are in every open
   state; a few old cases are stuck (never assigned, never finished, results never collected);
 * one audit row per action, hash-chained exactly as ``casedesk.audit.record`` chains them,
-  the FTS5 name index, the day counters and the ledger counters.
+  each case pointing at its procedure's list of papers (``paper_list``), the FTS5 name index,
+  the day counters and the ledger counters.
+
+The office itself (staff, citizens, working days, each dossier's life) is ``office_life.py``.
 
 Rows are written with raw ``sqlite3.executemany`` (peewee's ``insert_many`` is about 3x slower),
 with the secondary indexes dropped during the load and recreated from their own SQL.  The file is
@@ -38,17 +41,18 @@ import sqlite3
 import subprocess
 import sys
 import time
-import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+for _folder in (ROOT, HERE):
+    if str(_folder) not in sys.path:
+        sys.path.insert(0, str(_folder))
 
-from casedesk import audit, context, search, workflow  # noqa: E402
-from casedesk.db import close_database, database, open_database  # noqa: E402
-from casedesk.paths import resource_path  # noqa: E402
-from casedesk.text import fold, name_sort_key  # noqa: E402
+from casedesk import audit, context, search  # noqa: E402
+from casedesk.db import close_database, database, open_database, write  # noqa: E402
+from office_life import (NOTES, ONE_DAY, POPULAR, RECEIVED, TARGET, Builder, Days, People,  # noqa: E402
+                         cumulative, staff, work_time)
 
 OFFICE = {
     "office": "Trung tâm Phục vụ hành chính công tỉnh Phú Thọ (chi nhánh An Phú)",
@@ -57,238 +61,6 @@ OFFICE = {
     "unit_code": "000.00.31.H26",
 }
 PASSWORD = "bench-mat-khau-2026"
-POPULAR = ("HT-01", "CT-01", "CT-02", "HT-03", "CTR-02")
-PROVINCES = ("025", "001", "026", "019", "022", "031", "038", "079")
-PREFIXES = ("091", "094", "098", "097", "086", "088", "035", "039", "070", "077", "083", "056")
-ONE_DAY = dt.timedelta(days=1)
-
-RECEIVED, ASSIGNED, SUPPLEMENT = workflow.RECEIVED, workflow.ASSIGNED, workflow.SUPPLEMENT
-AWAITING, APPROVED, REFUSED = workflow.AWAITING, workflow.APPROVED, workflow.REFUSED
-WITHDRAWN, DELIVERED = workflow.WITHDRAWN, workflow.DELIVERED
-TARGET = {
-    "assign": ASSIGNED, "request_supplement": SUPPLEMENT, "resume": ASSIGNED, "submit": AWAITING,
-    "approve": APPROVED, "return": ASSIGNED, "refuse": REFUSED, "withdraw": WITHDRAWN,
-    "deliver": DELIVERED, "extend": None,
-}
-NOTES = {
-    "request_supplement": ("Thiếu bản sao giấy tờ tùy thân", "Bổ sung giấy xác nhận nơi cư trú",
-                           "Ảnh chụp giấy tờ không rõ, nộp lại bản sao"),
-    "return": ("Bổ sung ý kiến thẩm định",),
-    "refuse": ("Không đủ điều kiện theo quy định",),
-    "withdraw": ("Công dân xin rút hồ sơ",),
-    "extend": ("Cần xác minh thêm tại nơi đăng ký trước đây",),
-}
-
-
-# ------------------------------------------------------------------ staff
-
-def _staff(fields: list[str]) -> list[tuple[str, str, str, tuple[str, ...]]]:
-    """Enough people for a busy centre: four clerks, two officers per field, two leaders."""
-    rows = [("mai", "clerk", "Trần Thị Mai", ()), ("lien", "clerk", "Ngô Thị Liên", ()),
-            ("tuan", "clerk", "Bùi Anh Tuấn", ()), ("ha", "clerk", "Đinh Thu Hà", ()),
-            ("thao", "vice_chairman", "Vũ Thị Thảo", ()), ("quang", "vice_chairman", "Phan Quang Vinh", ())]
-    given = ["Hùng", "Đường", "Lan", "Sơn", "Bình", "Hạnh", "Khoa", "Ngân", "Phúc", "Thủy", "Đức", "Yến",
-             "Long", "Oanh", "Trí", "Vân", "Hải", "Nhung", "Dũng", "Hương", "Quân", "Trang"]
-    family = ["Lê", "Nguyễn", "Phạm", "Hoàng", "Đặng", "Trịnh", "Đỗ", "Cao", "Lương", "Mai", "Hà"]
-    n = 0
-    for code in fields:
-        for k in range(2):
-            name = f"{family[n % len(family)]} {'Văn' if n % 2 == 0 else 'Thị'} {given[n % len(given)]}"
-            rows.append((f"cb{code.lower()}{k + 1}", "officer", name, (code,)))
-            n += 1
-    return rows
-
-
-# ------------------------------------------------------------------ people
-
-def _rank_weights(items: list) -> list[float]:
-    return [1.0 / (rank + 1) for rank in range(len(items))]
-
-
-class People:
-    """Citizens drawn from names.toml; one case in five is a citizen who came before."""
-
-    def __init__(self, rng: random.Random):
-        with open(resource_path("demo", "names.toml"), "rb") as fh:
-            data = tomllib.load(fh)
-        self.rng = rng
-        self.data = data
-        self.families = [f["name"] for f in data["family"]]
-        self.family_cum = list(_cumulative([f["weight"] for f in data["family"]]))
-        self.middle = {False: data["male_middle"], True: data["female_middle"]}
-        # names.toml lists middle names most common first: weight them by rank (Văn, Thị...)
-        self.middle_cum = {k: list(_cumulative(_rank_weights(v))) for k, v in self.middle.items()}
-        self.given = {False: data["male_given"], True: data["female_given"]}
-        self.recent: list[tuple] = []
-        self._derived: dict[str, tuple[str, str]] = {}
-
-    def _pick(self, items, cum):
-        return items[bisect.bisect_right(cum, self.rng.random() * cum[-1])]
-
-    def citizen(self) -> tuple:
-        rng = self.rng
-        if self.recent and rng.random() < 0.2:
-            return self.recent[rng.randrange(len(self.recent))]
-        female = rng.random() < 0.5
-        name = (f"{self._pick(self.families, self.family_cum)} "
-                f"{self._pick(self.middle[female], self.middle_cum[female])} "
-                f"{rng.choice(self.given[female])}")
-        derived = self._derived.get(name)
-        if derived is None:
-            derived = self._derived[name] = (fold(name), name_sort_key(name))
-        year = rng.randint(1945, 2007)
-        century = (0 if year < 2000 else 2) + (1 if female else 0)
-        id_number = f"{rng.choice(PROVINCES)}{century}{year % 100:02d}{rng.randint(0, 999999):06d}"
-        phone = f"+84{rng.choice(PREFIXES)[1:]}{rng.randint(0, 9999999):07d}"
-        if rng.random() < 0.6:
-            address = f"{rng.choice(self.data['villages'])}, xã An Phú, tỉnh Phú Thọ"
-        else:
-            address = (f"Số {rng.randint(1, 250)} {rng.choice(self.data['streets'])}, "
-                       "xã An Phú, tỉnh Phú Thọ")
-        birth = None
-        if rng.random() < 0.5:
-            birth = dt.date(year, rng.randint(1, 12), rng.randint(1, 28)).isoformat()
-        email = ""
-        if rng.random() < 0.05:
-            email = f"{derived[0].replace(' ', '.')}{rng.randint(1, 999)}@gmail.com"
-        person = (name, derived[0], derived[1], id_number, phone, address, birth, email)
-        if len(self.recent) < 200_000:
-            self.recent.append(person)
-        else:
-            self.recent[rng.randrange(200_000)] = person
-        return person
-
-
-def _cumulative(weights):
-    total = 0.0
-    for w in weights:
-        total += w
-        yield total
-
-
-# ------------------------------------------------------------------ calendar
-
-class Days:
-    """Working-day arithmetic by index, from the office's own calendar (fast for millions)."""
-
-    def __init__(self, cal, first: dt.date, last: dt.date):
-        self.days: list[dt.date] = []
-        d = first
-        while d <= last:
-            if cal.is_working_day(d):
-                self.days.append(d)
-            d += ONE_DAY
-        self.ords = [d.toordinal() for d in self.days]
-        self.index = {d: i for i, d in enumerate(self.days)}
-
-    def at_or_after(self, d: dt.date) -> int:
-        return bisect.bisect_left(self.ords, d.toordinal())
-
-    def between(self, a: dt.date, b: dt.date) -> int:
-        """Working days in (a, b], as WorkCalendar.working_days_between."""
-        return bisect.bisect_right(self.ords, b.toordinal()) - bisect.bisect_right(self.ords, a.toordinal())
-
-
-def _work_time(rng: random.Random, day: dt.date) -> dt.datetime:
-    if rng.random() < 0.55:
-        minute = rng.randint(7 * 60 + 30, 11 * 60 + 20)
-    else:
-        minute = rng.randint(13 * 60 + 30, 16 * 60 + 50)
-    return dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60)
-
-
-# ------------------------------------------------------------------ one case's life
-
-class Builder:
-    def __init__(self, *, rng, cal, cutoff, days: Days, now: dt.datetime, procs, officers, clerks, leaders):
-        self.rng = rng
-        self.cal = cal
-        self.cutoff = cutoff
-        self.d = days
-        self.now = now
-        self.procs = procs
-        self.officers = officers
-        self.clerks = clerks
-        self.leaders = leaders
-        self._due: dict = {}
-
-    def due(self, received_at: dt.datetime, days: int) -> dt.date:
-        after = days == 0 and received_at.time() > self.cutoff
-        key = (received_at.date(), days, after)
-        found = self._due.get(key)
-        if found is None:
-            found = self._due[key] = self.cal.due(received_at, days, cutoff=self.cutoff).due
-        return found
-
-    def life(self, t0: dt.datetime, proc: dict):
-        """The planned actions after receive [(time, actor, action)], the due date, the officer."""
-        rng, d = self.rng, self.d
-        clerk = rng.choice(self.clerks)
-        due0 = self.due(t0, proc["days"])
-        i0 = d.index[t0.date()]
-        idue = d.at_or_after(due0)
-        officer = rng.choice(self.officers[proc["field"]])
-        leader = self.leaders[0] if rng.random() < 0.8 else self.leaders[-1]
-        roll = rng.random()
-        # when the decision is taken, relative to the due date (as casedesk.demo._pick_finish)
-        span = idue - i0
-        if roll < 0.72 and span > 1:
-            ifin = i0 + rng.randint(1, span - 1)
-        elif roll < 0.92:
-            ifin = max(idue, i0)
-        else:
-            ifin = idue + rng.randint(1, 4)
-        outcome = rng.random()
-        stuck = rng.random()
-        steps: list[tuple[int, str, str]] = []       # (day index, actor, action)
-        # assignment: usually within the hour, sometimes the next working day or two
-        ia = i0 if rng.random() < 0.7 else i0 + rng.randint(1, 2)
-        if stuck < 0.0002:                           # never assigned
-            return [], due0, officer
-        steps.append((ia, clerk, "assign"))
-        ifin = max(ifin, ia)
-        wait = 0
-        if rng.random() < 0.08:
-            ir = rng.randint(ia, max(ia, ifin - 1))
-            steps.append((ir, officer, "request_supplement"))
-            if stuck < 0.004:                        # the citizen never came back
-                return self._timed(t0, steps, proc), due0, officer
-            wait = rng.randint(1, 10)
-            steps.append((ir + wait, officer, "resume"))
-            ifin += wait
-        if stuck < 0.0008:                           # forgotten on someone's desk: overdue for years
-            return self._timed(t0, steps, proc), due0, officer
-        if roll >= 0.92 and rng.random() < 0.4 and wait == 0 and idue - 2 > ia:
-            steps.append((idue - 2, rng.choice((officer, leader)), "extend"))
-        if outcome < 0.03:
-            steps.append((ifin, clerk, "withdraw"))
-            return self._timed(t0, steps, proc), due0, officer
-        isub = max(steps[-1][0], ifin - rng.randint(0, 1))
-        steps.append((isub, officer, "submit"))
-        if rng.random() < 0.05:
-            steps.append((isub, leader, "return"))
-            steps.append((ifin, officer, "submit"))
-        steps.append((ifin, leader, "refuse" if outcome < 0.06 else "approve"))
-        if stuck < 0.015:                            # result never collected
-            return self._timed(t0, steps, proc), due0, officer
-        pickup_days = rng.choice((0, 0, 0, 1, 1, 2, 3, 5))
-        steps.append((ifin + pickup_days, clerk, "deliver"))
-        return self._timed(t0, steps, proc), due0, officer
-
-    def _timed(self, t0, steps, proc):
-        rng, days = self.rng, self.d.days
-        out = []
-        prev = t0
-        last = len(days) - 1
-        for i, actor, action in steps:
-            day = days[min(i, last)]
-            t = _work_time(rng, day)
-            if t <= prev:
-                t = prev + dt.timedelta(minutes=rng.randint(3, 40))
-            prev = t
-            out.append((t, actor, action))
-        return out
-
 
 # ------------------------------------------------------------------ build
 
@@ -310,7 +82,7 @@ def _hash(prev, case_id, actor, action, from_state, to_state, note, changes, at_
 
 def _setup(path: Path, start: dt.datetime, rng: random.Random) -> dict:
     """Schema, office, staff and catalogue through the real code."""
-    from casedesk.models import Field, Procedure, User
+    from casedesk.models import Field, PaperList, Procedure, User
     from casedesk.services import auth, office
 
     os.environ.setdefault("CASEDESK_HOME", str(path.parent / ".casedesk-home"))
@@ -319,18 +91,19 @@ def _setup(path: Path, start: dt.datetime, rng: random.Random) -> dict:
     try:
         office.init_office(admin_login="admin", admin_password=PASSWORD, admin_name="Đỗ Quang Huy", **OFFICE)
         used_fields = sorted({p.field_code for p in Procedure.select(Procedure.field)})
-        for login, role, name, fields in _staff(used_fields):
+        for login, role, name, fields in staff(used_fields):
             auth.add_user(actor="admin", login=login, role=role, full_name=name, password=PASSWORD,
                           fields=fields, phone=f"091{rng.randint(1000000, 9999999)}")
         settings = context.settings()
         cal = context.calendar()
         procs = []
-        for p in Procedure.select().order_by(Procedure.id):
-            papers = [{"name": x["name"], "original": x["original"], "copies": x["copies"],
-                       "optional": x.get("optional", False), "received": not x.get("optional", False)}
-                      for x in p.papers or ()]
-            procs.append({"id": p.id, "code": p.code, "version": p.version, "field": p.field_code,
-                          "days": p.days, "fee": p.fee, "papers": _jsontext(papers)})
+        with write():      # each procedure's list as receive_case stores it when every paper is handed in
+            for p in Procedure.select().order_by(Procedure.id):
+                papers = [{"name": x["name"], "original": x["original"], "copies": x["copies"],
+                           "optional": x.get("optional", False), "received": not x.get("optional", False)}
+                          for x in p.papers or ()]
+                procs.append({"id": p.id, "code": p.code, "version": p.version, "field": p.field_code,
+                              "days": p.days, "fee": p.fee, "paper_list": PaperList.id_for(papers)})
         users = [(u.id, u.login, u.role, tuple(u.fields or ())) for u in User.select()]
         fields = [f.code for f in Field.select()]
         db = database.obj
@@ -380,7 +153,7 @@ def build(n_cases: int, out: Path, *, seed: int = 1, years: int = 5, now: dt.dat
     procs = info["procs"]
     for p in procs:
         officers.setdefault(p["field"], [login for _i, login, r, _f in users if r == "officer"][:1])
-    proc_cum = list(_cumulative([8.0 if p["code"] in POPULAR else 1.0 for p in procs]))
+    proc_cum = list(cumulative([8.0 if p["code"] in POPULAR else 1.0 for p in procs]))
     builder = Builder(rng=rng, cal=cal, cutoff=info["cutoff"], days=days, now=now, procs=procs,
                       officers=officers, clerks=clerks, leaders=leaders)
     people = People(rng)
@@ -408,7 +181,7 @@ def build(n_cases: int, out: Path, *, seed: int = 1, years: int = 5, now: dt.dat
         con.execute(f'DROP INDEX "{name}"')
     case_cols = {r[1]: r for r in con.execute('PRAGMA table_info("case")')}
     columns = ["id", "code", "procedure_id", "field_code", "state", "channel", "citizen_name", "name_folded",
-               "name_sort", "id_number", "phone", "address", "email", "birth_date", "sets", "fee", "papers",
+               "name_sort", "id_number", "phone", "address", "email", "birth_date", "sets", "fee", "paper_list_id",
                "pickup", "received_at", "received_on", "due_date", "original_due_date", "assignee_id",
                "received_by_id", "extended", "paused_on", "resolved_at", "resolved_on", "delivered_at",
                "receiver", "rating", "ledger_book", "ledger_no", "last_event_at", "updated_at"]
@@ -465,7 +238,7 @@ def build(n_cases: int, out: Path, *, seed: int = 1, years: int = 5, now: dt.dat
     for day, count in zip(recv_days, per_day):
         if not count:
             continue
-        times = sorted(_work_time(rng, day) for _ in range(count))
+        times = sorted(work_time(rng, day) for _ in range(count))
         counters[(unit, day.isoformat())] = count
         code_prefix = f"{unit}-{day:%y%m%d}-"
         for seq, t0 in enumerate(times, start=1):
@@ -529,7 +302,7 @@ def build(n_cases: int, out: Path, *, seed: int = 1, years: int = 5, now: dt.dat
             received_at = _iso(t0)
             case_rows.append((
                 case_id, code, proc["id"], proc["field"], state, channel, name, folded, sort_key, id_number,
-                phone, address, email, birth, 1 if rng.random() < 0.9 else 2, proc["fee"], proc["papers"],
+                phone, address, email, birth, 1 if rng.random() < 0.9 else 2, proc["fee"], proc["paper_list"],
                 "post" if rng.random() < 0.08 else "desk", received_at, day.isoformat(), due.isoformat(),
                 due0.isoformat(),
                 assignee, user_id[clerk], int(extended), paused.isoformat() if paused else None,

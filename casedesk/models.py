@@ -6,6 +6,7 @@ PostgreSQL keep it the same way.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 
 import peewee as pw
@@ -90,6 +91,31 @@ class Procedure(BaseModel):
         indexes = ((("code", "version"), True), (("code", "effective_from"), False))
 
 
+class PaperList(BaseModel):
+    """A list of papers received with a dossier, stored once however many cases share it.
+
+    Most cases of a procedure version hand in exactly its list (or one of a few variants), so a
+    case points at its list instead of carrying a copy (450 bytes of JSON a case).  Rows are only
+    ever added: a list never changes once a case points at it, whatever later happens to the
+    procedure.  ``digest`` is the SHA-256 of the list's canonical JSON (the unique key: the list
+    itself can be longer than an index entry may be on PostgreSQL)."""
+
+    digest = pw.BlobField(unique=True)
+    papers = JSONText()
+
+    @staticmethod
+    def canonical(papers: list[dict]) -> tuple[str, bytes]:
+        text = json.dumps(papers, ensure_ascii=False, sort_keys=True)
+        return text, hashlib.sha256(text.encode("utf-8")).digest()
+
+    @classmethod
+    def id_for(cls, papers: list[dict]) -> int:
+        """The row holding this list, added if it is new (inside the caller's write transaction)."""
+        text, digest = cls.canonical(papers)
+        cls.insert(digest=digest, papers=papers).on_conflict_ignore().execute()
+        return cls.select(cls.id).where(cls.digest == digest).scalar()
+
+
 class Case(BaseModel):
     code = pw.CharField(unique=True, max_length=64)
     procedure = pw.ForeignKeyField(Procedure, column_name="procedure_id")
@@ -106,14 +132,15 @@ class Case(BaseModel):
     birth_date = pw.DateField(null=True)
     sets = pw.IntegerField(default=1)
     fee = pw.IntegerField(default=0)
-    papers = JSONText(default=list)
+    paper_list = pw.ForeignKeyField(PaperList, column_name="paper_list_id", null=True, index=False)
     pickup = pw.CharField(max_length=12, default="desk")
     received_at = pw.DateTimeField()
     received_on = pw.DateField()
     due_date = pw.DateField()
     original_due_date = pw.DateField()
     assignee = pw.ForeignKeyField(User, null=True, column_name="assignee_id", backref="cases")
-    received_by = pw.ForeignKeyField(User, column_name="received_by_id")
+    # not indexed: no query looks cases up by the clerk who received them (upgrade 8)
+    received_by = pw.ForeignKeyField(User, column_name="received_by_id", index=False)
     extended = pw.BooleanField(default=False)
     paused_on = pw.DateField(null=True)
     resolved_at = pw.DateTimeField(null=True)
@@ -125,6 +152,14 @@ class Case(BaseModel):
     ledger_no = pw.IntegerField(null=True)
     last_event_at = pw.DateTimeField()
     updated_at = pw.DateTimeField()
+
+    @property
+    def papers(self) -> list[dict]:
+        """The papers received, as a list of dicts (name, original, copies, optional, received)."""
+        if self.paper_list_id is None:
+            return []
+        found = PaperList.select(PaperList.papers).where(PaperList.id == self.paper_list_id).scalar()
+        return found or []
 
 
 class Event(BaseModel):
@@ -163,9 +198,12 @@ class HolidayYear(BaseModel):
     updated_at = pw.DateTimeField()
 
 
-V1_TABLES = [Meta, Setting, Department, Field, User, Procedure, Case, Event, DayCounter]
+# What upgrade_1 creates, as the models stand now (PaperList, of upgrade 8, because Case refers to it).
+V1_TABLES = [Meta, Setting, Department, Field, User, Procedure, PaperList, Case, Event, DayCounter]
 
 # Created by db.upgrade_3; upgrade_5 widens case_received and case_resolved under the same names.
+# (upgrade_3 also made event_case (case_id, id), dropped by upgrade_8 and no longer made: a case's
+# few events are read through event_case_action.)
 QUEUE_INDEXES = [
     'CREATE INDEX IF NOT EXISTS case_state_due ON "case" (state, due_date)',
     'CREATE INDEX IF NOT EXISTS case_assignee_state_due ON "case" (assignee_id, state, due_date)',
@@ -173,5 +211,4 @@ QUEUE_INDEXES = [
     'CREATE INDEX IF NOT EXISTS case_received ON "case" (received_on, field_code, channel)',
     'CREATE INDEX IF NOT EXISTS case_resolved ON "case" (resolved_on, field_code)',
     'CREATE INDEX IF NOT EXISTS case_name_sort ON "case" (name_sort)',
-    'CREATE INDEX IF NOT EXISTS event_case ON event (case_id, id)',
 ]

@@ -10,7 +10,7 @@ from .. import audit, context, search, workflow
 from ..db import database, is_sqlite, write
 from ..errors import BadInput, NotAllowed, NotFound
 from ..i18n import _
-from ..models import Case, DayCounter, User
+from ..models import Case, DayCounter, PaperList, User
 from ..text import (clean_line, clean_note, fold, name_sort_key, nfc, normalize_phone,
                     validate_email, validate_id_number)
 from . import auth, catalogue
@@ -195,7 +195,7 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
             _guard(user, None, "receive")
             proc = catalogue.procedure_row(procedure, on=received_at.date())
             view = catalogue.to_view(proc)
-            paper_list = _clean_papers(papers, view.papers)
+            paper_list = PaperList.id_for(_clean_papers(papers, view.papers))
             due = context.calendar().due(received_at, proc.days, cutoff=settings.cutoff_time)
             day = received_at.date()
             seq = _next_number(settings.unit_code, day)
@@ -207,7 +207,7 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
                 code=code, procedure=proc.id, field=proc.field_code, state=workflow.RECEIVED, channel=channel,
                 citizen_name=citizen_name, name_folded=folded, name_sort=name_sort_key(citizen_name),
                 id_number=id_number, phone=phone, address=address, email=email, birth_date=birth_date,
-                sets=sets, fee=proc.fee, papers=paper_list, pickup=pickup, received_at=received_at,
+                sets=sets, fee=proc.fee, paper_list=paper_list, pickup=pickup, received_at=received_at,
                 received_on=day, due_date=due.due, original_due_date=due.due, received_by=user.id,
                 ledger_book=book, ledger_no=ledger_no, last_event_at=received_at, updated_at=now)
             search.index_case(case.id, folded)

@@ -1,0 +1,128 @@
+"""Upgrade 8 on a register really written at schema version 7 (each case's papers copied into its
+row): after it, each case points at its list of papers, stored once; what callers read is unchanged,
+the audit chain still checks and tampering is still found."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+
+from casedesk import audit
+from casedesk.cli import main
+from casedesk.db import SCHEMA_VERSION, close_database, database, open_database, schema_version
+
+# The case table as peewee created it at schema version 7.
+CASE_V7 = (
+    'CREATE TABLE "case_v7" ("id" INTEGER NOT NULL PRIMARY KEY, "code" VARCHAR(64) NOT NULL, '
+    '"procedure_id" INTEGER NOT NULL, "field_code" VARCHAR(16) NOT NULL, "state" VARCHAR(24) NOT NULL, '
+    '"channel" VARCHAR(12) NOT NULL, "citizen_name" VARCHAR(200) NOT NULL, "name_folded" VARCHAR(200) NOT NULL, '
+    '"name_sort" VARCHAR(200) NOT NULL, "id_number" VARCHAR(16) NOT NULL, "phone" VARCHAR(20) NOT NULL, '
+    '"address" TEXT NOT NULL, "email" VARCHAR(200) NOT NULL, "birth_date" DATE, "sets" INTEGER NOT NULL, '
+    '"fee" INTEGER NOT NULL, "papers" TEXT NOT NULL, "pickup" VARCHAR(12) NOT NULL, '
+    '"received_at" DATETIME NOT NULL, "received_on" DATE NOT NULL, "due_date" DATE NOT NULL, '
+    '"original_due_date" DATE NOT NULL, "assignee_id" INTEGER, "received_by_id" INTEGER NOT NULL, '
+    '"extended" INTEGER NOT NULL, "paused_on" DATE, "resolved_at" DATETIME, "resolved_on" DATE, '
+    '"delivered_at" DATETIME, "receiver" VARCHAR(200) NOT NULL, "rating" VARCHAR(20), '
+    '"ledger_book" VARCHAR(16) NOT NULL, "ledger_no" INTEGER, "last_event_at" DATETIME NOT NULL, '
+    '"updated_at" DATETIME NOT NULL, FOREIGN KEY ("procedure_id") REFERENCES "procedure" ("id"), '
+    'FOREIGN KEY ("field_code") REFERENCES "field" ("code"), FOREIGN KEY ("assignee_id") REFERENCES "user" ("id"), '
+    'FOREIGN KEY ("received_by_id") REFERENCES "user" ("id"))')
+CASE_COLUMNS = ("id, code, procedure_id, field_code, state, channel, citizen_name, name_folded, name_sort, id_number, "
+                "phone, address, email, birth_date, sets, fee, {papers}, pickup, received_at, received_on, due_date, "
+                "original_due_date, assignee_id, received_by_id, extended, paused_on, resolved_at, resolved_on, "
+                "delivered_at, receiver, rating, ledger_book, ledger_no, last_event_at, updated_at")
+
+
+def rewrite_as_v7(path) -> None:
+    """Turn a current register into exactly what version 7 of the program wrote for the same history."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("BEGIN")
+    indexes = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                                          "AND tbl_name = 'case'")]
+    conn.execute(CASE_V7)
+    conn.execute(f'INSERT INTO case_v7 ({CASE_COLUMNS.format(papers="papers")}) '
+                 f'SELECT {CASE_COLUMNS.format(papers="l.papers").replace("id, code", "c.id, c.code", 1)} '
+                 'FROM "case" c JOIN paper_list l ON l.id = c.paper_list_id')
+    for table in ("case", "paper_list"):
+        conn.execute(f'DROP TABLE "{table}"')
+    conn.execute('ALTER TABLE case_v7 RENAME TO "case"')
+    for sql in indexes + ['CREATE INDEX "case_received_by_id" ON "case" ("received_by_id")',
+                          "CREATE INDEX event_case ON event (case_id, id)"]:
+        conn.execute(sql)
+    conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def layout(db) -> dict:
+    tables = ("case", "event", "paper_list")
+    columns = {t: sorted((c.name, c.data_type.upper(), c.null) for c in db.get_columns(t)) for t in tables}
+    indexes = sorted(r[0] for r in db.execute_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('case', 'event', 'paper_list')"))
+    return {"columns": columns, "indexes": indexes}
+
+
+def history(db, receive, clock):
+    """Cases in every kind of step, a late entry, a citizen's own papers, a second procedure version."""
+    from casedesk.services import cases, catalogue
+
+    proc = catalogue.get_procedure("HT-09")
+    mine = [{"name": p.name, "original": p.original, "copies": p.copies + 1, "received": True} for p in proc.papers]
+    codes = [receive().code, receive(citizen_name="Trần Thị Bình", papers=mine + [{"name": "Giấy khen", "copies": 1}]).code,
+             receive(procedure="CT-01", citizen_name="Lê Văn Cường").code]
+    for code in codes:
+        cases.assign_case(actor="mai", code=code, to="hung")
+    cases.request_supplement(actor="hung", code=codes[0], note="Thiếu bản sao")
+    clock.advance(days=1)
+    cases.resume_case(actor="hung", code=codes[0])
+    cases.submit_case(actor="hung", code=codes[1], note="Đủ điều kiện")
+    cases.approve_case(actor="thao", code=codes[1])
+    clock.advance(hours=3)
+    cases.deliver_case(actor="mai", code=codes[1], rating="satisfied", at=clock.now.replace(hour=9))  # late entry
+    return codes
+
+
+def test_a_version_7_register_upgrades(db, receive, clock, capsys):
+    from casedesk.services import queries
+
+    codes = history(db, receive, clock)
+    before = {c: queries.get_case(c) for c in codes}
+    fresh = layout(database.obj)
+    close_database()
+    rewrite_as_v7(db)
+    with sqlite3.connect(db) as conn:
+        assert "papers" in {r[1] for r in conn.execute('PRAGMA table_info("case")')}
+        assert audit.verify_file(conn).ok
+
+    upgraded = open_database(db)
+    assert schema_version(upgraded) == SCHEMA_VERSION
+    assert layout(upgraded) == fresh                          # same tables and indexes as a new register
+    assert audit.verify_chain().ok
+    after = {c: queries.get_case(c) for c in codes}
+    for code in codes:       # what callers read is unchanged
+        assert dataclasses.asdict(after[code]) == dataclasses.asdict(before[code])
+    assert after[codes[1]].papers[-1].name == "Giấy khen" and after[codes[1]].papers[-1].copies == 1
+    assert upgraded.execute_sql("SELECT COUNT(*) FROM paper_list").fetchone()[0] == 3
+    close_database()
+    assert main(["--db", str(db), "check"]) == 0
+    capsys.readouterr()
+    with sqlite3.connect(db) as conn:
+        victim = conn.execute("SELECT id FROM event WHERE action = 'resume'").fetchone()[0]
+        conn.execute("UPDATE event SET note = 'sửa lén' WHERE id = ?", (victim,))
+        assert audit.verify_file(conn).first_bad_id == victim
+    assert main(["--db", str(db), "check", "--json"]) == 5
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["first_bad_row"] == victim and "sửa" in doc["problem"]
+    open_database(db)
+
+
+def test_the_same_list_of_papers_is_stored_once(db, receive):
+    from casedesk.models import Case, PaperList
+
+    first, second = receive(), receive(citizen_name="Trần Thị Bình")
+    other = receive(procedure="CT-01")
+    assert Case.get_by_id(first.id).paper_list_id == Case.get_by_id(second.id).paper_list_id
+    assert Case.get_by_id(other.id).paper_list_id != Case.get_by_id(first.id).paper_list_id
+    assert PaperList.select().count() == 2
+    assert Case.get_by_id(first.id).papers == [dataclasses.asdict(p) for p in first.papers]
