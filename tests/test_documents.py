@@ -1,6 +1,7 @@
 """The desk's documents (Mẫu 01-07) as a reader would check them: text, pages, fonts, codes."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import unicodedata
@@ -135,6 +136,24 @@ def test_long_receipt_flows_and_each_copy_starts_on_its_own_page():
     assert len(pages) - second == second  # both copies take the same number of pages
     # continuation pages carry a page number ("2") at the top
     assert squash(pages[1]).startswith("2") or " 2 " in f" {squash(pages[1])} "
+
+
+@pytest.mark.parametrize("paper", ["a4", "a5"])
+def test_a_usual_receipt_is_one_page_a_copy(paper):
+    """Five papers with names long enough to wrap, a full name and a two-line address: two pages."""
+    papers = tuple(PaperLine(name, 1, 1) for name in (
+        "Dự thảo văn bản thỏa thuận phân chia di sản",
+        "Giấy tờ tùy thân của những người thừa kế",
+        "Trích lục khai tử hoặc giấy tờ chứng minh người để lại di sản đã chết",
+        "Giấy tờ chứng minh quan hệ giữa người để lại di sản và người thừa kế",
+        "Giấy chứng nhận quyền sở hữu, quyền sử dụng tài sản là di sản"))
+    data = receipt(papers=0, citizen_name="Nguyễn Thị Phương Thảo",
+                   address="Số 125 đường Trần Hưng Đạo, tổ dân phố Đông Tiến, xã An Phú, tỉnh Phú Thọ",
+                   procedure_name="Chứng thực văn bản thỏa thuận phân chia di sản", field_name="Chứng thực")
+    data = dataclasses.replace(data, papers=papers)
+    pages = pages_text(render_receipt(data, paper))
+    assert len(pages) == 2
+    assert all("Công dân đến nhận kết quả" in squash(p) for p in pages)
 
 
 def test_receipt_a5_is_a5_and_keeps_its_text():

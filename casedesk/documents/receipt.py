@@ -8,7 +8,8 @@ dossier code; a Code128 barcode of the same code sits under the title.
 from __future__ import annotations
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreakIfNotEmpty, Spacer, Table, TableStyle
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, KeepTogether, PageBreakIfNotEmpty, Spacer, Table, TableStyle
 
 from ..i18n import N_, _, admin_datetime, format_money
 from .data import ReceiptData, Representative
@@ -71,7 +72,7 @@ class ReceiptRenderer(DocumentRenderer):
                              book=dots(d.ledger_book, 8),
                              no=dots("" if d.ledger_no is None else f"{d.ledger_no:02d}", 8)))
         out.append(self.signatures(d))
-        out.extend(self.notes())
+        out.append(KeepTogether(self.notes()))     # if the copy runs over, the notes go over whole
         return out
 
     def code_block(self, d: ReceiptData, label: str) -> Flowable:
@@ -123,9 +124,11 @@ class ReceiptRenderer(DocumentRenderer):
 
         w = self.spec.frame_width
         s = self.spec.pt
-        n, num = s(36), s(62)
+        n, num = s(30), s(58)          # narrow number columns: paper names wrap less
         name_w = w - n - 2 * num
-        cell_style = self.st["Cell"]
+        base = self.st["Cell"]            # one point smaller than other tables: most lists fit one page
+        cell_style = ParagraphStyle("ReceiptCell", parent=base, fontSize=base.fontSize * 11 / 12,
+                                    leading=base.leading * 13 / 14)
         rows: list[list] = [[_("STT"), _("Tên giấy tờ"), _("Bản chính"), _("Bản sao")]]
         for i, paper in enumerate(d.papers, 1):
             rows.append([str(i), cell(paper.name, cell_style, name_w - s(7)),
@@ -149,7 +152,7 @@ class ReceiptRenderer(DocumentRenderer):
              (_("(Ký và ghi rõ họ tên)"), "SignHint"), ("", ""), (filer, "SignName")],
             [(_("NGƯỜI TIẾP NHẬN HỒ SƠ"), "SignTitle"),
              (_("(Ký và ghi rõ họ tên)"), "SignHint"), ("", ""), (d.clerk_name, "SignName")],
-        ])
+        ], space=40)        # room to sign; a copy with five or six papers still fits on one page
 
     def notes(self) -> list[Flowable]:
         return [

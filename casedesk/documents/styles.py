@@ -64,7 +64,7 @@ def styles(spec: PageSpec) -> StyleSheet1:
     add("PlaceDate", size=13, fontName=fonts.ITALIC, alignment=TA_CENTER)
     add("NoteHead", size=12, fontName=fonts.BOLD_ITALIC, alignment=TA_LEFT, spaceBefore=6)
     add("Note", size=11, leading=13, alignment=TA_JUSTIFY)
-    add("Footer", size=12, fontName=fonts.BOLD_ITALIC, alignment=TA_CENTER, spaceBefore=6)
+    add("Footer", size=10.5, fontName=fonts.BOLD_ITALIC, alignment=TA_CENTER, spaceBefore=3)
     add("Running", size=10, fontName=fonts.ITALIC, alignment=TA_RIGHT)
     return sheet
 
