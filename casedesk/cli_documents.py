@@ -87,11 +87,11 @@ def cmd_report(args) -> int:
     _open(args)
     period = reports.parse_period(args.kind, args.spec, args.period)
     report = reports.compute(period)
-    reports.check_invariants(report)
+    reports.check_report(report)
     written = []
     for fmt, path in (("pdf", args.pdf), ("xlsx", args.xlsx)):
         if path:
-            written.append(write_atomic(path, build.render_report(report, fmt)))
+            written.append(write_atomic(path, build.render_report(report, fmt, checked=True)))
     if args.json:
         emit_json(reports.report_json(report))
         return 0

@@ -13,7 +13,8 @@ from .documents.data import ReportRow
 from .errors import BadInput, IntegrityProblem
 from .i18n import _
 from .models import Case, Event
-from .report_figures import COLUMNS, Report, day_start, row_label
+from .report_figures import COLUMNS, Report, compute, day_start, row_label
+from .report_periods import previous
 
 MAX_NAMED = 20
 _ONE_DAY = dt.timedelta(days=1)
@@ -92,3 +93,9 @@ def _cases_involved(report: Report, previous_report: Report | None) -> list[str]
         take(Case.select(Case.code).join(Event, on=(Event.case == Case.id)).where(
             (Event.id > since) & (Event.at < day_start(report.period.date_from))).distinct())
     return found
+
+
+def check_report(report: Report) -> None:
+    """Every check before a report is printed or saved, the previous period's (11) included
+    (computed here: the carried-over column (6) must be what the last report left open)."""
+    check_invariants(report, compute(previous(report.period)))

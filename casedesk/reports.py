@@ -18,7 +18,7 @@ from dataclasses import fields as dc_fields
 from . import context
 from .documents.data import MonthlyReportData, OfficerRow, ReportRow
 from .i18n import _
-from .report_checks import MAX_NAMED, check_invariants
+from .report_checks import MAX_NAMED, check_invariants, check_report
 from .report_figures import COLUMNS, FieldRow, Report, compute, row_label
 from .report_officers import OfficerFigures
 from .report_periods import (KINDS, ROMAN, Period, month_period, parse_period, previous, quarter_period,
@@ -78,6 +78,6 @@ def report_json(report: Report) -> dict:
 __all__ = [
     "KINDS", "COLUMNS", "ROMAN", "MAX_NAMED",
     "Period", "month_period", "quarter_period", "year_period", "parse_period", "previous",
-    "FieldRow", "OfficerFigures", "Report", "compute", "check_invariants",
+    "FieldRow", "OfficerFigures", "Report", "compute", "check_invariants", "check_report",
     "report_data", "data_from", "report_json",
 ]

@@ -442,3 +442,20 @@ def test_compute_uses_a_fixed_number_of_queries(office_log):
     finally:
         database.obj.execute_sql = real
     assert len(counted) == small <= 16
+
+
+def test_printing_checks_the_carried_over_column_against_the_previous_period(office_log, monkeypatch):
+    from casedesk import report_checks
+    from casedesk.documents import build
+
+    november = reports.month_period(2026, 11, "calendar")
+    reports.check_report(reports.compute(november))          # consistent data: passes
+    october = reports.compute(reports.month_period(2026, 10, "calendar"))
+    code = office_log.codes["L"]
+    svc.approve_case(actor="thao", code=code, at="2026-10-30 10:00")
+    # a previous report that no longer matches (as a stale or wrongly counted one would)
+    monkeypatch.setattr(report_checks, "compute", lambda period: october)
+    for fmt in ("pdf", "xlsx"):
+        with pytest.raises(IntegrityProblem) as err:
+            build.render_report(november, fmt)
+        assert "cột (11) kỳ trước" in err.value.message and err.value.details["cases"] == [code]

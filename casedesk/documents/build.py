@@ -449,16 +449,18 @@ def render_ledger(date_from, date_to) -> bytes:
     return _renderer("ledger")(data)
 
 
-def render_report(period, fmt: str) -> bytes:
+def render_report(period, fmt: str, *, checked: bool = False) -> bytes:
     """Form II.06a for a period (or an already computed ``reports.Report``) as PDF or XLSX bytes.
 
-    The figures are checked first: a report that does not add up raises ``IntegrityProblem``."""
+    The figures are checked first, against the previous period too (``checked``: the caller just did):
+    a report that does not add up raises ``IntegrityProblem``."""
     from .. import reports
 
     fmt = (fmt or "").lower()
     if fmt not in REPORT_FORMATS:
         raise BadInput(_("Định dạng báo cáo phải là pdf hoặc xlsx."), field="format")
     report = period if isinstance(period, reports.Report) else reports.compute(period)
-    reports.check_invariants(report)
+    if not checked:
+        reports.check_report(report)
     data = reports.data_from(report)
     return _renderer(f"report-{fmt}")(data)
