@@ -142,7 +142,9 @@ def _fill(rng: random.Random, count: int, progress=None) -> int:
         if cal.is_working_day(day):
             working_days.append(day)
         day += dt.timedelta(days=1)
-    recent = working_days[-8] if len(working_days) >= 8 else start_day
+    # the last days' cases stay in hand: about 20 of them (at least the last 8 working days' worth)
+    recent_days = min(len(working_days), max(8, -(-20 * len(working_days) // max(count, 1))))
+    recent = working_days[-recent_days] if working_days else start_day
     for i in range(count):
         day = working_days[min(len(working_days) - 1, int(len(working_days) * (rng.random() ** 0.8)))]
         t0 = _work_time(rng, day)
@@ -178,12 +180,19 @@ def _fill(rng: random.Random, count: int, progress=None) -> int:
                 plan.append(("approve", {"actor": "thao"}))
             rating = rng.choices(["very_satisfied", "satisfied", "unsatisfied", None], [45, 35, 4, 16])[0]
             plan.append(("deliver", {"actor": "mai", "rating": rating}))
-        actions = [a for a, _kw in plan]
         stage = rng.random()
-        if t0.date() >= recent and "submit" in actions and stage < 0.75:
-            # the last days' cases are in hand: some with their officer, some waiting for the vice-chairman,
-            # so that the worklists and the approval queue have something to show
-            plan = plan[:actions.index("assign" if stage < 0.35 else "submit") + 1]
+        if t0.date() >= recent and stage < 0.8:
+            # the last days' cases are in hand, in every state a desk meets: with their officer, waiting for
+            # the citizen's supplement, for the vice-chairman, or refused and waiting to be handed back
+            plan = plan[:1]
+            if 0.2 <= stage < 0.32:
+                plan.append(("request_supplement", {"actor": officer, "note": "Thiếu bản sao giấy tờ tùy thân"}))
+            elif stage >= 0.32:
+                plan.append(("submit", {"actor": officer}))
+                if 0.55 <= stage < 0.68:
+                    plan.append(("approve", {"actor": "thao"}))
+                elif stage >= 0.68:
+                    plan.append(("refuse", {"actor": "thao", "note": "Không đủ điều kiện theo quy định"}))
             finish_day = min(finish_day, end.date())
         span = max(dt.timedelta(minutes=30), _work_time(rng, finish_day) - t)
         previous = t0
