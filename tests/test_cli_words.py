@@ -72,3 +72,21 @@ def test_output_cut_short_by_a_pipe_ends_quietly(db, receive, tmp_path):
     status, _, err = out.partition("\n")
     assert status.strip() == "0", out
     assert "mã tham chiếu" not in err and "Traceback" not in err
+
+
+def test_a_file_that_cannot_be_written_gets_a_sentence(db, receive, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("CASEDESK_DB", str(db))
+    code = receive().code
+    locked = tmp_path / "usb"
+    locked.mkdir()
+    locked.chmod(0o500)                      # a read-only stick
+    try:
+        if os.access(locked, os.W_OK):       # root writes anyway: use a folder the kernel refuses
+            target = "/proc/receipt.pdf"
+        else:
+            target = str(locked / "receipt.pdf")
+        assert main(["print", "receipt", code, "-o", target]) == 2
+        err = capsys.readouterr().err
+        assert "Không ghi được tệp" in err and "mã tham chiếu" not in err
+    finally:
+        locked.chmod(0o700)
