@@ -20,6 +20,7 @@ from PySide6.QtGui import QDesktopServices, QImage, QKeySequence, QPageLayout, Q
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from casedesk.files import write_atomic
 from casedesk.i18n import _
 
 DPI = 200          # enough for a form's small print and a QR code; grey pages keep it at ~4 MB per A4
@@ -172,8 +173,7 @@ def save_pdf(parent: QWidget | None, pdf_bytes: bytes, suggested_name: str) -> P
     target = Path(path)
     if target.suffix.lower() != ".pdf":
         target = target.with_suffix(".pdf")
-    target.write_bytes(pdf_bytes)
-    return target
+    return write_atomic(target, pdf_bytes)      # whole or not at all; a sentence if it cannot be written
 
 
 def open_in_viewer(pdf_bytes: bytes, name: str) -> Path:

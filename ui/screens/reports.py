@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QFileDialog, 
 
 from casedesk import context
 from casedesk.errors import CaseDeskError
+from casedesk.files import write_atomic
 from casedesk.i18n import N_, _, format_int, short_date
 from casedesk.services import queries
 from casedesk.services.queries import CaseFilter
@@ -460,10 +461,7 @@ class ReportsScreen(LiveMixin, Screen):
             path += ".xlsx"
 
         def work():
-            data = render(request, "xlsx")
-            with open(path, "wb") as fh:
-                fh.write(data)
-            return path
+            return str(write_atomic(path, render(request, "xlsx")))
 
         self.save_xlsx.setEnabled(False)
 
