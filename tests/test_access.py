@@ -171,7 +171,7 @@ def test_every_refusal_is_audited(db, receive, clock):
                                                  password=PASSWORD))
     assert (row.action, row.changes["attempted"]) == ("denied", "user_add")
 
-    row = refused_with_row(lambda: office.update_settings(actor="hung", lockout_attempts=9))
+    row = refused_with_row(lambda: office.update_settings(actor="hung", lockout_attempts=99))
     assert (row.action, row.changes["attempted"]) == ("denied", "settings")
 
     row = refused_with_row(lambda: auth.set_password(actor="hung", login="mai", password="mat-khau-khac-1"))
@@ -209,3 +209,13 @@ def test_cli_refusals_are_audited_too(db, monkeypatch, capsys):
     open_database(db)
     context.set_clock(lambda: NOW + dt.timedelta(minutes=1))
     assert [(e.action, e.actor) for e in events_since(start)] == [("login_failed", "mai")]
+
+
+def test_a_refusal_is_audited_even_when_what_was_sent_is_also_wrong(db):
+    """The permission is checked before the values: a clerk sending a bad value is refused, and audited."""
+    before = Event.select().where(Event.action == "denied").count()
+    with pytest.raises(NotAllowed):
+        office.update_settings(actor="mai", lockout_minutes=10 ** 9)
+    with pytest.raises(NotAllowed):
+        auth.add_user(actor="mai", login="x", role="nobody", full_name="", password="1")
+    assert Event.select().where(Event.action == "denied").count() == before + 2

@@ -133,6 +133,8 @@ def _clean_fields(fields) -> list[str]:
 def add_user(*, actor: str | None, login: str, role: str, full_name: str, password: str,
              fields=(), phone: str = "", must_change_password: bool = False) -> UserView:
     """Create a user.  ``actor`` None is allowed only for the first admin of a new office."""
+    if actor is not None:           # first: a refusal is audited whatever was sent (checked again below)
+        _deny_unless(acting_user(actor), "admin", "user_add")
     login = clean_login(login)
     if role not in ROLES:
         raise BadInput(_("Vai trò phải là một trong: {roles}.").format(roles=", ".join(ROLES)), field="role")

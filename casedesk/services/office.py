@@ -78,11 +78,11 @@ def get_settings() -> OfficeSettings:
 
 
 def update_settings(*, actor: str, **values) -> tuple[OfficeSettings, Changes]:
-    cleaned = validate(values)
     now = context.now()
     with write():
         admin = auth.acting_user(actor)
-        auth._deny_unless(admin, "admin", "settings")
+        auth._deny_unless(admin, "admin", "settings")     # first: a refusal is audited whatever was sent
+        cleaned = validate(values)
         old = dataclasses.asdict(context.settings())
         diff = {k: [old.get(k), v] for k, v in cleaned.items() if old.get(k) != v}
         for key, value in cleaned.items():
