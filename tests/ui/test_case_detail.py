@@ -163,3 +163,36 @@ def test_documents_print_as_a4_pages(qtbot, receive, qapp, tmp_path):
     assert len(doc) == 2
     width, height = doc[0].get_size()
     assert round(width) == 595 and round(height) == 842
+
+
+def test_the_clerk_assigns_from_the_case_window(qtbot, make_ctx, keys, receive):
+    """Chuyển xử lý: the dialog proposes an officer of the procedure's field, Enter assigns."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from ui.widgets.action_dialogs import AssignDialog
+
+    code = receive(procedure="HT-09").code
+    panel = open_panel(qtbot, make_ctx, keys, "mai", code)
+    assert "assign" in panel.action_buttons
+    seen = {}
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, AssignDialog):
+            QTimer.singleShot(50, answer)
+            return
+        seen["proposed"] = dialog.officer.currentData()
+        seen["choices"] = [dialog.officer.itemText(i) for i in range(dialog.officer.count())]
+        dialog.note.setPlainText("Giao anh Hùng xử lý")
+        keys.press(Qt.Key_Return, Qt.ControlModifier, widget=dialog)
+
+    QTimer.singleShot(0, answer)
+    panel.action_buttons["assign"].click()
+    keys.idle()
+    assert seen["proposed"] == "hung"                          # Hộ tịch is his field
+    assert any("không phụ trách lĩnh vực này" in text for text in seen["choices"])
+    case = queries.get_case(code)
+    assert (case.state, case.assignee) == (workflow.ASSIGNED, "hung")
+    assert case.history[-1].note == "Giao anh Hùng xử lý"
+    assert "Lê Văn Hùng" in panel.assignee_label.text()
