@@ -145,3 +145,14 @@ def verify_file(conn) -> ChainReport:
     stored may change with the schema (this function follows it)."""
     found = conn.execute("SELECT value FROM meta WHERE key = ?", (HEAD_KEY,)).fetchone()
     return walk(conn.execute(f"SELECT {CHAIN_COLUMNS} FROM event ORDER BY id"), found[0] if found else GENESIS)
+
+
+def file_row(conn, row_id: int | None = None) -> tuple[int, str]:
+    """``(id, digest as hex)`` of one audit row of a file read with plain ``sqlite3`` (the newest when
+    ``row_id`` is None); ``(0, "")`` when there is no such row.  Like ``verify_file``, it follows how the
+    schema stores the rows, so a backup's reader need not."""
+    if row_id is None:
+        row = conn.execute("SELECT id, hash FROM event ORDER BY id DESC LIMIT 1").fetchone()
+    else:
+        row = conn.execute("SELECT id, hash FROM event WHERE id = ?", (row_id,)).fetchone()
+    return (int(row[0]), str(row[1] or "")) if row else (0, "")

@@ -126,3 +126,19 @@ def test_the_same_list_of_papers_is_stored_once(db, receive):
     assert Case.get_by_id(other.id).paper_list_id != Case.get_by_id(first.id).paper_list_id
     assert PaperList.select().count() == 2
     assert Case.get_by_id(first.id).papers == [dataclasses.asdict(p) for p in first.papers]
+
+
+def test_a_file_is_read_through_the_audit_module(db, receive):
+    """What a backup's reader asks of a file (its chain, its newest row, a given row) it asks ``audit``."""
+    receive()
+    newest = database.obj.execute_sql("SELECT MAX(id) FROM event").fetchone()[0]
+    close_database()
+    with sqlite3.connect(db) as conn:
+        assert audit.verify_file(conn).ok
+        row_id, digest = audit.file_row(conn)
+        assert row_id == newest and len(digest) == 64
+        assert audit.file_row(conn, newest) == (row_id, digest)
+        assert audit.file_row(conn, newest + 1) == (0, "")
+        head = conn.execute("SELECT value FROM meta WHERE key = ?", (audit.HEAD_KEY,)).fetchone()[0]
+    assert digest == head
+    open_database(db)
