@@ -541,6 +541,15 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError):
             pass
         return 0
+    except OSError as exc:  # a path given on the command line that the system refuses: say which and why
+        from .logs import logger
+
+        logger().warning("command line: %r", exc)      # the user's path, not a fault of the program
+        why = os.strerror(exc.errno) if exc.errno else str(exc)
+        name = exc.filename if isinstance(exc.filename, str) else ""
+        where = (name[:80] + "…") if len(name) > 80 else name
+        print(_("Lỗi: không dùng được tệp hoặc thư mục {path}: {why}.").format(path=where, why=why), file=sys.stderr)
+        return 2
     except Exception as exc:  # no traceback reaches a user: it goes to the log
         from .logs import log_unexpected
 

@@ -410,7 +410,8 @@ ACTIONS = ("assign", "request-supplement", "resume", "submit", "approve", "retur
 def argv(draw):
     t = hostile.filter(lambda s: "\x00" not in s)  # an OS never passes NUL in argv
     kind = draw(st.sampled_from(["receive", "action", "show", "list", "search", "due", "holidays", "user", "init",
-                                 "backup", "restore", "check", "backups", "procedures"]))
+                                 "backup", "restore", "check", "backups", "procedures", "print", "ledger",
+                                 "report", "demo"]))
     who = draw(st.one_of(st.sampled_from(LOGINS), t))
     opt = lambda value, *names: list(names) + [value]  # noqa: E731
     if kind == "receive":
@@ -461,6 +462,27 @@ def argv(draw):
         args = ["backup", "--to", "{tmp}/" + name]
     elif kind == "restore":
         args = ["restore", draw(t.filter(lambda s: "/" not in s)), "--yes"]
+    elif kind == "print":
+        doc = draw(st.sampled_from(["receipt", "supplement", "refusal", "apology", "stop", "control-sheet"]))
+        name = draw(t.filter(lambda s: "/" not in s and "\\" not in s and ".." not in s and s.strip()))
+        args = ["print", doc, draw(st.one_of(st.just("000.00.31.H26-261102-0001"), t)), "-o", "{tmp}/" + name]
+        if draw(st.booleans()):
+            args += ["--paper", draw(st.one_of(st.sampled_from(["a4", "a5"]), t))]
+    elif kind == "ledger":
+        name = draw(t.filter(lambda s: "/" not in s and "\\" not in s and ".." not in s and s.strip()))
+        args = ["print", "ledger", "--from", draw(st.one_of(st.sampled_from(DATE_TEXTS), t)),
+                "--to", draw(st.one_of(st.sampled_from(DATE_TEXTS), t)), "-o", "{tmp}/" + name]
+    elif kind == "report":
+        which = draw(st.sampled_from([("monthly", "--month", "2026-11"), ("quarterly", "--quarter", "2026-Q4"),
+                                      ("yearly", "--year", "2026")]))
+        args = ["report", which[0], which[1], draw(st.one_of(st.just(which[2]), t))]
+        if draw(st.booleans()):
+            args += ["--period", draw(st.one_of(st.sampled_from(["calendar", "15-14"]), t))]
+        args += draw(st.sampled_from([["--json"], ["--pdf", "{tmp}/r.pdf"], ["--xlsx", "{tmp}/r.xlsx"], []]))
+    elif kind == "demo":               # on an office that exists: refused, or a few cases more
+        args = ["demo", "--cases", draw(st.one_of(st.integers(-5, 3).map(str), t))]
+        if draw(st.booleans()):
+            args += ["--seed", draw(st.one_of(st.integers().map(str), t))]
     elif kind == "backups":
         args = ["backups", "--dir", "{tmp}/" + draw(t.filter(lambda s: "/" not in s and ".." not in s))]
     else:
