@@ -13,6 +13,7 @@ import threading
 from decimal import Decimal
 from functools import lru_cache
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 
 from .paths import resource_path
@@ -95,8 +96,8 @@ def pad_month(month: int) -> str:
 
 def admin_date(d: dt.date) -> str:
     """Administrative date: ``ngày 05 tháng 02 năm 2026`` (Decree 30/2020)."""
-    if get_language() == "en":
-        return d.strftime("%d %B %Y").lstrip("0")
+    if get_language() == "en":           # CLDR's month names, not the C library's (which follow the PC's locale)
+        return format_date(d, "d MMMM y", locale=babel_locale())
     return f"ngày {pad_day(d.day)} tháng {pad_month(d.month)} năm {d.year}"
 
 
@@ -113,11 +114,13 @@ def admin_datetime(t: dt.datetime) -> str:
 
 
 WEEKDAYS_VI = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
-WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
 def weekday_name(d: dt.date) -> str:
-    return (WEEKDAYS_VI if get_language() == "vi" else WEEKDAYS_EN)[d.weekday()]
+    """``thứ Hai`` as offices write it (CLDR capitalises "Thứ"); English from CLDR."""
+    if get_language() == "vi":
+        return WEEKDAYS_VI[d.weekday()]
+    return format_date(d, "EEEE", locale=babel_locale())
 
 
 def short_date(d: dt.date | None) -> str:
