@@ -1,7 +1,8 @@
 ; Inno Setup script: installs the PyInstaller bundle per user (no admin rights needed on office PCs).
+; The version comes from casedesk/__init__.py through build.bat (CASEDESK_VERSION); no copy of it here.
 #define AppVersion GetEnv("CASEDESK_VERSION")
 #if AppVersion == ""
-  #define AppVersion "0.1.0"
+  #error Run installer\build.bat: it sets CASEDESK_VERSION from casedesk/__init__.py
 #endif
 
 [Setup]
