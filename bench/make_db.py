@@ -16,9 +16,10 @@ What it makes (a province-scale one-stop office when N is a million):
   extension, submit, sometimes a return, approve or refuse (or the citizen withdraws), deliver
   with a rating.  What lies after "now" has not happened yet, so recent cases are in every open
   state; a few old cases are stuck (never assigned, never finished, results never collected);
-* one audit row per action, hash-chained exactly as ``casedesk.audit.record`` chains them,
-  each case pointing at its procedure's list of papers (``paper_list``), the FTS5 name index,
-  the day counters and the ledger counters.
+* one audit row per action, hash-chained and stored exactly as ``casedesk.audit.record`` does
+  (one 32-byte digest a row, ``recorded_at`` left empty as it equals ``at``, the receive row without
+  what its case row holds), each case pointing at its procedure's list of papers (``paper_list``),
+  the FTS5 name index, the day counters and the ledger counters.
 
 The office itself (staff, citizens, working days, each dossier's life) is ``office_life.py``.
 
@@ -73,11 +74,11 @@ def _jsontext(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _hash(prev, case_id, actor, action, from_state, to_state, note, changes, at_s, rec_s):
-    """audit.row_hash, with the times already in canonical text (checked against it below)."""
+def _hash(prev, case_id, actor, action, from_state, to_state, note, changes, at_s, rec_s) -> bytes:
+    """audit.row_hash as bytes, with the times already in canonical text (checked against it below)."""
     content = json.dumps([prev, case_id, actor, action, from_state, to_state, note, changes, at_s, rec_s, False],
                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+    return hashlib.sha256(content.encode("utf-8")).digest()
 
 
 def _setup(path: Path, start: dt.datetime, rng: random.Random) -> dict:
@@ -190,14 +191,14 @@ def build(n_cases: int, out: Path, *, seed: int = 1, years: int = 5, now: dt.dat
         raise SystemExit(f"make_db.py does not fill the new NOT NULL case columns {missing}: update it")
     case_sql = f'INSERT INTO "case" ({", ".join(columns)}) VALUES ({", ".join("?" * len(columns))})'
     event_sql = ("INSERT INTO event (id, case_id, actor, action, from_state, to_state, note, changes, at, "
-                 "recorded_at, late_entry, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)")
+                 "recorded_at, late_entry, digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 0, ?)")
     fts_sql = "INSERT INTO case_search (rowid, name) VALUES (?, ?)"
 
     unit = info["unit"]
     prev = info["head"]
     event_id = info["last_event"]
     checked = 0
-    pending: list = []        # heap of (time, tie, case_id, actor, action, from, to, note, changes)
+    pending: list = []        # heap of (time, tie, case_id, actor, action, from, to, note, changes, stored)
     case_rows, fts_rows, event_rows = [], [], []
     counters: dict[tuple[str, str], int] = {}
     ledger: dict[int, int] = {}
@@ -209,18 +210,17 @@ def build(n_cases: int, out: Path, *, seed: int = 1, years: int = 5, now: dt.dat
     def flush_events(until: dt.datetime | None) -> None:
         nonlocal prev, event_id, checked
         while pending and (until is None or pending[0][0] < until):
-            t, _tie, cid, actor, action, from_state, to_state, note, changes = heapq.heappop(pending)
+            t, _tie, cid, actor, action, from_state, to_state, note, changes, stored = heapq.heappop(pending)
             at_s = _iso(t)
             digest = _hash(prev, cid, actor, action, from_state, to_state, note, changes, at_s, at_s)
             if checked < 50:       # the fast hash must be the audit module's hash
-                assert digest == audit.row_hash(prev, case_id=cid, actor=actor, action=action,
-                                                from_state=from_state, to_state=to_state, note=note,
-                                                changes=changes, at=t, recorded_at=t, late_entry=False)
+                assert digest.hex() == audit.row_hash(prev, case_id=cid, actor=actor, action=action,
+                                                      from_state=from_state, to_state=to_state, note=note,
+                                                      changes=changes, at=t, recorded_at=t, late_entry=False)
                 checked += 1
             event_id += 1
-            event_rows.append((event_id, cid, actor, action, from_state, to_state, note, _jsontext(changes),
-                               at_s, at_s, prev, digest))
-            prev = digest
+            event_rows.append((event_id, cid, actor, action, from_state, to_state, note, stored, at_s, digest))
+            prev = digest.hex()
 
     def write_batch() -> None:
         if case_rows:
@@ -255,9 +255,10 @@ def build(n_cases: int, out: Path, *, seed: int = 1, years: int = 5, now: dt.dat
             # receive
             tie += 1
             clerk = steps[0][1] if steps else rng.choice(clerks)
+            # hashed with the case's code, procedure and due date, stored without them (audit.RECEIVE_KEYS)
             heapq.heappush(pending, (t0, tie, case_id, clerk, "receive", None, RECEIVED, "",
-                                     {"code": code, "procedure": proc["code"], "version": proc["version"],
-                                      "due_date": due.isoformat()}))
+                                     audit.receive_changes(code=code, procedure=proc["code"],
+                                                           version=proc["version"], due_date=due), "{}"))
             state, assignee, extended, paused = RECEIVED, None, False, None
             resolved_at = delivered_at = rating = None
             receiver = ""
@@ -295,7 +296,8 @@ def build(n_cases: int, out: Path, *, seed: int = 1, years: int = 5, now: dt.dat
                     delivered_at = t
                 to_state = TARGET[action] or state
                 tie += 1
-                heapq.heappush(pending, (t, tie, case_id, actor, action, state, to_state, note, changes))
+                heapq.heappush(pending, (t, tie, case_id, actor, action, state, to_state, note, changes,
+                                         _jsontext(changes)))
                 state = to_state
                 last = t
             states[state] = states.get(state, 0) + 1

@@ -100,8 +100,7 @@ def setting(conn: sqlite3.Connection, key: str) -> str:
 
 def last_row(conn: sqlite3.Connection) -> tuple[int, str]:
     """``(id, hash)`` of the newest audit row, ``(0, "")`` when there is none."""
-    row = conn.execute("SELECT id, hash FROM event ORDER BY id DESC LIMIT 1").fetchone()
-    return (int(row[0]), str(row[1] or "")) if row else (0, "")
+    return audit.file_row(conn)
 
 
 def holds_row(conn: sqlite3.Connection, row_id: int, digest: str) -> bool:
@@ -110,10 +109,9 @@ def holds_row(conn: sqlite3.Connection, row_id: int, digest: str) -> bool:
     if not row_id or not digest:
         return False
     try:
-        row = conn.execute("SELECT hash FROM event WHERE id = ?", (row_id,)).fetchone()
+        return audit.file_row(conn, row_id) == (row_id, digest)
     except sqlite3.DatabaseError:
         return False
-    return bool(row) and row[0] == digest
 
 
 def identify(path: str | os.PathLike, *, details: bool = True) -> FileIdentity | None:
@@ -151,35 +149,8 @@ def identify(path: str | os.PathLike, *, details: bool = True) -> FileIdentity |
 
 def _walk_chain(conn: sqlite3.Connection) -> tuple[int, int | None, str]:
     """Recompute the audit hash chain of a file: (rows, first bad id, problem)."""
-    prev = audit.GENESIS
-    count = 0
-    last_id = 0
-    cursor = conn.execute(
-        "SELECT id, case_id, actor, action, from_state, to_state, note, changes, at, recorded_at, "
-        "late_entry, prev_hash, hash FROM event ORDER BY id"
-    )
-    for (row_id, case_id, actor, action, from_state, to_state, note, changes, at, recorded_at, late,
-         prev_hash, digest) in cursor:
-        count += 1
-        last_id = row_id
-        if prev_hash != prev:
-            return count, row_id, _("Dòng nhật ký {id} không nối với dòng trước: có dòng đã bị xóa hoặc chèn vào.") \
-                .format(id=row_id)
-        try:
-            expected = audit.row_hash(prev, case_id=case_id, actor=actor, action=action, from_state=from_state,
-                                      to_state=to_state, note=note,
-                                      changes=json.loads(changes) if changes else {}, at=at,
-                                      recorded_at=recorded_at, late_entry=late)
-        except (TypeError, ValueError):
-            expected = None
-        if expected != digest:
-            return count, row_id, _("Dòng nhật ký {id} đã bị sửa sau khi ghi.").format(id=row_id)
-        prev = digest
-    head = meta(conn, audit.HEAD_KEY) or audit.GENESIS
-    if head != prev:
-        return count, last_id or None, _("Đầu chuỗi nhật ký không khớp dòng cuối ({id}): "
-                                         "có dòng cuối đã bị xóa hoặc chèn thêm.").format(id=last_id)
-    return count, None, ""
+    report = audit.verify_file(conn)
+    return report.rows, report.first_bad_id, report.problem
 
 
 def check_file(path: str | os.PathLike) -> FileCheck:

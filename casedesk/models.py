@@ -163,7 +163,7 @@ class Case(BaseModel):
 
 
 class Event(BaseModel):
-    """The audit trail: append-only, one row per action or edit, hash-chained."""
+    """The audit trail: append-only, one row per action or edit, hash-chained (see ``audit``)."""
 
     case = pw.ForeignKeyField(Case, null=True, column_name="case_id", backref="events", on_delete="RESTRICT")
     actor = pw.CharField(max_length=64)
@@ -173,10 +173,14 @@ class Event(BaseModel):
     note = pw.TextField(default="")
     changes = JSONText(default=dict)
     at = pw.DateTimeField()
-    recorded_at = pw.DateTimeField()
+    # when it was written, kept only when that is not ``at`` (a late entry, a clock set back)
+    recorded = pw.DateTimeField(column_name="recorded_at", null=True)
     late_entry = pw.BooleanField(default=False)
-    prev_hash = pw.CharField(max_length=64)
-    hash = pw.CharField(max_length=64)
+    digest = pw.BlobField()      # SHA-256 of the row and the previous row's digest, 32 bytes
+
+    @property
+    def recorded_at(self):
+        return self.recorded if self.recorded is not None else self.at
 
 
 class DayCounter(BaseModel):

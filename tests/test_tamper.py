@@ -113,8 +113,8 @@ def test_an_inserted_row_is_found(register, capsys):
     """A row appended with sqlite3, with a made-up hash."""
     path, ids = register
     tamper(path, "INSERT INTO event (case_id, actor, action, note, changes, at, recorded_at, late_entry, "
-                 "prev_hash, hash) VALUES (1, 'mai', 'deliver', '', '{}', '2026-11-02 09:30:00', "
-                 "'2026-11-02 09:30:00', 0, 'x', 'y')")
+                 "digest) VALUES (1, 'mai', 'deliver', '', '{}', '2026-11-02 09:30:00', "
+                 "'2026-11-02 09:30:00', 0, X'00')")
     status, _, err = run_check(path, capsys)
     assert status == 5 and names_row(err, ids[-1] + 1)
 
@@ -126,11 +126,11 @@ def test_an_inserted_row_with_a_correct_hash_is_found(register, capsys):
     with sqlite3.connect(path) as conn:
         last = _row(conn, ids[-1])
     at = "2026-11-02 10:00:00"
-    forged = audit.row_hash(last["hash"], case_id=1, actor="thao", action="approve", from_state="awaiting_approval",
+    forged = audit.row_hash(last["digest"].hex(), case_id=1, actor="thao", action="approve", from_state="awaiting_approval",
                             to_state="approved", note="", changes={}, at=at, recorded_at=at, late_entry=False)
     tamper(path, ("INSERT INTO event (case_id, actor, action, from_state, to_state, note, changes, at, recorded_at, "
-                  "late_entry, prev_hash, hash) VALUES (1, 'thao', 'approve', 'awaiting_approval', 'approved', '', "
-                  "'{}', ?, ?, 0, ?, ?)", (at, at, last["hash"], forged)))
+                  "late_entry, digest) VALUES (1, 'thao', 'approve', 'awaiting_approval', 'approved', '', "
+                  "'{}', ?, ?, 0, ?)", (at, at, bytes.fromhex(forged))))
     status, out, err = run_check(path, capsys, "--json")
     doc = json.loads(out)
     assert status == 5 and doc["first_bad_row"] == ids[-1] + 1

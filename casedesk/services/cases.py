@@ -211,10 +211,12 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
                 received_on=day, due_date=due.due, original_due_date=due.due, received_by=user.id,
                 ledger_book=book, ledger_no=ledger_no, last_event_at=received_at, updated_at=now)
             search.index_case(case.id, folded)
+            # the code, procedure and first due date are hashed with the row but kept by the case row
             audit.record(case_id=case.id, actor=user.login, action="receive", at=received_at,
                          recorded_at=now, to_state=workflow.RECEIVED, note=note, late_entry=late,
-                         changes={"code": code, "procedure": proc.code, "version": proc.version,
-                                  "due_date": due.due.isoformat()})
+                         changes=audit.receive_changes(code=code, procedure=proc.code, version=proc.version,
+                                                       due_date=due.due),
+                         kept=audit.RECEIVE_KEYS)
         return ActionResult(case_view(case.id), Changes(cases=True, case_code=code))
 
     return _run("receive", actor, work)
