@@ -371,8 +371,14 @@ def cmd_check(args) -> int:
     return 0 if ok else 5
 
 
+DEMO_MAX_CASES = 20_000        # a demo to try the desk; bench/make_db.py builds the big registers
+
+
 def cmd_demo(args) -> int:
     from .demo import build_demo
+
+    if not 0 <= args.cases <= DEMO_MAX_CASES:
+        raise BadInput(_("{flag} phải từ 0 đến {n}.").format(flag="--cases", n=f"{DEMO_MAX_CASES:,}".replace(",", ".")))
 
     open_db(args, must_exist=False)
     info = build_demo(cases=args.cases, seed=args.seed)
@@ -493,8 +499,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("demo", help=_("tạo văn phòng mẫu"))
-    p.add_argument("--cases", type=int, default=300)
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--cases", type=int, default=300, help=_("số hồ sơ mẫu (mặc định 300)"))
+    p.add_argument("--seed", type=int, default=1, help=_("hạt giống ngẫu nhiên: cùng số, cùng văn phòng"))
     p.set_defaults(func=cmd_demo)
 
     for register in _extensions():

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, 
 
 from casedesk import __version__, backup, workflow
 from casedesk.db import open_database
+from casedesk.cli import DEMO_MAX_CASES
 from casedesk.demo import build_demo
 from casedesk.errors import CaseDeskError
 from casedesk.i18n import _, set_language
@@ -91,7 +92,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--lang", choices=("vi", "en"), help=_("ngôn ngữ giao diện (mặc định: theo cài đặt)"))
     parser.add_argument("--demo-cases", type=int, default=300, help=_("số hồ sơ của văn phòng mẫu lần chạy đầu"))
     parser.add_argument("--version", action="version", version=f"CaseDesk {__version__}")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not 0 <= args.demo_cases <= DEMO_MAX_CASES:
+        parser.error(_("{flag} phải từ 0 đến {n}.").format(flag="--demo-cases", n=f"{DEMO_MAX_CASES:,}".replace(",", ".")))
+    return args
 
 
 def database_target(args: argparse.Namespace) -> str:
