@@ -37,6 +37,16 @@ def clean_line(text: str | None, *, field: str, label: str, max_len: int, requir
     return text
 
 
+def person_name(text: str | None, *, field: str = "citizen_name", label: str | None = None,
+                max_len: int = 120) -> str:
+    """A person's full name as typed, cleaned like any line; typed all in lower case ("nguyễn thị hồng")
+    it gets its capitals ("Nguyễn Thị Hồng"). Anything typed with capitals stays as typed (O'Neil, McKay)."""
+    name = clean_line(text, field=field, label=label or _("Họ và tên"), max_len=max_len)
+    if name == name.lower() and name != name.upper():
+        name = " ".join(word[:1].upper() + word[1:] for word in name.split(" "))
+    return name
+
+
 def clean_note(text: str | None, *, max_len: int = 2000) -> str:
     text = "" if text is None else str(text)
     if _UNDECODED.search(text):

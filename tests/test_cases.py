@@ -179,3 +179,14 @@ def test_identity_papers_refused_with_a_reason(receive, typed, message):
 def test_a_citizen_without_a_phone_is_received(receive):
     case = receive(phone="")
     assert case.phone == "" and case.phone_display == ""
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("nguyễn  thị   hồng", "Nguyễn Thị Hồng"),        # typed in a hurry: capitals added
+    ("Nguyễn Thị Hồng", "Nguyễn Thị Hồng"),
+    ("NGUYỄN THỊ HỒNG", "NGUYỄN THỊ HỒNG"),            # capitals as typed are kept
+    ("John O'Neil", "John O'Neil"),
+    ("đỗ văn ánh", "Đỗ Văn Ánh"),
+])
+def test_names_typed_in_lower_case_get_their_capitals(receive, typed, stored):
+    assert receive(citizen_name=typed).citizen_name == stored

@@ -11,7 +11,7 @@ from ..db import database, is_sqlite, write
 from ..errors import BadInput, NotAllowed, NotFound
 from ..i18n import _
 from ..models import Case, DayCounter, PaperList, User
-from ..text import (clean_line, clean_note, fold, name_sort_key, nfc, normalize_phone,
+from ..text import (clean_line, clean_note, fold, name_sort_key, nfc, normalize_phone, person_name,
                     validate_email, validate_id_number)
 from . import auth, catalogue
 from .queries import case_view
@@ -165,7 +165,7 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
                  papers: list[dict] | None = None, pickup: str = "desk",
                  birth_date: dt.date | str | None = None, at=None, note: str = "") -> ActionResult:
     """The clerk logs a complete dossier: it gets its code, due date and ledger number."""
-    citizen_name = clean_line(citizen_name, field="citizen_name", label=_("Họ và tên"), max_len=120)
+    citizen_name = person_name(citizen_name)
     id_number = validate_id_number(id_number)
     phone = normalize_phone(phone)
     address = clean_line(address, field="address", label=_("Địa chỉ"), max_len=300)
