@@ -257,7 +257,7 @@ def cmd_case_receive(args) -> int:
     result = cases.receive_case(actor=actor, procedure=args.procedure, citizen_name=args.name,
                                 id_number=args.id_number, phone=args.phone, address=args.address,
                                 email=args.email or "", channel=args.channel, sets=args.sets, at=args.at,
-                                note=args.note or "")
+                                note=args.note or "", fee=args.fee)
     case = result.case
     if args.json:
         emit_json(case_json(case))
@@ -456,6 +456,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--channel", default="in_person", choices=CHANNELS,
                    help=_("cách nộp: trực tiếp, bưu chính, trực tuyến (mặc định in_person)"))
     p.add_argument("--sets", type=int, default=1, help=_("số bộ hồ sơ (mặc định 1)"))
+    p.add_argument("--fee", help=_("lệ phí thu (đồng) khi lệ phí tính theo hồ sơ; mặc định: lệ phí của thủ tục"))
     p.add_argument("--at", metavar="TIME", help=_("thời điểm thực tế khi nhập bù, dạng \"YYYY-MM-DD HH:MM\""))
     p.add_argument("--note", help=_("ghi chú"))
     p.add_argument("--json", action="store_true")

@@ -190,3 +190,16 @@ def test_a_citizen_without_a_phone_is_received(receive):
 ])
 def test_names_typed_in_lower_case_get_their_capitals(receive, typed, stored):
     assert receive(citizen_name=typed).citizen_name == stored
+
+
+def test_a_fee_that_depends_on_the_dossier_is_what_was_collected(receive):
+    from casedesk.models import Event
+
+    assert receive(procedure="CT-01").fee == 2000                     # the procedure's base fee
+    case = receive(procedure="CT-01", fee="12.000")                  # six pages
+    assert case.fee == 12000
+    row = Event.select().where(Event.action == "receive").order_by(Event.id.desc()).first()
+    assert row.changes.get("fee") == 12000
+    for bad, message in (("mười nghìn", "số đồng"), (-5, "từ 0"), (10 ** 12, "từ 0")):
+        with pytest.raises(BadInput, match=message):
+            receive(procedure="CT-01", fee=bad)

@@ -163,8 +163,12 @@ def _run(action: str, actor: str, func):
 def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: str, phone: str,
                  address: str, email: str = "", channel: str = "in_person", sets: int = 1,
                  papers: list[dict] | None = None, pickup: str = "desk",
-                 birth_date: dt.date | str | None = None, at=None, note: str = "") -> ActionResult:
-    """The clerk logs a complete dossier: it gets its code, due date and ledger number."""
+                 birth_date: dt.date | str | None = None, at=None, note: str = "",
+                 fee: int | str | None = None) -> ActionResult:
+    """The clerk logs a complete dossier: it gets its code, due date and ledger number.
+
+    ``fee``: what is collected when the procedure's fee depends on the dossier (per page, per copy);
+    the procedure's own fee when None."""
     citizen_name = person_name(citizen_name)
     id_number = validate_id_number(id_number)
     phone = normalize_phone(phone)
@@ -181,6 +185,15 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
         raise BadInput(_("Số bộ hồ sơ phải là số nguyên."), field="sets") from None
     if not 1 <= sets <= 99:
         raise BadInput(_("Số bộ hồ sơ phải từ 1 đến 99."), field="sets")
+    if fee not in (None, ""):
+        try:
+            fee = int(str(fee).replace(".", "").replace(",", "").strip())
+        except (TypeError, ValueError, OverflowError):
+            raise BadInput(_("Lệ phí phải là số đồng, ví dụ 12000."), field="fee") from None
+        if not 0 <= fee <= 100_000_000:
+            raise BadInput(_("Lệ phí phải từ 0 đến 100.000.000 đồng."), field="fee")
+    else:
+        fee = None
     if birth_date not in (None, ""):
         birth_date = parse_date(birth_date, field="birth_date")
     else:
@@ -207,16 +220,18 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
                 code=code, procedure=proc.id, field=proc.field_code, state=workflow.RECEIVED, channel=channel,
                 citizen_name=citizen_name, name_folded=folded, name_sort=name_sort_key(citizen_name),
                 id_number=id_number, phone=phone, address=address, email=email, birth_date=birth_date,
-                sets=sets, fee=proc.fee, paper_list=paper_list, pickup=pickup, received_at=received_at,
+                sets=sets, fee=proc.fee if fee is None else fee, paper_list=paper_list, pickup=pickup, received_at=received_at,
                 received_on=day, due_date=due.due, original_due_date=due.due, received_by=user.id,
                 ledger_book=book, ledger_no=ledger_no, last_event_at=received_at, updated_at=now)
             search.index_case(case.id, folded)
             # the code, procedure and first due date are hashed with the row but kept by the case row
+            changes = audit.receive_changes(code=code, procedure=proc.code, version=proc.version,
+                                            due_date=due.due)
+            if fee is not None and fee != proc.fee:
+                changes["fee"] = fee           # not the procedure's: the trail says what was charged
             audit.record(case_id=case.id, actor=user.login, action="receive", at=received_at,
                          recorded_at=now, to_state=workflow.RECEIVED, note=note, late_entry=late,
-                         changes=audit.receive_changes(code=code, procedure=proc.code, version=proc.version,
-                                                       due_date=due.due),
-                         kept=audit.RECEIVE_KEYS)
+                         changes=changes, kept=audit.RECEIVE_KEYS)
         return ActionResult(case_view(case.id), Changes(cases=True, case_code=code))
 
     return _run("receive", actor, work)

@@ -196,3 +196,21 @@ def test_esc_esc_clears_the_form(window, keys):
     keys.press(Qt.Key_Escape)
     assert screen.name.text() == "" and screen.picker.procedure() is None
     assert keys.focused() is screen.picker.edit
+
+
+def test_a_fee_that_depends_on_the_dossier_can_be_entered(window, keys):
+    """A procedure whose fee depends on the dossier shows a field for what is collected; others do not."""
+    from casedesk.services import catalogue
+
+    screen = window.screens["intake"]
+    screen.picker.set_procedure(catalogue.get_procedure("HT-09"))
+    keys.idle()
+    fixed = catalogue.get_procedure("HT-09")
+    assert screen.fee_amount.isHidden() == (not fixed.fee_note)
+    per_page = catalogue.get_procedure("CT-01")
+    assert per_page.fee_note                     # "2.000 đồng/trang cho 2 trang đầu…"
+    screen.picker.set_procedure(per_page)
+    keys.idle()
+    assert not screen.fee_amount.isHidden() and screen.fee_amount.value() == per_page.fee
+    screen.fee_amount.setValue(12000)
+    assert screen.values()["fee"] == 12000

@@ -108,11 +108,25 @@ class IntakeScreen(Screen):
         self.fee = QLabel(proc_box)
         self.fee.setTextFormat(Qt.PlainText)
         self.fee.setWordWrap(True)
+        # what is collected, for fees that depend on the dossier (per page, per copy): shown only then
+        self.fee_amount = QSpinBox(proc_box)
+        self.fee_amount.setRange(0, 100_000_000)
+        self.fee_amount.setSingleStep(1000)
+        self.fee_amount.setGroupSeparatorShown(True)
+        self.fee_amount.setSuffix(" đ")
+        self.fee_amount.setAccessibleName(_("Lệ phí thu"))
+        self.fee_amount.setToolTip(_("Lệ phí của thủ tục này tính theo hồ sơ: ghi số tiền thu thực tế."))
+        self.fee_amount_label = QLabel(_("Số tiền &thu:"), proc_box)
+        self.fee_amount_label.setBuddy(self.fee_amount)
+        self.fee_amount.hide()
+        self.fee_amount_label.hide()
         bottom = QGridLayout()
         bottom.addWidget(sets_label, 0, 0)
         bottom.addWidget(self.sets, 0, 1, Qt.AlignLeft)
         bottom.addWidget(QLabel(_("Lệ phí:"), proc_box), 1, 0, Qt.AlignTop)
         bottom.addWidget(self.fee, 1, 1)
+        bottom.addWidget(self.fee_amount_label, 2, 0)
+        bottom.addWidget(self.fee_amount, 2, 1, Qt.AlignLeft)
         bottom.setColumnStretch(1, 1)
         papers_title = QLabel(_("Thành phần hồ sơ"), proc_box)
         font = papers_title.font()
@@ -286,6 +300,7 @@ class IntakeScreen(Screen):
             channel=self.channels.checkedButton().property("value"),
             pickup=self.pickups.checkedButton().property("value"), sets=self.sets.value(),
             papers=self.papers.papers() if proc else None, birth_date=birth.isoformat() if birth else None,
+            fee=self.fee_amount.value() if proc and not self.fee_amount.isHidden() else None,
         )
 
     # ------------------------------------------------------------ procedure
@@ -298,7 +313,7 @@ class IntakeScreen(Screen):
         self._refresh_due()
 
     def _chain_tabs(self) -> None:
-        chain = [self.picker.edit, *self.papers.focus_widgets(), self.sets, self.name.edit, self.id_number.edit,
+        chain = [self.picker.edit, *self.papers.focus_widgets(), self.sets, self.fee_amount, self.name.edit, self.id_number.edit,
                  self.birth.edit, self.phone.edit, self.email.edit, self.address.edit,
                  self.channels.checkedButton() or self.channels.button(0),
                  self.pickups.checkedButton() or self.pickups.button(0), self.save_button]
@@ -307,12 +322,16 @@ class IntakeScreen(Screen):
 
     def _update_fee(self) -> None:
         proc = self._proc
+        variable = bool(proc and proc.fee_note)
+        self.fee_amount.setHidden(not variable)
+        self.fee_amount_label.setHidden(not variable)
         if proc is None:
             self.fee.setText("—")
             return
         text = format_money(proc.fee)
         if proc.fee_note:
             text = f"{text} ({proc.fee_note})"
+            self.fee_amount.setValue(proc.fee)
         self.fee.setText(text)
 
     def missing_papers(self) -> list[str]:
