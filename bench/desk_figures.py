@@ -164,7 +164,7 @@ def bench_lists(raw, rng, n) -> list[Figure]:
     figs.append(judge(fig, p95_ms=50))
     fig = Figure("Queue counters, side bar (queue_counts)", target="p95 ≤ 50 ms")
     raw_counts = [
-        (f'SELECT COUNT(*) FROM "case" WHERE state IN (?, ?, ?, ?) AND assignee_id = ?',
+        ('SELECT COUNT(*) FROM "case" WHERE state IN (?, ?, ?, ?) AND assignee_id = ?',
          ("received", "assigned", "supplement_requested", "awaiting_approval", 0)),
         (f"SELECT COUNT(*) FROM \"case\" WHERE state IN ({marks}) AND due_date >= ? AND due_date <= ?",
          (*RUNNING, today, today)),

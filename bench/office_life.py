@@ -8,10 +8,9 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import random
-import tomllib
 
 from casedesk import workflow
-from casedesk.paths import resource_path
+from casedesk.demo import load_names
 from casedesk.text import fold, name_sort_key
 
 POPULAR = ("HT-01", "CT-01", "CT-02", "HT-03", "CTR-02")
@@ -66,8 +65,7 @@ class People:
     """Citizens drawn from names.toml; one case in five is a citizen who came before."""
 
     def __init__(self, rng: random.Random):
-        with open(resource_path("demo", "names.toml"), "rb") as fh:
-            data = tomllib.load(fh)
+        data = load_names()
         self.rng = rng
         self.data = data
         self.families = [f["name"] for f in data["family"]]

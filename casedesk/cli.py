@@ -16,7 +16,7 @@ import os
 import sys
 
 from . import __version__
-from .errors import AuthError, BadInput, CaseDeskError
+from .errors import BadInput, CaseDeskError
 from .cli_argparse import use_language
 from .i18n import _, set_language
 from .workflow import CHANNELS, RATINGS, ROLE_LABELS, ROLES, STATES

@@ -13,7 +13,6 @@ not add up.
 """
 from __future__ import annotations
 
-from .errors import BadInput
 from .files import write_atomic
 from .i18n import _
 

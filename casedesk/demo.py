@@ -11,7 +11,7 @@ import random
 import secrets
 import tomllib
 
-from . import context, workflow
+from . import context
 from .db import database, is_sqlite
 from .paths import resource_path
 from .services import auth, cases, catalogue, office
@@ -40,10 +40,16 @@ def _password() -> str:
            f"{secrets.token_hex(2)}"
 
 
+def load_names() -> dict:
+    """The Vietnamese name and address data of ``resources/demo/names.toml`` (family names with their
+    weights, middle and given names by sex, villages, streets), for the demo and the benchmarks."""
+    with open(resource_path("demo", "names.toml"), "rb") as fh:
+        return tomllib.load(fh)
+
+
 class _Names:
     def __init__(self, rng: random.Random):
-        with open(resource_path("demo", "names.toml"), "rb") as fh:
-            data = tomllib.load(fh)
+        data = load_names()
         self.rng = rng
         self.data = data
         self.families = [f["name"] for f in data["family"]]

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from casedesk import i18n, lunar
-from casedesk import workcalendar as wc
 from casedesk.workcalendar import (DayInfo, WorkCalendar, YearData, dump_year_toml,
                                    load_year_files, parse_year_toml)
 

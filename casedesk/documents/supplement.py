@@ -59,7 +59,6 @@ class SupplementRenderer(DocumentRenderer):
                                                                              note=item.note)
             rows.append([str(i), cell(text, st, name_w - s(7)), str(item.original or ""),
                          str(item.certified or ""), str(item.photocopy or "")])
-        head = self.st["CellHead"]
         rows[1] = ["", ""] + [self.p(esc(_(t)), "CellHead") for t in rows[1][2:]]
         table = Table(rows, colWidths=[n, name_w, num, num, num], repeatRows=2)
         table.setStyle(TableStyle(grid_style(self.spec) + [

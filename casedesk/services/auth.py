@@ -19,7 +19,7 @@ from ..i18n import _
 from ..models import Field, User
 from ..text import clean_line, nfc, normalize_phone
 from ..workflow import ROLES
-from .views import Changes, UserView
+from .views import UserView
 
 # 64 MiB, 3 passes: a second of work for an attacker per guess, ~0.1 s for a clerk.
 _hasher = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=2)

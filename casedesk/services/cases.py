@@ -10,7 +10,7 @@ from .. import audit, context, search, workflow
 from ..db import database, is_sqlite, write
 from ..errors import BadInput, NotAllowed, NotFound
 from ..i18n import _
-from ..models import Case, DayCounter, PaperList, User
+from ..models import Case, PaperList, User
 from ..text import (clean_line, clean_note, fold, name_sort_key, nfc, normalize_phone, person_name,
                     validate_email, validate_id_number)
 from . import auth, catalogue
