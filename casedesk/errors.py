@@ -47,3 +47,27 @@ class IntegrityProblem(CaseDeskError):
     """The database or its audit chain does not verify."""
 
     exit_code = 5
+
+
+class Unavailable(CaseDeskError):
+    """The register can't be reached right now: busy past the wait, the server down or the LAN cut.
+
+    Nothing was changed; trying again later is the answer (exit 6, documented in the README).
+    """
+
+    exit_code = 6
+
+
+class ConnectionSetup(CaseDeskError):
+    """The connection settings are wrong: bad password, unknown database, missing driver, TLS required.
+
+    Trying again won't help until someone fixes the setting the message names.
+    """
+
+    exit_code = 7
+
+
+class ReadOnly(CaseDeskError):
+    """The register sits on media that can't be written (a read-only stick, a full disk): reads still work."""
+
+    exit_code = 8
