@@ -16,7 +16,7 @@ import os
 import sys
 
 from . import __version__
-from .errors import BadInput, CaseDeskError
+from .errors import BadInput, CaseDeskError, NotAllowed
 from .cli_argparse import use_language
 from .i18n import _, set_language
 from .workflow import CHANNELS, RATINGS, ROLE_LABELS, ROLES, STATES
@@ -53,14 +53,27 @@ def _secret(env: str, prompt: str, *, confirm: bool = False) -> str:
     return value
 
 
-def authenticate(login: str) -> str:
-    """Check the acting user's password; returns the login."""
+def authenticate(login: str, *, changing_password: bool = False) -> str:
+    """Check the acting user's password; returns the login.
+
+    A user whose password was set by the administrator must change it before anything else:
+    every command refuses them (exit 3) except ``user password --as LOGIN``."""
+    return _authenticated(login, changing_password=changing_password)[0]
+
+
+def _authenticated(login: str, *, changing_password: bool = False) -> tuple[str, str]:
     from .services import auth
 
     if not login:
         raise BadInput(_("Thiếu --as LOGIN (người thực hiện)."))
     password = _secret("CASEDESK_PASSWORD", _("Mật khẩu của {login}: ").format(login=login))
-    return auth.login(login, password).login
+    user = auth.login(login, password)
+    if user.must_change_password and not changing_password:
+        auth.record_refusal(user.login, "command_line", _("chưa đổi mật khẩu do quản trị đặt"))
+        raise NotAllowed(_("{login} phải đổi mật khẩu do quản trị đặt trước khi làm việc: chạy "
+                           "“casedesk-cli user password --as {login}” (mật khẩu mới lấy từ CASEDESK_NEW_PASSWORD "
+                           "hoặc được hỏi).").format(login=user.login))
+    return user.login, password
 
 
 def open_db(args, *, must_exist: bool = True):
@@ -113,6 +126,26 @@ def cmd_user_add(args) -> int:
         emit_json(user)
     else:
         print(_("Đã thêm {name} ({login}).").format(name=user.full_name, login=user.login))
+    return 0
+
+
+def cmd_user_password(args) -> int:
+    """Change one's own password (LOGIN omitted or one's own), or, as admin, set another user's
+    (who must then change it at their next login)."""
+    from .services import auth
+
+    open_db(args)
+    target = auth.clean_login(args.login) if args.login else None
+    own = target is None or target == auth.clean_login(args.as_user)
+    actor, current = _authenticated(args.as_user, changing_password=own)
+    target = target or actor
+    password = _secret("CASEDESK_NEW_PASSWORD", _("Mật khẩu mới cho {login}: ").format(login=target), confirm=True)
+    auth.set_password(actor=actor, login=target, password=password, old_password=current if own else None)
+    if own:
+        print(_("Đã đổi mật khẩu của {login}.").format(login=target))
+    else:
+        print(_("Đã đặt mật khẩu mới cho {login}; người đó phải đổi mật khẩu khi đăng nhập lần sau.")
+              .format(login=target))
     return 0
 
 
@@ -421,6 +454,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="as_user", required=True, metavar="LOGIN", help=_("người thực hiện; mật khẩu lấy từ CASEDESK_PASSWORD hoặc được hỏi"))
     p.add_argument("--json", action="store_true", help=_("in một tài liệu JSON"))
     p.set_defaults(func=cmd_user_add)
+    p = user.add_parser("password", help=_("đổi mật khẩu của mình, hoặc (quản trị) đặt mật khẩu cho người khác"))
+    p.add_argument("login", nargs="?", help=_("người được đặt mật khẩu (mặc định: chính người thực hiện)"))
+    p.add_argument("--as", dest="as_user", required=True, metavar="LOGIN",
+                   help=_("người thực hiện; mật khẩu hiện tại lấy từ CASEDESK_PASSWORD, mật khẩu mới từ "
+                          "CASEDESK_NEW_PASSWORD, hoặc được hỏi"))
+    p.set_defaults(func=cmd_user_password)
     p = user.add_parser("list")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_user_list)

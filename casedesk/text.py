@@ -9,7 +9,16 @@ import unicodedata
 from .errors import BadInput
 from .i18n import _
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# Characters that draw nothing, or change how the text around them is drawn, so that what is shown is
+# not what is stored: "Nguyễn Văn A" with a right-to-left override (U+202E) shows its letters reversed,
+# a zero-width joiner makes two names that look the same different.  Written Vietnamese needs none of
+# them (its tone marks are combining marks, category Mn, and are composed by NFC): every format
+# character (category Cf: the bidirectional controls U+202A–U+202E and U+2066–U+2069, the zero-width
+# space, joiner and non-joiner U+200B–U+200D, LRM/RLM, the byte-order mark, soft hyphen, tags...) and
+# the few other invisible letters and selectors are refused, naming the field and the character.
+_INVISIBLE_EXTRA = re.compile("[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\uffa0"
+                              "\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 _SPACES = re.compile(r"\s+")
 # Lone surrogates: bytes a terminal in another code page sent that Python could not decode.
 _UNDECODED = re.compile(r"[\ud800-\udfff]")
@@ -19,14 +28,32 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def invisible_char(text: str) -> str | None:
+    """The first character of ``text`` that would disguise it (a format or invisible character), or None."""
+    for ch in text:
+        if unicodedata.category(ch) == "Cf" or _INVISIBLE_EXTRA.match(ch):
+            return ch
+    return None
+
+
+def refuse_invisible(text: str, *, field: str, label: str) -> None:
+    """Refuse text holding a bidirectional control or another invisible character, naming the field."""
+    ch = invisible_char(text)
+    if ch is not None:
+        raise BadInput(_("{label} có ký tự ẩn U+{code} (đảo chiều chữ hoặc không hiển thị), làm chữ hiện ra khác "
+                         "với nội dung thật; hãy xóa và gõ lại.").format(label=label, code=f"{ord(ch):04X}"),
+                       field=field)
+
+
 def clean_line(text: str | None, *, field: str, label: str, max_len: int, required: bool = True) -> str:
-    """One line typed by a person: NFC, control characters refused, spaces folded."""
+    """One line typed by a person: NFC, control and invisible characters refused, spaces folded."""
     text = "" if text is None else str(text)
     if _UNDECODED.search(text):
         raise BadInput(_("{label} có ký tự không đọc được (bảng mã không phải Unicode); hãy gõ lại.")
                        .format(label=label), field=field)
     if _CONTROL.search(text.replace("\t", " ").replace("\n", " ").replace("\r", " ")):
         raise BadInput(_("{label} có ký tự điều khiển không hợp lệ.").format(label=label), field=field)
+    refuse_invisible(text, field=field, label=label)
     text = _SPACES.sub(" ", nfc(text)).strip()
     if required and not text:
         raise BadInput(_("Chưa nhập {label}.").format(label=label.lower()), field=field)
@@ -55,6 +82,7 @@ def clean_note(text: str | None, *, max_len: int = 2000) -> str:
     text = nfc(text)
     if _CONTROL.search(text.replace("\n", " ").replace("\t", " ").replace("\r", " ")):
         raise BadInput(_("Ghi chú có ký tự điều khiển không hợp lệ."), field="note")
+    refuse_invisible(text, field="note", label=_("Ghi chú"))
     text = text.strip()
     if len(text) > max_len:
         raise BadInput(_("Ghi chú dài quá {n} ký tự.").format(n=max_len), field="note")

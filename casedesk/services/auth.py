@@ -69,46 +69,97 @@ def acting_user(login: str) -> User:
     return user
 
 
+_dummy: dict[int, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash made with the hasher's own parameters, verified when there is no real one to verify
+    (unknown login, locked or deactivated account): every refusal costs the time of a wrong password."""
+    key = id(_hasher)
+    if key not in _dummy:
+        _dummy[key] = _hasher.hash("casedesk: no such account")
+    return _dummy[key]
+
+
+def _for_update(query):
+    """The row locked until the transaction ends (PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already
+    holds the whole register)."""
+    from ..db import database, is_sqlite
+
+    return query if is_sqlite(database.obj) else query.for_update()
+
+
+def _typed_login(login_name) -> str:
+    """The login as typed, kept short and printable for the audit row of an unknown login."""
+    text = "".join(ch for ch in nfc(str(login_name or "")) if ch.isprintable())
+    return text.strip()[:64]
+
+
 def login(login_name: str, password: str) -> UserView:
-    """Check a password; counts failures and locks the account after too many."""
+    """Check a password, counting the attempt *before* verifying it.
+
+    Each attempt takes a numbered place in the account's failure count inside a write
+    transaction (the register's write lock on SQLite, the user's row on PostgreSQL); the attempt
+    that reaches the office's allowance locks the account, and every later one is refused without
+    its password being verified.  So however many guesses arrive at once, at most the allowance
+    are verified in a lock period.  A right password takes back its own place in the count (and
+    those before it); it lifts a lock only if it set that lock itself, never one set by others.
+
+    Every refusal (unknown login, wrong password, locked or deactivated account) reads the same,
+    costs the same (a dummy hash with the same parameters is verified) and is audited; why it was
+    refused, and for how long a lock holds, is in the audit row only.
+    """
     settings = context.settings()
     now = context.now()
     try:
-        user = get_user(login_name)
-    except (NotFound, BadInput):
-        raise AuthError(_("Sai tên đăng nhập hoặc mật khẩu.")) from None
-    if not user.active:
-        refused = AuthError(_("Tài khoản {login} đã bị khóa sử dụng.").format(login=user.login))
-        record_refusal(user.login, "login", refused.message)
-        raise refused
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
-        refused = AuthError(_("Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Thử lại sau {m} phút.")
-                            .format(m=minutes))
-        record_refusal(user.login, "login", refused.message)
-        raise refused
-    ok = False
-    if user.password_hash:
-        try:
-            ok = _hasher.verify(user.password_hash, password or "")
-        except (VerificationError, InvalidHashError):
-            ok = False
+        name = clean_login(login_name)
+    except BadInput:
+        name = None
+    refusal = None        # why the password was not even looked at
+    ticket = 0            # this attempt's place in the failure count
+    my_lock = None        # the lock this attempt set, if it reached the allowance
     with write():
-        fresh = User.get_by_id(user.id)
-        if ok:
-            if fresh.failed_logins or fresh.locked_until:
-                User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
-            if _hasher.check_needs_rehash(fresh.password_hash):
-                User.update(password_hash=hash_password(password)).where(User.id == user.id).execute()
+        user = _for_update(User.select().where(User.login == name)).first() if name else None
+        if user is None:
+            refusal = "unknown"
+        elif not user.active:
+            refusal = "inactive"
+        elif user.locked_until and user.locked_until > now:
+            refusal = "locked"
         else:
-            failures = fresh.failed_logins + 1
-            locked = None
-            if failures >= settings.lockout_attempts:
-                locked = now + dt.timedelta(minutes=settings.lockout_minutes)
-                failures = 0
-            User.update(failed_logins=failures, locked_until=locked).where(User.id == user.id).execute()
+            count = 0 if user.locked_until else user.failed_logins   # a lock that ran out starts afresh
+            ticket = count + 1
+            if ticket >= settings.lockout_attempts:
+                my_lock = now + dt.timedelta(minutes=settings.lockout_minutes)
+            User.update(failed_logins=ticket, locked_until=my_lock).where(User.id == user.id).execute()
+    digest = user.password_hash if refusal is None and user.password_hash else _dummy_hash()
+    try:
+        ok = _hasher.verify(digest, password or "") and refusal is None and bool(user.password_hash)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    with write():
+        if ok:
+            fresh = _for_update(User.select().where(User.id == user.id)).first()
+            changes = {"failed_logins": max(0, fresh.failed_logins - ticket)}
+            if my_lock is not None and fresh.locked_until == my_lock:
+                changes["locked_until"] = None     # its own lock only: one set by other attempts stays
+            if _hasher.check_needs_rehash(fresh.password_hash):
+                changes["password_hash"] = hash_password(password)
+            User.update(**changes).where(User.id == user.id).execute()
+        elif refusal == "unknown":
+            audit.record(case_id=None, actor="?", action="login_failed", at=now, recorded_at=now,
+                         note=_("Không có tài khoản này"), changes={"login": _typed_login(login_name)})
+        elif refusal == "inactive":
+            audit.record(case_id=None, actor=user.login, action="denied", at=now, recorded_at=now,
+                         note=_("Tài khoản đã bị khóa sử dụng"), changes={"attempted": "login"})
+        elif refusal == "locked":
+            minutes = max(1, math.ceil((user.locked_until - now).total_seconds() / 60))
+            audit.record(case_id=None, actor=user.login, action="denied", at=now, recorded_at=now,
+                         note=_("Tài khoản đang tạm khóa do nhập sai mật khẩu nhiều lần, còn {m} phút")
+                         .format(m=minutes), changes={"attempted": "login"})
+        else:
             audit.record(case_id=None, actor=user.login, action="login_failed", at=now, recorded_at=now,
-                         note=_("Khóa tài khoản {m} phút").format(m=settings.lockout_minutes) if locked else "")
+                         note=_("Khóa tài khoản {m} phút").format(m=settings.lockout_minutes) if my_lock else "")
     if not ok:
         raise AuthError(_("Sai tên đăng nhập hoặc mật khẩu."))
     return to_view(User.get_by_id(user.id))
@@ -164,6 +215,18 @@ def add_user(*, actor: str | None, login: str, role: str, full_name: str, passwo
     return to_view(user)
 
 
+def _keep_an_admin(user: User) -> None:
+    """Refuse to demote or deactivate the last active admin: nobody could add users, reset a
+    password or restore a backup any more.  Inside the write transaction (the admins' rows held on
+    PostgreSQL, so two admins demoting each other at once can't both succeed)."""
+    if user.role != "admin" or not user.active:
+        return
+    admins = _for_update(User.select(User.id).where((User.role == "admin") & (User.active == True)))  # noqa: E712
+    if not any(row.id != user.id for row in admins):
+        raise BadInput(_("{login} là quản trị duy nhất còn hoạt động: hãy cho một người khác làm quản trị "
+                         "trước.").format(login=user.login), field="role")
+
+
 def _deny_unless(user: User, role: str, action: str) -> None:
     if user.role != role:
         record_refusal(user.login, action, _("chỉ quản trị được làm"))
@@ -195,6 +258,8 @@ def set_active(*, actor: str, login: str, active: bool) -> UserView:
         user = get_user(login)
         if user.id == admin.id and not active:
             raise BadInput(_("Không thể tự khóa tài khoản của mình."), field="login")
+        if not active:
+            _keep_an_admin(user)
         User.update(active=active).where(User.id == user.id).execute()
         audit.record(case_id=None, actor=admin.login, action="user_activate" if active else "user_deactivate",
                      at=now, recorded_at=now, changes={"login": user.login})
@@ -215,6 +280,8 @@ def update_user(*, actor: str, login: str, full_name: str | None = None, role: s
             if role not in ROLES:
                 raise BadInput(_("Vai trò phải là một trong: {roles}.").format(roles=", ".join(ROLES)),
                                field="role")
+            if role != "admin":
+                _keep_an_admin(user)
             changes["role"] = role
         if fields is not None:
             changes["fields"] = _clean_fields(fields)
@@ -230,6 +297,8 @@ def update_user(*, actor: str, login: str, full_name: str | None = None, role: s
 def set_password(*, actor: str, login: str, password: str, old_password: str | None = None) -> None:
     """An admin resets anyone's password; a user changes their own with the old one."""
     password = _check_new_password(password)
+    if old_password is not None and password == old_password:
+        raise BadInput(_("Mật khẩu mới phải khác mật khẩu cũ."), field="password")
     now = context.now()
     digest = hash_password(password)
     user = get_user(login)
