@@ -30,6 +30,7 @@ importable from here.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -40,11 +41,11 @@ import peewee
 from . import context
 from .backup_check import FileCheck, FileIdentity, check_file, connect_ro, holds_row, identify
 from .backup_files import (REGISTER_KEY, BackupError, backup_name, backups_root, copy_database, fsync_dir,
-                           known_registers, new_register_id, parse_name, register_dir, remove_quietly, safe_unit,
-                           unused_name, valid_register_id)
+                           known_registers, new_register_id, parse_name, partial_name, register_dir, remove_quietly,
+                           remove_stale_partials, safe_unit, sidecars, unused_name, valid_register_id)
 from .backup_restore import (SAFETY_FOLDER, RestoreInfo, RestoreTarget, admin_in_file, describe_problem,
                              other_office_error, restore_backup, restore_target)
-from .db import database, is_sqlite, schema_version, write
+from .db import database, is_sqlite, read_only_problem, schema_version, write
 from .errors import BadInput
 from .i18n import _
 
@@ -165,6 +166,9 @@ def _live_path() -> Path:
     if not is_sqlite(db):
         raise BadInput(_("Sao lưu tự động chỉ dành cho cơ sở dữ liệu SQLite trên máy này; "
                          "với PostgreSQL hãy dùng pg_dump của máy chủ."))
+    problem = read_only_problem(db)
+    if problem is not None:  # opened for reading only (read-only media, a full disk): no id can be written
+        raise type(problem)(problem.message)
     path = _sqlite_file(db)
     if path is None:
         raise BadInput(_("Cơ sở dữ liệu này không nằm trong một tệp nên không sao lưu được."))
@@ -189,12 +193,14 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
     when = context.now()
     unit = context.settings().unit_code
     version = schema_version()
+    partial = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not automatic:  # only once the folder is there: a refused backup changes nothing
             register = register_id(create=True)
+        remove_stale_partials(folder)
         final = unused_name(folder, unit, when, version, suffixes=("", ".unverified"))
-        partial = folder / (final.name + ".partial")
+        partial = partial_name(final)
         copy_database(source, partial)
         check = check_file(partial)
         verified = check.ok and check.schema_version == version
@@ -206,15 +212,15 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
         os.replace(partial, target)
         fsync_dir(folder)
         size = target.stat().st_size
-    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
-        try:
-            for leftover in folder.glob("*.partial"):
-                remove_quietly(leftover)
-        except (OSError, ValueError):
-            pass  # the folder itself is unusable: nothing was written there
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+    except (OSError, ValueError, sqlite3.Error) as exc:  # ValueError: a path with a NUL character
+        if partial is not None:
+            for leftover in [partial, *sidecars(partial)]:
+                try:
+                    remove_quietly(leftover)
+                except (OSError, ValueError):
+                    pass  # the folder itself is unusable: nothing was written there
         raise BackupError(_("Không sao lưu được vào {folder}: {why}").format(
-            folder=str(folder)[:200], why=why)) from None
+            folder=str(folder)[:200], why=_target_problem(folder, exc))) from None
     info = BackupInfo(path=target, size=size, verified=verified, schema_version=version, created_at=when,
                       unit_code=safe_unit(unit), reason=reason, audit_rows=check.audit_rows, cases=check.cases,
                       problem=problem, register_id=register, office_name=check.office_name)
@@ -227,6 +233,26 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
     else:
         logger().error("backup %s did NOT verify: %s", target, problem)
     return info
+
+
+def _target_problem(folder: Path, exc: BaseException) -> str:
+    """Why a backup could not be written there, in words (a full disk, read-only media, a folder
+    that refuses files such as /proc, no permission)."""
+    from .db_errors import classify, disk_full, media_state
+
+    state = media_state(folder) if folder.is_dir() else None
+    found = classify(exc)
+    if state == "full" or (found is not None and found.message == disk_full().message):
+        return _("ổ đĩa ở đó đã đầy; bản sao dở dang đã được xóa. Hãy giải phóng chỗ trống hoặc chọn ổ khác.")
+    if state == "read_only" or isinstance(exc, OSError) and exc.errno == errno.EROFS:
+        return _("thư mục này nằm trên ổ chỉ đọc hoặc không được phép ghi; hãy chọn thư mục khác, ví dụ trên USB.")
+    if found is not None:
+        return found.message
+    if isinstance(exc, sqlite3.Error) or (isinstance(exc, OSError) and exc.errno in (errno.EINVAL, errno.ENOENT,
+                                                                                   errno.EACCES, errno.EPERM)):
+        return _("thư mục này không nhận tệp mới (không có quyền ghi, hoặc không phải một thư mục trên ổ đĩa); "
+                 "hãy chọn thư mục khác, ví dụ trên USB.")
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
 
 
 def maybe_daily_backup(*, reason: str = "daily") -> BackupInfo | None:

@@ -121,6 +121,65 @@ def unused_name(folder: Path, unit: str, when: dt.datetime, version: int, *,
 
 # ------------------------------------------------------------------ writing
 
+_PARTIAL = re.compile(r"\.sqlite3(?:\.(?P<pid>\d+))?\.partial$")
+
+
+def partial_name(final: Path) -> Path:
+    """The name a backup is written under until it is verified: the final name, the writing
+    process's id and ``.partial`` (never a backup's name: listing and rotation don't see it)."""
+    return final.with_name(f"{final.name}.{os.getpid()}.partial")
+
+
+def _writer_alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name != "posix":
+        # this process writes one backup at a time; on Windows a file being written can't be deleted
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True       # a process of another user: alive
+    return True
+
+
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Remove what interrupted backups left in ``folder`` (a ``….partial`` copy, maybe the size of the
+    whole register, and its ``-journal``): every one whose writer is gone."""
+    removed = []
+    try:
+        entries = list(folder.iterdir()) if folder.is_dir() else []
+    except OSError:
+        return removed
+    for path in entries:
+        name = path.name
+        base = name[: -len("-journal")] if name.endswith("-journal") else name
+        m = _PARTIAL.search(base)
+        if m is None or not path.is_file():
+            continue
+        if m["pid"] and _writer_alive(int(m["pid"])):
+            continue
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            pass          # still open (Windows) or not ours to remove: the next backup tries again
+    return removed
+
+
+def remove_partials_everywhere() -> list[Path]:
+    """At start: the interrupted backups of every register on this PC (and of restores)."""
+    root = backups_root()
+    removed = remove_stale_partials(root)
+    try:
+        folders = [p for p in root.iterdir() if p.is_dir()]
+    except OSError:
+        folders = []
+    for folder in folders:
+        removed += remove_stale_partials(folder)
+    return removed
+
+
 def fsync_file(path: Path) -> None:
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())

@@ -1,9 +1,11 @@
 """``casedesk-cli``: every desk action, headless and scriptable.
 
 Exit status: 0 done, 2 bad input, 3 not allowed, 4 not found, 5 integrity
-problem, 1 unexpected error.  Messages go to stderr; ``--json`` prints one JSON
-document on stdout.  The acting user's password comes from ``CASEDESK_PASSWORD``
-or a prompt; a new user's from ``CASEDESK_NEW_PASSWORD`` or a prompt.
+problem, 6 busy or the server unreachable (try again), 7 wrong connection settings,
+8 read-only media or a full disk, 1 unexpected error (``db_errors.classify`` decides
+6–8).  Messages go to stderr; ``--json`` prints one JSON document on stdout.  The
+acting user's password comes from ``CASEDESK_PASSWORD`` or a prompt; a new user's
+from ``CASEDESK_NEW_PASSWORD`` or a prompt.
 """
 from __future__ import annotations
 
@@ -588,7 +590,14 @@ def main(argv: list[str] | None = None) -> int:
             pass
         return 0
     except OSError as exc:  # a path given on the command line that the system refuses: say which and why
+        from .db_errors import classify
         from .logs import logger
+
+        found = classify(exc)
+        if found is not None:   # a full disk, read-only media
+            logger().warning("command line: %r", exc)
+            print(_("Lỗi: {msg}").format(msg=found.message), file=sys.stderr)
+            return found.exit_code
 
         logger().warning("command line: %r", exc)      # the user's path, not a fault of the program
         why = os.strerror(exc.errno) if exc.errno else str(exc)
@@ -597,7 +606,14 @@ def main(argv: list[str] | None = None) -> int:
         print(_("Lỗi: không dùng được tệp hoặc thư mục {path}: {why}.").format(path=where, why=why), file=sys.stderr)
         return 2
     except Exception as exc:  # no traceback reaches a user: it goes to the log
-        from .logs import log_unexpected
+        from .db_errors import classify
+        from .logs import log_unexpected, logger
+
+        found = classify(exc)
+        if found is not None:   # busy, the server down, a full disk, read-only media: a sentence and its code
+            logger().warning("command line: %r", exc)
+            print(_("Lỗi: {msg}").format(msg=found.message), file=sys.stderr)
+            return found.exit_code
 
         ref = log_unexpected(exc)
         print(_("Lỗi không mong đợi (mã tham chiếu {ref}); chi tiết đã ghi vào nhật ký lỗi.").format(ref=ref),

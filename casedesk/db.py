@@ -61,18 +61,96 @@ def _make_database(url_or_path: str | os.PathLike) -> peewee.Database:
             path = path.resolve()
         path.parent.mkdir(parents=True, exist_ok=True)
         text = str(path)
-    return peewee.SqliteDatabase(text, pragmas=SQLITE_PRAGMAS, timeout=30, check_same_thread=False)
+    wait = busy_timeout()
+    return peewee.SqliteDatabase(text, pragmas={**SQLITE_PRAGMAS, "busy_timeout": int(wait * 1000)}, timeout=wait,
+                                 check_same_thread=False)
+
+
+def busy_timeout() -> float:
+    """How long (seconds) a write waits for another desk's write before giving up with "busy, try
+    again": 30 s, or ``CASEDESK_BUSY_TIMEOUT``."""
+    try:
+        value = float(os.environ.get("CASEDESK_BUSY_TIMEOUT") or 30)
+    except ValueError:
+        value = 30.0
+    return min(max(value, 0.0), 600.0)
+
+
+# Pragmas of a register opened read-only (read-only media, a full disk): nothing that writes.
+_READ_ONLY_PRAGMAS = {"foreign_keys": 1, "cache_size": -32000, "temp_store": "memory", "query_only": 1}
+
+
+def _read_only_database(path: str, problem) -> peewee.Database | None:
+    """The register opened for reading only, when the media can't take a write (read-only stick,
+    full disk): first as SQLite allows it (``mode=ro``, using the ``-shm`` file when it is there),
+    else as a file nobody is changing (``immutable``: only when no write-ahead log holds
+    committed changes that would otherwise be skipped)."""
+    from urllib.parse import quote
+
+    file = Path(path)
+    if not file.is_file():
+        return None
+    wal = file.with_name(file.name + "-wal")
+    modes = ["mode=ro"]
+    if not wal.exists() or wal.stat().st_size == 0:
+        modes.append("immutable=1")
+    for mode in modes:
+        db = peewee.SqliteDatabase(f"file:{quote(str(file))}?{mode}", uri=True, pragmas=_READ_ONLY_PRAGMAS,
+                                   timeout=busy_timeout(), check_same_thread=False)
+        try:
+            db.connect()
+            db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        except peewee.DatabaseError:
+            if not db.is_closed():
+                db.close()
+            continue
+        db.casedesk_read_only = problem
+        db.casedesk_file = str(file)
+        return db
+    return None
+
+
+def read_only_problem(db: peewee.Database | None = None):
+    """Why the open register takes no writes (a ``ReadOnly`` error), or None."""
+    target = db if db is not None else database.obj
+    return getattr(target, "casedesk_read_only", None)
 
 
 def open_database(url_or_path: str | os.PathLike, *, upgrade: bool = True) -> peewee.Database:
-    """Bind the models to a database and bring its schema up to date."""
+    """Bind the models to a database and bring its schema up to date.
+
+    A SQLite register on media that can't be written (a read-only stick, a full disk) is opened
+    for reading: lists, searches and ``check`` work, every write is refused with ``ReadOnly``.
+    Other faults of the surroundings (a server that is down, wrong settings) raise the error
+    ``db_errors.classify`` names for them."""
+    from .db_errors import classify, media_problem
+
     if database.obj is not None:
         close_database()
     db = _make_database(url_or_path)
     database.initialize(db)
-    db.connect(reuse_if_open=True)
-    if upgrade:
-        upgrade_schema(db)
+    try:
+        db.connect(reuse_if_open=True)
+        if upgrade:
+            upgrade_schema(db)
+    except (peewee.DatabaseError, peewee.InterfaceError) as exc:
+        found = classify(exc)
+        fallback = None
+        if is_sqlite(db) and found is not None and not str(db.database).startswith(("file:", ":memory:")):
+            problem = media_problem(db.database)
+            if problem is not None:
+                fallback = _read_only_database(db.database, problem)
+        if not db.is_closed():
+            db.close()
+        if fallback is None:
+            database.initialize(None)
+            if found is None:
+                raise
+            raise found from None
+        db = fallback
+        database.initialize(db)
+        if upgrade:
+            upgrade_schema(db)
     from . import context
 
     context.reset()
@@ -106,17 +184,33 @@ def write() -> Iterator[None]:
     db = database.obj
     if db is None:
         raise RuntimeError("database is not open")
+    problem = read_only_problem(db)
+    if problem is not None:
+        raise type(problem)(problem.message, field=problem.field)
     if db.in_transaction():
         with db.atomic():
             yield
         return
     try:
-        if is_sqlite(db):
-            with db.atomic("IMMEDIATE"):
-                yield
-        else:
-            with db.atomic():
-                yield
+        try:
+            if is_sqlite(db):
+                with db.atomic("IMMEDIATE"):
+                    yield
+            else:
+                with db.atomic():
+                    yield
+        except peewee.OperationalError as exc:
+            # SQLite rolls a transaction back itself on some errors (a full disk at COMMIT): peewee's own
+            # ROLLBACK then fails and would hide the error that matters
+            if "no transaction is active" in str(exc):
+                cause = exc.__context__
+                for _ in range(6):
+                    if cause is None or "no transaction is active" not in str(cause):
+                        break
+                    cause = cause.__context__
+                if isinstance(cause, Exception):
+                    raise cause from None
+            raise
     finally:
         calls, _after_write.calls = getattr(_after_write, "calls", []), []
         for call in calls:

@@ -222,6 +222,12 @@ class Session(QObject):
         is_file = "://" not in self.target or self.target.startswith("sqlite")
         new_file = is_file and not Path(self.target.replace("sqlite:///", "")).expanduser().exists()
         open_database(self.target)
+        try:    # what backups cut short by a crash or a power cut left (a .partial copy of the register)
+            from casedesk.backup_files import remove_partials_everywhere
+
+            remove_partials_everywhere()
+        except OSError:
+            pass
         demo = None
         if not office.is_initialised():
             if not new_file:

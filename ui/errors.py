@@ -36,6 +36,11 @@ def message_for(exc: BaseException) -> tuple[str, str]:
     """(title, text) for any exception; an unexpected one is logged with a reference."""
     if isinstance(exc, CaseDeskError):
         return title_for(exc), exc.message
+    from casedesk.db_errors import classify
+
+    found = classify(exc) if isinstance(exc, Exception) else None
+    if found is not None:       # busy, the server down, a full disk, read-only media: a sentence, no reference
+        return title_for(found), found.message
     ref = log_unexpected(exc)
     text = _("Chương trình gặp lỗi không mong muốn. Những gì đã nhập vẫn được giữ nguyên; "
              "hãy thử lại. Nếu lỗi lặp lại, báo cho quản trị mã tham chiếu {ref}.").format(ref=ref)

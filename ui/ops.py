@@ -59,7 +59,11 @@ class _Worker(QObject):
         try:
             result = task.fn(report) if task.progress else task.fn()
         except BaseException as exc:  # delivered to the GUI thread, shown there
-            self.failed.emit(task.id, exc, traceback.format_exc())
+            trace = traceback.format_exc()
+            from casedesk.db_errors import classify
+
+            found = classify(exc) if isinstance(exc, Exception) else None   # busy, server down, full disk...
+            self.failed.emit(task.id, found if found is not None else exc, trace)
         else:
             self.finished.emit(task.id, result)
 

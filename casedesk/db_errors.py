@@ -1,0 +1,189 @@
+"""What a database error means for the person at the desk: the one place that reads the engines' errors.
+
+``classify(exc)`` turns an error from sqlite3, peewee or psycopg2 (or the OS, for a file of the
+register) into the CaseDesk error a person can act on, or None when it is not a fault of the
+surroundings (a bug: it goes to the log with a reference):
+
+* the register busy past the wait, the server down, the LAN cut, a transaction the server chose
+  to abort (deadlock, serialisation): ``Unavailable`` (exit 6), nothing changed, try again;
+* wrong connection settings (password, unknown database or role, pg_hba, TLS): ``ConnectionSetup`` (7);
+* a full disk or read-only media: ``ReadOnly`` (8), nothing changed, reads still work.
+
+The command line and the desktop's runner call it on every error they did not expect; the
+reconnecting desks call it to tell "try again" from "fix the settings".
+"""
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from pathlib import Path
+
+from .errors import CaseDeskError, ConnectionSetup, ReadOnly, Unavailable
+from .i18n import _
+
+# SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xff, Python 3.11+)
+_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 5, 6, 8, 10, 13, 14
+
+# PostgreSQL SQLSTATEs and classes (psycopg2's pgcode)
+_PG_RETRY = {"40001", "40P01", "55P03", "57P01", "57P02", "57P03", "53300"}
+_PG_FULL = {"53100"}
+_PG_READONLY = {"25006"}
+_PG_SETUP = {"28000", "28P01", "3D000", "42501"}
+
+
+def _original(exc: BaseException) -> BaseException:
+    """The driver's own exception behind peewee's wrapper (peewee keeps it as ``orig``; it is also
+    the context the wrapper was raised in)."""
+    seen = 0
+    while seen < 5:
+        seen += 1
+        inner = getattr(exc, "orig", None)        # peewee keeps the driver's exception here
+        if not isinstance(inner, BaseException):
+            inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else None
+        inner = inner or exc.__cause__ or (exc.__context__ if type(exc).__module__ == "peewee" else None)
+        if inner is None or inner is exc:
+            return exc
+        exc = inner
+    return exc
+
+
+def _open_sqlite_file() -> Path | None:
+    from .db import database, is_sqlite
+
+    db = database.obj
+    if db is None or not is_sqlite(db):
+        return None
+    name = str(db.database or "")
+    if not name or name == ":memory:":
+        return None
+    if name.startswith("file:"):
+        name = name[5:].split("?", 1)[0]
+    return Path(name)
+
+
+def busy() -> Unavailable:
+    return Unavailable(_("Cơ sở dữ liệu đang bận: một máy hoặc chương trình khác đang ghi quá lâu. "
+                         "Chưa có gì thay đổi; hãy thử lại sau ít phút."))
+
+
+def server_down() -> Unavailable:
+    return Unavailable(_("Không kết nối được máy chủ cơ sở dữ liệu (máy chủ tắt hoặc mạng bị ngắt). "
+                         "Chưa có gì thay đổi; hãy kiểm tra mạng, máy chủ rồi thử lại."))
+
+
+def disk_full() -> ReadOnly:
+    return ReadOnly(_("Ổ đĩa chứa cơ sở dữ liệu đã đầy: không ghi được, chưa có gì thay đổi. Vẫn xem được "
+                      "hồ sơ; hãy giải phóng chỗ trống (xóa bớt tệp không cần) rồi làm lại."))
+
+
+def read_only() -> ReadOnly:
+    return ReadOnly(_("Cơ sở dữ liệu nằm trên ổ chỉ đọc hoặc không được phép ghi: chỉ xem được, không ghi "
+                      "được gì. Hãy chép cơ sở dữ liệu sang ổ ghi được (hoặc mở khóa ghi của ổ)."))
+
+
+def media_state(path: str | os.PathLike, *, need: int = 256 * 1024) -> str | None:
+    """"read_only" (read-only media, or no permission to write), "full" (less than ``need`` bytes
+    free) or None, for a file or a folder."""
+    path = Path(path)
+    folder = path if path.is_dir() else path.parent
+    try:
+        stat = os.statvfs(folder) if hasattr(os, "statvfs") else None
+    except OSError:
+        stat = None
+    if stat is not None and stat.f_flag & getattr(os, "ST_RDONLY", 1):
+        return "read_only"
+    if not os.access(folder, os.W_OK) or (path.is_file() and not os.access(path, os.W_OK)):
+        return "read_only"
+    try:
+        import shutil
+
+        if shutil.disk_usage(folder).free < need:
+            return "full"
+    except OSError:
+        pass
+    return None
+
+
+def media_problem(path: str | os.PathLike | None = None, *, need: int = 256 * 1024) -> ReadOnly | None:
+    """Why the folder of a register file can't take a write now (read-only media or a full disk), or None."""
+    path = Path(path) if path is not None else _open_sqlite_file()
+    if path is None:
+        return None
+    state = media_state(path, need=need)
+    return read_only() if state == "read_only" else disk_full() if state == "full" else None
+
+
+def _classify_os(exc: OSError) -> CaseDeskError | None:
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return disk_full()
+    if exc.errno == errno.EROFS:
+        return read_only()
+    return None
+
+
+def _classify_sqlite(exc: sqlite3.Error) -> CaseDeskError | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(exc).lower()
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED) or "database is locked" in text or "is busy" in text \
+            or "table is locked" in text:
+        return busy()
+    if primary == _SQLITE_FULL or "disk is full" in text:
+        return disk_full()
+    if primary == _SQLITE_READONLY or "readonly database" in text or "read-only" in text:
+        return media_problem() or read_only()
+    if primary in (_SQLITE_IOERR, _SQLITE_CANTOPEN) or "disk i/o error" in text \
+            or "unable to open database file" in text:
+        found = media_problem()
+        if found is not None:
+            return found
+        return Unavailable(_("Không đọc ghi được ổ đĩa chứa cơ sở dữ liệu (ổ bị rút ra, mạng tới ổ bị ngắt "
+                             "hoặc ổ hỏng). Chưa có gì thay đổi; hãy kiểm tra ổ rồi thử lại."))
+    return None
+
+
+def _classify_postgres(exc: BaseException) -> CaseDeskError | None:
+    code = getattr(exc, "pgcode", None) or ""
+    text = str(exc).lower()
+    if code in _PG_SETUP or "password authentication failed" in text or "no password supplied" in text \
+            or "pg_hba.conf" in text or ("does not exist" in text and ("database" in text or "role" in text)) \
+            or ("ssl" in text and "required" in text):
+        return ConnectionSetup(_("Máy chủ cơ sở dữ liệu từ chối kết nối theo cài đặt hiện tại (sai mật khẩu, "
+                                 "tên cơ sở dữ liệu hoặc người dùng): {why}. Hãy sửa cài đặt kết nối; thử lại "
+                                 "không giúp được.").format(why=str(exc).strip().splitlines()[0][:200]))
+    if code in _PG_FULL or "no space left on device" in text or "could not extend file" in text:
+        return ReadOnly(_("Ổ đĩa của máy chủ cơ sở dữ liệu đã đầy: không ghi được, chưa có gì thay đổi. "
+                          "Người quản trị máy chủ hãy giải phóng chỗ trống."))
+    if code in _PG_READONLY or "read-only transaction" in text:
+        return ReadOnly(_("Máy chủ cơ sở dữ liệu đang ở chế độ chỉ đọc: chỉ xem được, không ghi được gì."))
+    if code in _PG_RETRY or code.startswith("08") or not code:
+        return server_down() if not code.startswith("40") else busy()
+    return None
+
+
+def classify(exc: BaseException) -> CaseDeskError | None:
+    """The CaseDesk error an engine's (or the OS's) error stands for, or None when it is not a fault
+    of the surroundings (see the module's text)."""
+    if isinstance(exc, CaseDeskError):
+        return exc
+    inner = _original(exc)
+    if isinstance(inner, CaseDeskError):
+        return inner
+    if isinstance(inner, OSError):
+        return _classify_os(inner)
+    if isinstance(inner, sqlite3.Error):
+        if isinstance(inner, sqlite3.OperationalError) or type(inner) is sqlite3.DatabaseError:
+            return _classify_sqlite(inner)
+        return None
+    module = type(inner).__module__ or ""
+    if module.startswith("psycopg2"):
+        name = type(inner).__name__
+        if name in ("OperationalError", "InterfaceError") or isinstance(getattr(inner, "pgcode", None), str):
+            return _classify_postgres(inner)
+        return None
+    if module == "peewee" and type(inner).__name__ == "InterfaceError" and "closed" in str(inner).lower():
+        return server_down()
+    if module == "peewee" and type(inner).__name__ == "OperationalError":
+        return _classify_sqlite(sqlite3.OperationalError(str(inner)))
+    return None
