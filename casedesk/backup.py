@@ -44,7 +44,7 @@ from .backup_files import (REGISTER_KEY, BackupError, backup_name, backups_root,
                            known_registers, new_register_id, parse_name, partial_name, register_dir, remove_quietly,
                            remove_stale_partials, safe_unit, sidecars, unused_name, valid_register_id)
 from .backup_restore import (SAFETY_FOLDER, RestoreInfo, RestoreTarget, admin_in_file, describe_problem,
-                             other_office_error, restore_backup, restore_target)
+                             live_problems, other_office_error, restore_backup, restore_target)
 from .db import database, is_sqlite, read_only_problem, schema_version, write
 from .errors import BadInput
 from .i18n import _
@@ -421,5 +421,5 @@ __all__ = [
     "BackupError", "BackupInfo", "FileCheck", "FileIdentity", "RestoreInfo", "RestoreTarget",
     "backup_dir", "backups_root", "register_dir", "register_id", "backup_name", "parse_name", "check_file",
     "identify", "describe_problem", "backup_now", "maybe_daily_backup", "list_backups", "keep_set", "rotate",
-    "restore_target", "other_office_error", "admin_in_file", "restore_backup",
+    "restore_target", "other_office_error", "admin_in_file", "live_problems", "restore_backup",
 ]

@@ -60,9 +60,11 @@ class FileIdentity:
 
 def connect_ro(path: Path) -> sqlite3.Connection:
     """A read-only connection that creates nothing next to the file."""
+    from .db import busy_timeout
+
     uri = Path(path).resolve().as_uri()
     try:
-        conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=30)
+        conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=busy_timeout())
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return conn
     except sqlite3.OperationalError:

@@ -213,6 +213,40 @@ def _register_after(check: FileCheck, target: RestoreTarget) -> str:
     return new_register_id()  # never the other register's id: their backups would mix
 
 
+def live_problems(path: str | os.PathLike) -> list[str]:
+    """What is wrong with the register file at ``path`` as a register to log into: [] when it is a
+    sound CaseDesk register with users; else SQLite's integrity problems, or why it is no register.
+
+    Only damage counts: a register that is busy (another desk holds its lock), on a drive that
+    can't be read, or out of reach raises that fault (``Unavailable``, ``ReadOnly``) instead, so
+    that nobody can get a restore past the live register's admins by keeping it busy."""
+    from .db import busy_timeout
+    from .db_errors import classify
+
+    uri = Path(path).resolve().as_uri()
+    try:
+        conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=busy_timeout())
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
+            problems = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall() if r[0] != "ok"]
+            if problems:
+                return problems[:5]
+            try:
+                users = conn.execute('SELECT count(*) FROM "user" WHERE active').fetchone()[0]
+            except sqlite3.OperationalError as exc:
+                if "no such" not in str(exc):
+                    raise
+                return [_("không phải cơ sở dữ liệu CaseDesk")]
+            return [] if users else [_("không có người dùng nào")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        found = classify(exc)
+        if found is not None:
+            raise found from None
+        return [str(exc)]
+
+
 def admin_in_file(file: str | os.PathLike, login: str, password: str) -> str:
     """Check an admin's password against a register file, read-only (no register to log into
     yet: a new PC, or a register that cannot be opened); returns the login."""
@@ -237,10 +271,8 @@ def admin_in_file(file: str | os.PathLike, login: str, password: str) -> str:
             ok = PasswordHasher().verify(row[3], password or "")
         except (VerificationError, InvalidHashError):
             ok = False
-    if not ok:
+    if not ok or not row[2]:
         raise AuthError(_("Sai tên đăng nhập hoặc mật khẩu."))
-    if not row[2]:
-        raise AuthError(_("Tài khoản {login} đã bị khóa sử dụng.").format(login=row[0]))
     if row[1] != "admin":
         raise NotAllowed(_("Chỉ quản trị được khôi phục cơ sở dữ liệu."))
     return row[0]
@@ -249,12 +281,14 @@ def admin_in_file(file: str | os.PathLike, login: str, password: str) -> str:
 # ------------------------------------------------------------------ restoring
 
 def restore_backup(file: str | os.PathLike, *, db_path: str | os.PathLike | None = None, actor: str,
-                   other_office: bool = False) -> RestoreInfo:
+                   other_office: bool = False, damaged: list[str] | None = None) -> RestoreInfo:
     """Replace the register with a verified backup; the current one is kept as a safety copy.
 
     ``actor`` is the admin asking (the caller has checked who they are); a backup of another
-    register is refused unless ``other_office``.  The database is closed when this returns
-    (open it again with ``open_database``)."""
+    register is refused unless ``other_office``.  ``damaged``: the live register failed its
+    integrity check (these problems) and the admin was checked against the backup instead
+    (``--damaged``): said in the restore's audit row and the log.  The database is closed when
+    this returns (open it again with ``open_database``)."""
     source = Path(file).expanduser().resolve()
     if not source.is_file():
         raise NotFound(_("Không có tệp sao lưu {path}.").format(path=file))
@@ -309,6 +343,8 @@ def restore_backup(file: str | os.PathLike, *, db_path: str | os.PathLike | None
         now = context.now()
         changes = {"from": source.name, "schema_version": check.schema_version, "upgraded_from": upgraded_from,
                    "safety_copy": safety.name if safety else None}
+        if damaged:
+            changes["damaged"] = {"problems": [str(p)[:200] for p in damaged[:5]], "admin_checked_in": "backup"}
         if target.same_register is False:
             replaced = target.current or FileIdentity()
             changes["other_office"] = {"office": check.office_name, "unit_code": check.unit_code,
@@ -327,6 +363,9 @@ def restore_backup(file: str | os.PathLike, *, db_path: str | os.PathLike | None
     from .logs import logger
 
     logger().info("restored %s from %s (safety copy %s)", live, source, safety)
+    if damaged:
+        logger().warning("restore --damaged of %s by %s, checked against the backup's admins: %s", live, actor,
+                         "; ".join(map(str, damaged[:5])))
     return RestoreInfo(database=live, source=source, safety_copy=safety, schema_version=SCHEMA_VERSION,
                        upgraded_from=upgraded_from, audit_rows=final[0], cases=final[1], register_id=final[2],
                        other_office=target.same_register is False)

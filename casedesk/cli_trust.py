@@ -3,13 +3,15 @@
 Exit status as for every command: 0 done, 2 bad input (no confirmation, no ``--as``, or a
 backup of another office without ``--other-office``), 3 not allowed (not an admin, wrong
 password, or the register is open in another program), 4 no such file, 5 the copy or the
-file to restore does not verify (or belongs to a newer CaseDesk), 1 the copy could not be
-written.
+file to restore does not verify (or belongs to a newer CaseDesk, or the live register is
+damaged and ``--damaged`` was not given), 6 the live register is busy (try again), 8 it is
+on media that can't be read as it should, 1 the copy could not be written.
 
 ``restore`` is an admin's: ``--as LOGIN``, the password from ``CASEDESK_PASSWORD`` or a
-prompt, checked against the register being replaced (against the backup itself when there
-is no readable register there yet, e.g. on a new PC); the restore row of the audit trail
-names that admin.
+prompt, checked against the register being replaced (against the backup itself only when
+there is no register there yet, e.g. on a new PC, or, with ``--damaged``, when the register
+there fails its integrity check); the restore row of the audit trail names that admin.  A
+register that is busy gives exit 6 (try again), never a restore checked against the backup.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import getpass
 import os
 import sys
 
-from .errors import BadInput, CaseDeskError, NotAllowed, NotFound
+from .errors import BadInput, IntegrityProblem, NotAllowed, NotFound
 from .i18n import _, format_int, set_language
 
 
@@ -108,39 +110,48 @@ def _password(login: str) -> str:
     return getpass.getpass(_("Mật khẩu của {login}: ").format(login=login))
 
 
-def _restoring_admin(args, target, file) -> str:
-    """The admin asking for the restore: one of the register being replaced, logged in there (a
-    wrong password counts towards its lockout, a refusal is audited there); when there is no
-    readable register yet, one of the backup's own."""
-    import peewee
+def _restoring_admin(args, target, file) -> tuple[str, list[str] | None]:
+    """The admin asking for the restore, and the live register's problems when it was damaged.
 
+    Only the live register is trusted: its admin logs in there (a wrong password counts towards
+    its lockout, a refusal is audited there).  A register that is busy, out of reach or on a
+    drive that can't be read is *not* damaged: that fault is said (exit 6 or 8) and nothing is
+    restored.  Only when the live register fails SQLite's integrity check (or is no CaseDesk
+    register) may the admin be checked against the backup's own users, and only with
+    ``--damaged``, which the restore's audit row and the log record.  With no register there at
+    all (a new PC) the backup's admin is the one asked."""
     from .db import close_database, open_database
 
     login = (args.as_user or "").strip()
     if not login:
         raise BadInput(_("Thiếu --as LOGIN: chỉ quản trị được khôi phục cơ sở dữ liệu."))
-    if target.current is not None and target.current.users:
-        try:
-            open_database(target.path, upgrade=False)  # the register being replaced: changed no more than a login
-        except (CaseDeskError, peewee.DatabaseError):
-            close_database()
-        else:
-            try:
-                from .cli import authenticate
-                from .services import auth
-
-                actor = authenticate(login)
-                if auth.get_user(actor).role != "admin":
-                    auth.record_refusal(actor, "restore", _("chỉ quản trị được khôi phục"))
-                    raise NotAllowed(_("Chỉ quản trị được khôi phục cơ sở dữ liệu."))
-                return actor
-            except peewee.DatabaseError:
-                pass  # a damaged register: its users cannot be read, the backup's can
-            finally:
-                close_database()
     from . import backup
 
-    return backup.admin_in_file(file, login, _password(login))
+    if not target.path.exists():
+        return backup.admin_in_file(file, login, _password(login)), None
+    problems = backup.live_problems(target.path)          # busy, unreadable: raised here, never "damaged"
+    if problems:
+        if not args.damaged:
+            raise IntegrityProblem(_(
+                "Cơ sở dữ liệu {path} không đạt kiểm tra ({why}) nên không đăng nhập được vào đó. Chỉ khi chắc "
+                "chắn nó đã hỏng, hãy chạy lại với --damaged: khi đó mật khẩu quản trị được kiểm tra trong bản "
+                "sao lưu, và việc này được ghi vào nhật ký.").format(path=target.path, why="; ".join(problems[:3])))
+        return backup.admin_in_file(file, login, _password(login)), problems
+    if args.damaged:
+        raise BadInput(_("Cơ sở dữ liệu {path} vẫn đạt kiểm tra, không phải hỏng: bỏ --damaged; quản trị đăng nhập "
+                         "bằng mật khẩu của cơ sở dữ liệu đang dùng.").format(path=target.path))
+    open_database(target.path, upgrade=False)  # the register being replaced: changed no more than a login
+    try:
+        from .cli import authenticate
+        from .services import auth
+
+        actor = authenticate(login)
+        if auth.get_user(actor).role != "admin":
+            auth.record_refusal(actor, "restore", _("chỉ quản trị được khôi phục"))
+            raise NotAllowed(_("Chỉ quản trị được khôi phục cơ sở dữ liệu."))
+        return actor, None
+    finally:
+        close_database()
 
 
 def cmd_restore(args) -> int:
@@ -170,11 +181,12 @@ def cmd_restore(args) -> int:
             raise backup.other_office_error(args.file, check, target)
         print(_("Bản sao lưu này là của một văn phòng khác (--other-office): dữ liệu đang dùng sẽ được thay "
                 "bằng dữ liệu của văn phòng đó."))
-    actor = _restoring_admin(args, target, args.file)
+    actor, damaged = _restoring_admin(args, target, args.file)
     if not args.yes and not _confirm(_("Thay cơ sở dữ liệu {path} bằng bản này? Bản hiện tại được giữ lại "
                                        "làm bản an toàn. [y/N] ").format(path=target.path)):
         raise BadInput(_("Chưa khôi phục: cần xác nhận (gõ y, hoặc thêm --yes)."))
-    info = backup.restore_backup(args.file, db_path=target_path, actor=actor, other_office=bool(args.other_office))
+    info = backup.restore_backup(args.file, db_path=target_path, actor=actor, other_office=bool(args.other_office),
+                                 damaged=damaged)
     print(_("Đã khôi phục {path}.").format(path=info.database))
     if info.upgraded_from is not None:
         print(_("Dữ liệu đã được nâng từ phiên bản {old} lên {new}.").format(old=info.upgraded_from,
@@ -203,5 +215,8 @@ def register(subparsers) -> None:
     p.add_argument("--as", dest="as_user", metavar="LOGIN", help=_("quản trị thực hiện việc khôi phục"))
     p.add_argument("--other-office", action="store_true",
                    help=_("cho phép khôi phục bản sao lưu của một văn phòng khác (cơ sở dữ liệu khác)"))
+    p.add_argument("--damaged", action="store_true",
+                   help=_("cơ sở dữ liệu đang dùng đã hỏng (không đạt kiểm tra): kiểm tra quản trị trong bản sao lưu; "
+                          "được ghi vào nhật ký"))
     p.add_argument("--yes", action="store_true", help=_("không hỏi lại"))
     p.set_defaults(func=cmd_restore)

@@ -162,6 +162,12 @@ def _classify_postgres(exc: BaseException) -> CaseDeskError | None:
     return None
 
 
+def is_busy(exc: BaseException) -> bool:
+    """The register is locked by another connection (not damaged, not missing): wait or try again."""
+    found = classify(exc)
+    return isinstance(found, Unavailable) and found.message == busy().message
+
+
 def classify(exc: BaseException) -> CaseDeskError | None:
     """The CaseDesk error an engine's (or the OS's) error stands for, or None when it is not a fault
     of the surroundings (see the module's text)."""
