@@ -1,6 +1,6 @@
 """A desk that receives cases in a loop until it is killed (tests/test_crash.py).
 
-    python tests/stress/crash_writer.py DB ACKFILE TOTAL
+    python tests/stress/crash_writer.py DB ACKFILE TOTAL        (DB: a file or a postgresql:// URL)
 
 After ``receive_case`` returns, the case's code is appended to ACKFILE and the
 file is flushed and fsynced: a line there is a promise made to a citizen (the
@@ -18,7 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
 def main(argv: list[str]) -> int:
-    db_path, ack_path, total = Path(argv[0]), Path(argv[1]), int(argv[2])
+    # a file, or a postgresql:// URL (tests/test_postgres_crash.py): kept as typed
+    db_path = argv[0] if "://" in argv[0] else Path(argv[0])
+    ack_path, total = Path(argv[1]), int(argv[2])
 
     from casedesk import context
     from casedesk.db import open_database
