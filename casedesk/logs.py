@@ -8,6 +8,14 @@ import secrets
 _logger: logging.Logger | None = None
 
 
+class _QuietFileHandler(logging.handlers.RotatingFileHandler):
+    """The error log; a log that can't be written (a full disk) is skipped, never printed with a
+    traceback on the user's screen as ``logging`` does by default."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        pass
+
+
 def logger() -> logging.Logger:
     global _logger
     if _logger is None:
@@ -16,10 +24,10 @@ def logger() -> logging.Logger:
         _logger = logging.getLogger("casedesk")
         _logger.setLevel(logging.INFO)
         try:
-            handler = logging.handlers.RotatingFileHandler(data_dir() / "casedesk.log", maxBytes=1_000_000,
-                                                           backupCount=5, encoding="utf-8")
-        except OSError:
-            handler = logging.StreamHandler()
+            handler = _QuietFileHandler(data_dir() / "casedesk.log", maxBytes=1_000_000, backupCount=5,
+                                        encoding="utf-8")
+        except OSError:     # no log to write to: nothing on the user's screen either
+            handler = logging.NullHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         _logger.addHandler(handler)
     return _logger

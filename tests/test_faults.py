@@ -377,3 +377,23 @@ def test_the_desktop_shows_the_sentence_too():
 
     title, text = message_for(peewee.OperationalError(sqlite3.OperationalError("database is locked")))
     assert "thử lại" in text and "mã tham chiếu" not in text
+
+
+@pytest.mark.skipif(not MOUNT, reason="needs root to mount a small tmpfs")
+def test_a_full_disk_under_the_data_folder_too_prints_no_traceback(template_db, tmp_path):
+    """The repro: on a full disk the command line printed a traceback (the error log itself can't be written)."""
+    with tmpfs(tmp_path / "disk", room_for(template_db, 256)) as disk:
+        register = disk / "office.sqlite3"
+        shutil.copy(template_db, register)
+        (disk / "home").mkdir()
+        (disk / "home" / "casedesk.log").write_text("")
+        env = child_env(disk / "home")
+        env.update(CASEDESK_PASSWORD=PASSWORD)
+        fill(disk)
+        for args, code in ((RECEIVE, 8), (["backup"], 8), (["case", "list"], 0), (["check"], 0)):
+            run = subprocess.run([sys.executable, "-m", "casedesk", "--db", str(register), *args], env=env,
+                                 capture_output=True, text=True, timeout=120)
+            assert run.returncode == code, (args, run.stderr)
+            assert "Traceback" not in run.stderr and "Logging error" not in run.stderr, run.stderr
+            if code:
+                assert "đã đầy" in run.stderr

@@ -8,6 +8,7 @@ password set by the administrator, and the last active admin stays an admin.
 """
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from casedesk.models import Event, User
 from casedesk.services import auth, office
 from tests.conftest import NOW, PASSWORD
 from tests.stress.tools import child_env, dump
+from tests.test_postgres import pg  # noqa: F401 - the fixture, for the PostgreSQL test
 
 WRONG = "Sai tên đăng nhập hoặc mật khẩu."
 
@@ -298,3 +300,25 @@ def test_fifteen_command_lines_guessing_at_once(db, tmp_path):
     late = subprocess.run([sys.executable, "-m", "casedesk", *RECEIVE, "--as", "mai"], env=env,
                           capture_output=True, text=True, timeout=120)
     assert late.returncode == 3 and WRONG in late.stderr
+
+
+# ------------------------------------------------------------------ the same on PostgreSQL (desks on a LAN)
+
+@pytest.mark.skipif(not os.environ.get("CASEDESK_TEST_PG"), reason="CASEDESK_TEST_PG is not set")
+def test_parallel_guesses_on_postgresql(pg, monkeypatch):  # noqa: F811 - the fixture of test_postgres
+    hasher = CountingHasher()
+    monkeypatch.setattr(auth, "_hasher", hasher)
+    User.update(password_hash=hasher.hash(PASSWORD)).where(User.login << ["mai", "admin"]).execute()
+    real = User.get(User.login == "mai").password_hash
+    results = _in_threads([lambda i=i: auth.login("mai", f"doan-sai-{i:02d}") for i in range(15)])
+    assert all(isinstance(r, AuthError) and r.message == WRONG for r in results), results
+    assert hasher.verified.count(real) <= context.settings().lockout_attempts
+    assert User.get(User.login == "mai").locked_until is not None
+    with pytest.raises(AuthError):
+        auth.login("mai", PASSWORD)
+    # two admins demoting each other at once: one of them stays an admin
+    auth.add_user(actor="admin", login="admin2", role="admin", full_name="Phạm Văn Bình", password=PASSWORD)
+    User.update(password_hash=hasher.hash(PASSWORD)).where(User.login == "admin2").execute()
+    outcome = _in_threads([lambda: auth.update_user(actor="admin", login="admin2", role="clerk"),
+                           lambda: auth.update_user(actor="admin2", login="admin", role="clerk")])
+    assert User.select().where((User.role == "admin") & User.active).count() == 1, outcome
