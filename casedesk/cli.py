@@ -12,16 +12,17 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import getpass
 import json
 import os
 import sys
 
 from . import __version__
-from .errors import BadInput, CaseDeskError, NotAllowed
+from .errors import BadInput, CaseDeskError
 from .cli_argparse import use_language
+# the acting user's password and the user commands (authenticate: also used by cli_documents, cli_trust)
+from .cli_users import _secret, authenticate, cmd_user_add, cmd_user_list, cmd_user_password  # noqa: F401
 from .i18n import _, set_language
-from .workflow import CHANNELS, RATINGS, ROLE_LABELS, ROLES, STATES
+from .workflow import CHANNELS, RATINGS, ROLES, STATES
 
 
 # ------------------------------------------------------------------ helpers
@@ -41,41 +42,6 @@ def _jsonable(value):
 def emit_json(doc) -> None:
     json.dump(_jsonable(doc), sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
-
-
-def _secret(env: str, prompt: str, *, confirm: bool = False) -> str:
-    value = os.environ.get(env)
-    if value:
-        return value
-    if not sys.stdin or not sys.stdin.isatty():
-        raise BadInput(_("Chưa có mật khẩu: đặt biến môi trường {env} hoặc chạy trong cửa sổ lệnh.").format(env=env))
-    value = getpass.getpass(prompt)
-    if confirm and getpass.getpass(_("Nhập lại mật khẩu: ")) != value:
-        raise BadInput(_("Hai lần nhập mật khẩu không khớp."))
-    return value
-
-
-def authenticate(login: str, *, changing_password: bool = False) -> str:
-    """Check the acting user's password; returns the login.
-
-    A user whose password was set by the administrator must change it before anything else:
-    every command refuses them (exit 3) except ``user password --as LOGIN``."""
-    return _authenticated(login, changing_password=changing_password)[0]
-
-
-def _authenticated(login: str, *, changing_password: bool = False) -> tuple[str, str]:
-    from .services import auth
-
-    if not login:
-        raise BadInput(_("Thiếu --as LOGIN (người thực hiện)."))
-    password = _secret("CASEDESK_PASSWORD", _("Mật khẩu của {login}: ").format(login=login))
-    user = auth.login(login, password)
-    if user.must_change_password and not changing_password:
-        auth.record_refusal(user.login, "command_line", _("chưa đổi mật khẩu do quản trị đặt"))
-        raise NotAllowed(_("{login} phải đổi mật khẩu do quản trị đặt trước khi làm việc: chạy "
-                           "“casedesk-cli user password --as {login}” (mật khẩu mới lấy từ CASEDESK_NEW_PASSWORD "
-                           "hoặc được hỏi).").format(login=user.login))
-    return user.login, password
 
 
 def open_db(args, *, must_exist: bool = True):
@@ -112,56 +78,6 @@ def cmd_init(args) -> int:
                               unit_code=args.unit_code, admin_login=args.admin_user, admin_password=password,
                               admin_name=args.admin_name)
     print(_("Đã khởi tạo {office}; quản trị: {login}.").format(office=args.office, login=user.login))
-    return 0
-
-
-def cmd_user_add(args) -> int:
-    from .services import auth
-
-    open_db(args)
-    actor = authenticate(args.as_user)
-    password = _secret("CASEDESK_NEW_PASSWORD", _("Mật khẩu cho {login}: ").format(login=args.login), confirm=True)
-    user = auth.add_user(actor=actor, login=args.login, role=args.role, full_name=args.full_name,
-                         password=password, fields=args.field or (), phone=args.phone or "",
-                         must_change_password=True)
-    if args.json:
-        emit_json(user)
-    else:
-        print(_("Đã thêm {name} ({login}).").format(name=user.full_name, login=user.login))
-    return 0
-
-
-def cmd_user_password(args) -> int:
-    """Change one's own password (LOGIN omitted or one's own), or, as admin, set another user's
-    (who must then change it at their next login)."""
-    from .services import auth
-
-    open_db(args)
-    target = auth.clean_login(args.login) if args.login else None
-    own = target is None or target == auth.clean_login(args.as_user)
-    actor, current = _authenticated(args.as_user, changing_password=own)
-    target = target or actor
-    password = _secret("CASEDESK_NEW_PASSWORD", _("Mật khẩu mới cho {login}: ").format(login=target), confirm=True)
-    auth.set_password(actor=actor, login=target, password=password, old_password=current if own else None)
-    if own:
-        print(_("Đã đổi mật khẩu của {login}.").format(login=target))
-    else:
-        print(_("Đã đặt mật khẩu mới cho {login}; người đó phải đổi mật khẩu khi đăng nhập lần sau.")
-              .format(login=target))
-    return 0
-
-
-def cmd_user_list(args) -> int:
-    from .services import auth
-
-    open_db(args)
-    users = auth.list_users()
-    if args.json:
-        emit_json(users)
-    else:
-        for u in users:
-            mark = "" if u.active else _(" (đã khóa)")
-            print(f"{u.login:16} {_(ROLE_LABELS.get(u.role, u.role)):26} {u.full_name}{mark}")
     return 0
 
 

@@ -203,3 +203,16 @@ def test_a_fee_that_depends_on_the_dossier_is_what_was_collected(receive):
     for bad, message in (("mười nghìn", "số đồng"), (-5, "từ 0"), (10 ** 12, "từ 0")):
         with pytest.raises(BadInput, match=message):
             receive(procedure="CT-01", fee=bad)
+
+
+def test_a_procedure_fee_too_big_for_the_register_is_refused(db):
+    """Found by the office fuzzer: a fee of 2**63 reached SQLite (OverflowError, a traceback)."""
+    from casedesk.errors import BadInput
+    from casedesk.services import catalogue
+
+    for fee in (2 ** 63, 100_000_001, "nhiều", -1):
+        with pytest.raises(BadInput) as err:
+            catalogue.new_version(actor="admin", code="HT-09", effective_from=dt.date(2026, 11, 3), fee=fee)
+        assert err.value.field == "fee"
+    assert catalogue.new_version(actor="admin", code="HT-09", effective_from=dt.date(2026, 11, 3),
+                                 fee=100_000_000)[0].fee == 100_000_000

@@ -142,9 +142,15 @@ def new_version(*, actor: str, code: str, effective_from: dt.date, name: str | N
                 raise BadInput(_("Thời hạn giải quyết phải từ 0 đến 365 ngày làm việc."), field="days")
             changes["days"] = int(days)
         if fee is not None:
-            if int(fee) < 0:
+            try:
+                fee = int(fee)
+            except (TypeError, ValueError, OverflowError):
+                raise BadInput(_("Lệ phí phải là số đồng, ví dụ 12000."), field="fee") from None
+            if fee < 0:
                 raise BadInput(_("Lệ phí không được âm."), field="fee")
-            changes["fee"] = int(fee)
+            if fee > 100_000_000:       # as at intake; and a number the register can hold (2**63 was not)
+                raise BadInput(_("Lệ phí phải từ 0 đến 100.000.000 đồng."), field="fee")
+            changes["fee"] = fee
         if fee_note is not None:
             changes["fee_note"] = clean_line(fee_note, field="fee_note", label=_("Ghi chú lệ phí"),
                                              max_len=300, required=False)
