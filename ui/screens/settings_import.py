@@ -49,7 +49,7 @@ class LedgerImportPanel(QWidget):
                          "nhập lại cùng tệp không thêm gì."))
         intro.setWordWrap(True)
         self.choose = QPushButton(_("&Chọn tệp Excel…"))
-        self.choose.setToolTip(_("Ctrl+O"))
+        self.choose.setToolTip("Ctrl+O")
         self.choose.clicked.connect(self.pick_file)
         QShortcut(QKeySequence("Ctrl+O"), self, activated=self.pick_file)
         self.file_label = QLabel(_("Chưa chọn tệp."))
