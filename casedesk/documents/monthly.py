@@ -228,6 +228,7 @@ class MonthlyReportRenderer(DocumentRenderer):
         left = [("\u00a0", "PlaceDate"), (_("NGƯỜI LẬP BIỂU"), "SignTitle"), (_("(Ký và ghi rõ họ tên)"), "SignHint"),
                 ("", ""), (d.prepared_by, "SignName")]
         right = [(place_date(nfc(d.office.place), issued), "PlaceDate"),
+                 *((line, "SignTitle") for line in d.signer_authority),
                  (d.signer_title, "SignTitle"), (_("(Ký, ghi rõ họ tên và đóng dấu)"), "SignHint"),
                  ("", ""), (d.signer_name, "SignName")]
         return signature_block(self.spec, [left, right], before=8, space=44)    # fits under the table
