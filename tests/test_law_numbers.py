@@ -64,3 +64,48 @@ def test_two_desks_printing_at_once_get_gap_free_numbers(db, six_cases, tmp_path
     from casedesk.audit import verify_chain
 
     assert verify_chain().ok
+
+
+PG_URL = os.environ.get("CASEDESK_TEST_PG")
+
+
+@pytest.mark.skipif(not PG_URL, reason="CASEDESK_TEST_PG is not set")
+def test_two_desks_on_postgresql_get_gap_free_numbers(clock, tmp_path):
+    """The same race on PostgreSQL, where the audit head's row lock orders the desks; and a refusal at
+    the counter there (the upgrade made its table)."""
+    from casedesk.audit import verify_chain
+    from casedesk.db import close_database, open_database
+    from casedesk.models import FormNumber
+    from casedesk.services import auth, cases, forms, office
+    from tests.conftest import PASSWORD
+    from tests.test_postgres import _wipe
+
+    _wipe()
+    open_database(PG_URL)
+    office.init_office(office="TT PVHCC phường Bến Thành", commune="Phường Bến Thành", province="TP Hồ Chí Minh",
+                       unit_code="000.00.79.H29", admin_login="admin", admin_password=PASSWORD)
+    auth.add_user(actor="admin", login="mai", role="clerk", full_name="Trần Thị Mai", password=PASSWORD)
+    codes = [cases.receive_case(actor="mai", procedure="HT-09", citizen_name=name, id_number="079203012345",
+                                phone="", address="Phường Bến Thành").case.code
+             for name in ("Lê Văn An", "Trần Thị Bình", "Phạm Văn Cường", "Đỗ Thị Dung")]
+    refusal = forms.refuse_intake(actor="mai", procedure="HT-09", citizen_name="Hồ Văn Tư", note="Không đủ điều kiện")
+    assert refusal.code == "000.00.79.H29-TC-261102-0001"
+    close_database()
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(2)
+    results = ctx.Queue()
+    procs = [ctx.Process(target=print_desk, args=(PG_URL, str(tmp_path / "home"), order, barrier, results))
+             for order in (codes, list(reversed(codes)))]
+    for p in procs:
+        p.start()
+    found = [results.get(timeout=300) for _ in procs]
+    for p in procs:
+        p.join(timeout=60)
+    assert not [e for r in found for e in r["errors"]]
+    open_database(PG_URL)
+    try:
+        rows = list(FormNumber.select().where(FormNumber.kind == "receipt"))
+        assert sorted(r.number for r in rows) == [1, 2, 3, 4] and sorted(r.owner for r in rows) == sorted(codes)
+        assert verify_chain().ok
+    finally:
+        close_database()
