@@ -5,6 +5,7 @@ dossier refused at the counter.
     casedesk-cli settings set KEY VALUE --as ADMIN [--json]
     casedesk-cli case refuse-intake --as LOGIN --procedure CODE --name NAME --id-number N --note TEXT
                                     [--phone P] [--address A] [--email E] [--at TIME] [--json]
+    casedesk-cli case refusals [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--limit N] [--json]
 
 Every office setting is reachable: ``set`` checks the acting user is an admin before it looks at the
 key or the value (a refusal is audited), then validates the value and audits the change.
@@ -66,6 +67,23 @@ def cmd_refuse_intake(args) -> int:
     return 0
 
 
+def cmd_refusals(args) -> int:
+    from . import cli
+    from .services import forms
+    from .services.cases import parse_date
+
+    cli.open_db(args)
+    first = parse_date(args.date_from, field="from") if args.date_from else None
+    last = parse_date(args.date_to, field="to") if args.date_to else None
+    rows = forms.list_intake_refusals(date_from=first, date_to=last, limit=args.limit)
+    if args.json:
+        cli.emit_json(rows)
+        return 0
+    for r in rows:
+        print(f"{r.code:30} {r.refused_at:%d/%m/%Y %H:%M} {r.refused_by:10} {r.procedure:8} {r.citizen_name}: {r.reason}")
+    return 0
+
+
 def register_case(case_parsers) -> None:
     """``case refuse-intake``, added to the ``case`` group."""
     as_help = _("người thực hiện; mật khẩu lấy từ CASEDESK_PASSWORD hoặc được hỏi")
@@ -81,6 +99,12 @@ def register_case(case_parsers) -> None:
     p.add_argument("--at", metavar="TIME", help=_("thời điểm thực tế khi nhập bù, dạng \"YYYY-MM-DD HH:MM\""))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_refuse_intake)
+    p = case_parsers.add_parser("refusals", help=_("các hồ sơ đã từ chối tiếp nhận tại quầy"))
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+    p.add_argument("--limit", type=int, default=200)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_refusals)
 
 
 def register(subparsers) -> None:

@@ -74,10 +74,17 @@ def test_refusal_at_the_counter_is_recorded_printed_and_never_a_case(cli, tmp_pa
     second = forms.refuse_intake(actor="mai", procedure="HT-09", citizen_name="Hà Văn Hải", note="Không đủ điều kiện")
     assert second.code == "000.00.31.H26-TC-261102-0002"
     assert Case.get().code == "000.00.31.H26-261102-0001"
+    status, out, err = cli("case", "refusals", "--from", "2026-11-02", "--to", "2026-11-02", "--json")
+    listed = json.loads(out)
+    assert status == 0 and [r["code"] for r in listed] == [second.code, code]
+    assert listed[1]["refused_by"] == "mai" and listed[1]["reason"].startswith("Đăng ký thường trú")
+    status, out, err = cli("case", "refusals", "--from", "2026-11-03")
+    assert status == 0 and out == ""
     # form 03, signed by the receiving officer who refused, printed by `print refusal CODE`
     target = tmp_path / "03.pdf"
     status, out, err = cli("print", "refusal", code, "-o", target)
-    assert status == 0, err and "mẫu 03" in out
+    assert status == 0, err
+    assert "mẫu 03" in out
     text = flat(pdf_text(target.read_bytes()))
     for part in ("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "Lê Văn Tám", "001203012345", "Số: 01/PTC",
                  "thuộc thẩm quyền Công an xã", "NGƯỜI TIẾP NHẬN HỒ SƠ", "Trần Thị Mai", "Bộ phận Một cửa"):
