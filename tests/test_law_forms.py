@@ -287,6 +287,11 @@ def test_numbers_per_form_and_year_kept_on_reprint(desk, clock):
     assert "Số: 02/PTN" in text_of("receipt", desk["refused"])
     assert "Số: 01/PTN" in text_of("receipt", desk["done"])          # a re-print shows the same number
     assert "Số: 01/PBS" in text_of("supplement", desk["waiting"])    # each form its own series
+    from casedesk.services import catalogue
+
+    counter = build.render_intake_supplement(clerk="mai", procedure="HT-09", citizen_name="Hà Thị Thu",
+                                             missing=[catalogue.get_procedure("HT-09").papers[0].name])
+    assert "Số: 02/PBS" in flat(pdf_text(counter))                # turned back at the counter: the same series
     assert "Số: 01/TB-DGQ" in text_of("stop", desk["withdrawn"])
     assert "Số: ……" not in text_of("apology", desk["extended"])
     # a document issued in 2027 starts the 2027 series at 1

@@ -433,8 +433,13 @@ def render_intake_refusal(code: str, *, paper: str | None = None, actor: str = "
 
 def render_intake_supplement(*, clerk: str, paper: str | None = None, **values) -> bytes:
     """Mẫu 02 for a dossier not received yet (see ``intake_supplement_data``), as PDF bytes."""
+    import secrets
+
     paper = _paper(paper)
     data = issue.in_vietnamese(intake_supplement_data, clerk=clerk, **values)
+    # nothing is kept of a dossier turned back at the counter but this printed form: it takes the next
+    # number of form 02's series under a one-off owner (there is no re-print to show it again)
+    data = issue.numbered("supplement", data, f"counter:{secrets.token_hex(8)}", actor=clerk)
     return issue.render(_renderer("supplement"), data, paper=paper)
 
 
