@@ -46,3 +46,20 @@ def test_f8_refuses_at_the_counter_with_what_was_typed(open_window, keys, no_dia
     (args, _kw), = no_dialogs["previews"].calls            # form 03 in print preview
     assert args[1].startswith(b"%PDF") and refusal.code in args[2]
     assert screen.name.text() == "" and no_dialogs["messages"].calls == []
+
+
+def test_withdraw_dialog_records_a_refund_only_when_ticked(qtbot, make_ctx, keys, receive):
+    from casedesk.services import cases
+    from casedesk.models import Event
+
+    ctx = make_ctx("mai")
+    paid = receive(procedure="CT-04", fee=20000).code
+    dialog = action_dialogs.WithdrawDialog(None, ctx.runner, title="Rút", intro="", ok_text="Rút", fee_text="20.000 đ",
+                                           action=lambda v: cases.withdraw_case(actor="mai", code=paid, **v))
+    qtbot.addWidget(dialog)
+    assert "20.000 đ" in dialog.refund.text() and not dialog.refund.isChecked()
+    dialog.refund.setChecked(True)
+    dialog.submit()
+    keys.idle()
+    assert dialog.result_value is not None
+    assert Event.select().where(Event.action == "withdraw").get().changes["refund"] == 20000
