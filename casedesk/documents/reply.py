@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Spacer
 
-from ..i18n import _, admin_date
+from ..i18n import admin_date
 from .apology import closing_block
 from .data import RefusalReplyData
 from .frame import DocumentRenderer, b, dots, esc

@@ -18,7 +18,7 @@ from .. import audit, context, workflow
 from ..db import is_sqlite, write
 from ..errors import BadInput, NotAllowed, NotFound
 from ..i18n import _
-from ..models import Case, FormNumber, IntakeRefusal, User
+from ..models import FormNumber, IntakeRefusal, User
 from ..text import clean_line, clean_note, display_phone, nfc, normalize_phone, person_name, validate_email
 from . import auth, catalogue
 from .cases import _effective_time, _next_number, _run
@@ -159,8 +159,8 @@ def form_number(kind: str, owner: str, issued_on: dt.date, *, actor: str = "") -
         year = issued_on.year
         number = _next_number(f"FORM:{kind}", dt.date(year, 1, 1))
         FormNumber.create(kind=kind, owner=owner, year=year, number=number, issued_at=now)
-        case = Case.get_or_none(Case.code == owner)
-        audit.record(case_id=case.id if case else None, actor=(actor or "system")[:64], action="form_number",
+        # an office row (the owner is named in it), not a step of the case: the case's history stays its workflow
+        audit.record(case_id=None, actor=(actor or "system")[:64], action="form_number",
                      at=now, recorded_at=now,
                      changes={"kind": kind, "owner": owner, "year": year, "number": number})
     return number
