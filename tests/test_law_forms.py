@@ -337,3 +337,17 @@ def test_control_sheet_judges_the_hand_over_by_its_own_limit(db, clock, receive)
     late = first_row(T(2026, 11, 6, 15, 30), T(2026, 11, 9, 14))
     assert late.result == "late" and "12:00 09/11/2026" in late.note
     assert build.handover_limit(T(2026, 11, 7, 9)) == T(2026, 11, 9, 12)          # a Saturday: Monday morning
+
+
+def test_control_sheet_flags_a_dossier_not_handed_over_in_time(db, clock, receive):
+    clock.set(T(2026, 11, 2, 16))                                   # after 15:00
+    code = receive().code
+    clock.set(T(2026, 11, 3, 11, 59))
+    assert build.control_sheet_data(code).warning == ""              # still the next morning
+    clock.set(T(2026, 11, 3, 12, 1))
+    sheet = build.control_sheet_data(code)
+    assert "quá hạn chuyển" in sheet.warning and "12:00 03/11/2026" in sheet.warning
+    assert "Chưa chuyển hồ sơ cho công chức xử lý" in text_of("control-sheet", code)
+    svc.assign_case(actor="mai", code=code, to="hung")
+    sheet = build.control_sheet_data(code)
+    assert sheet.warning == "" and sheet.rows[0].result == "late"

@@ -297,10 +297,16 @@ def control_sheet_data(code: str) -> ControlSheetData:
         rows.append(HandOver(from_unit=from_unit, from_person=from_person or "", to_unit=to[0],
                              to_person=to[1] or "", at=e.at, result=result, note=note or ""))
         holder = to
+    warning = ""
+    if not any(e.action == "assign" for e in history) and case.state == workflow.RECEIVED:
+        limit = handover_limit(case.received_at)
+        if context.now() > limit:
+            warning = _("Chưa chuyển hồ sơ cho công chức xử lý: đã quá hạn chuyển ({limit}).").format(
+                limit=short_datetime(limit))
     return ControlSheetData(
         office=office_header(), code=case.code, citizen_name=case.citizen_name, department=department,
         received_at=case.received_at, due_at=_due_at(case.due_date), rows=tuple(rows),
-        procedure_name=case.procedure.name, issued_on=case.received_at.date())
+        procedure_name=case.procedure.name, issued_on=case.received_at.date(), warning=warning)
 
 
 def _assignee_name(event) -> str:

@@ -44,8 +44,10 @@ class ControlSheetRenderer(DocumentRenderer):
             self.line("Cơ quan phối hợp giải quyết hồ sơ: {dept}", "BodyJustify",
                       dept=dots(d.coordinating, 40)),
             Spacer(1, s(4)),
-            self.table(d),
         ]
+        if d.warning:
+            out.append(self.p(b(d.warning), "BodyJustify"))
+        out.append(self.table(d))
         return out
 
     def table(self, d: ControlSheetData) -> Flowable:

@@ -230,6 +230,7 @@ class ControlSheetData:
     procedure_name: str = ""
     issued_on: dt.date | None = None  # defaults to the receipt date
     blank_rows: int = 1  # empty rows left for hand-overs written by pen
+    warning: str = ""  # e.g. the desk has not handed the dossier over and its limit has passed
 
 
 # --------------------------------------------------------------- Mẫu 07 ledger
