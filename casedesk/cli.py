@@ -296,9 +296,9 @@ def cmd_case_action(args) -> int:
 
 
 def _action_label(action: str) -> str:
-    from .workflow import ACTIONS, label
+    from .workflow import event_label
 
-    return label(action) if action in ACTIONS else action
+    return event_label(action)
 
 
 def cmd_case_show(args) -> int:

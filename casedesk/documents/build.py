@@ -266,6 +266,19 @@ def _judge(day: dt.date, due: dt.date) -> str:
     return "on_time" if day == due else "late"
 
 
+def _without_undone(history) -> list:
+    """The trail without an approval taken back at once and its undo row: the case never left the leader."""
+    kept: list = []
+    for e in history:
+        if e.action == "undo_approve":
+            if kept and kept[-1].action == "approve":
+                kept.pop()
+            continue
+        if e.action != "denied":
+            kept.append(e)
+    return kept
+
+
 def control_sheet_data(code: str) -> ControlSheetData:
     """Mẫu 06: one row per hand-over in the audit trail, judged against the due date then in force.
 
@@ -278,7 +291,7 @@ def control_sheet_data(code: str) -> ControlSheetData:
     department = case.procedure.department_name or _("Công chức chuyên môn")
     leader = _("Lãnh đạo UBND")
     citizen = _("Tổ chức, cá nhân")
-    history = list(case.history)
+    history = _without_undone(case.history)
     holder = (desk, case.received_by_name)
     officer = (department, "")
     due = case.original_due_date
@@ -368,11 +381,15 @@ def ledger_data(date_from, date_to) -> LedgerData:
         chunk = ids[start:start + 500]
         for case_id, action, at in (Event.select(Event.case, Event.action, Event.at)
                                     .where(Event.case.in_(chunk)
-                                           & Event.action.in_(["assign", "approve", "refuse", "withdraw"]))
+                                           & Event.action.in_(["assign", "approve", "refuse", "withdraw",
+                                                                "undo_approve"]))
                                     .order_by(Event.id).tuples()):
             seen = events.setdefault(case_id, {})
             if action == "assign":
                 seen.setdefault("assign", at)          # sent to the officer: the first time
+            elif action == "undo_approve":             # the approval was taken back: no result yet
+                seen.pop("result", None)
+                seen.pop("approve", None)
             else:
                 seen["result"] = at                    # the result came back: the latest decision
                 seen[action] = at

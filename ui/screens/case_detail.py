@@ -28,7 +28,6 @@ from ..widgets.action_dialogs import AssignDialog, ExtendDialog, ReasonDialog, c
 from ..widgets.badges import DeadlineBadge, StateBadge, due_line
 from ..widgets.fields import make_primary, set_role
 
-EVENT_LABELS = {"denied": N_("Thao tác bị từ chối")}
 PICKUP_LABELS = {"desk": N_("Tại bộ phận một cửa"), "post": N_("Qua bưu chính")}
 # the action that answers Ctrl+Enter, first one allowed wins
 MAIN_ACTIONS = ("approve", "submit", "deliver", "resume", "assign")
@@ -46,9 +45,7 @@ def load_case(code: str, login: str) -> tuple[CaseView, list[str], list[str], in
 
 
 def event_label(action: str) -> str:
-    if action in workflow.ACTIONS:
-        return workflow.label(action)
-    return _(EVENT_LABELS.get(action, action))
+    return workflow.event_label(action)
 
 
 def timeline_html(case: CaseView) -> str:
