@@ -172,6 +172,7 @@ def test_a_batch_needs_a_confirmation_naming_the_count(qtbot, make_ctx, queue, m
     ctx = make_ctx("thao")
     screen = _screen(qtbot, ctx)
     screen.table.setFocus()
+    _wait_seen(qtbot, screen)
     screen.table.selectAll()
     qtbot.keyClick(screen.table, Qt.Key_Return, Qt.ControlModifier)
     qtbot.wait(200)
