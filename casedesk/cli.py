@@ -135,7 +135,11 @@ def cmd_procedures(args) -> int:
     from .i18n import format_money
 
     open_db(args)
-    procs = catalogue.list_procedures()
+    # --find: the intake picker's own ranking, best first
+    procs = catalogue.find_procedures(args.find) if args.find else catalogue.list_procedures()
+    if args.find and not procs and not args.json:
+        print(_("Không có thủ tục nào khớp “{text}”.").format(text=args.find), file=sys.stderr)
+        return 0
     if args.json:
         emit_json([{"code": p.code, "name": p.name, "field": p.field_code, "field_name": p.field_name,
                     "processing_days": p.days, "same_day": p.same_day, "fee": p.fee, "version": p.version,
@@ -426,6 +430,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_user_list)
 
     p = sub.add_parser("procedures", help=_("danh mục thủ tục"))
+    p.add_argument("--find", metavar="TEXT", default="",
+                   help=_("tìm theo mã hoặc tên (không dấu cũng được), xếp thủ tục khớp nhất lên đầu"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_procedures)
 

@@ -214,3 +214,9 @@ def test_a_fee_that_depends_on_the_dossier_can_be_entered(window, keys):
     assert not screen.fee_amount.isHidden() and screen.fee_amount.value() == per_page.fee
     screen.fee_amount.setValue(12000)
     assert screen.values()["fee"] == 12000
+
+
+def test_tam_tru_enter_picks_temporary_residence(window, keys):
+    screen = window.screens["intake"]
+    choose_procedure(keys, "tam tru")
+    assert screen.picker.procedure().code == "CTR-02"
