@@ -375,3 +375,18 @@ def search_cases(text: str, *, limit: int = 50) -> list[CaseRow]:
         return []
     rows = {r.id: r for r in _rows(_select(CaseFilter(), context.today()).where(Case.id.in_(ids)))}
     return [rows[i] for i in ids if i in rows]
+
+
+def find_for_delivery(text: str) -> tuple[CaseView | None, list[CaseRow]]:
+    """What the desk typed or scanned to hand a result over, in any form the search box accepts
+    (full code, ``261206-0001``, ID number, phone, name): the one case meant, or the candidates
+    waiting for their result when several match."""
+    rows = search_cases(text, limit=50)
+    if not rows:
+        raise NotFound(_("Không tìm thấy hồ sơ nào khớp “{text}”.").format(text=nfc(text or "").strip()[:60]))
+    ready = [r for r in rows if r.state in workflow.DELIVERABLE]
+    if len(rows) == 1:
+        return get_case(rows[0].code), rows
+    if len(ready) == 1:
+        return get_case(ready[0].code), ready
+    return None, ready or rows
