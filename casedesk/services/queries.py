@@ -390,3 +390,24 @@ def find_for_delivery(text: str) -> tuple[CaseView | None, list[CaseRow]]:
     if len(ready) == 1:
         return get_case(ready[0].code), ready
     return None, ready or rows
+
+
+def other_names_for_id(id_number: str, name: str, *, limit: int = 3) -> list[tuple[str, str]]:
+    """Names already in the register under this ID number that are not ``name`` (accents, case and spacing
+    aside), with the latest case code of each: one ID under two names is usually a typing slip."""
+    from ..text import fold
+
+    try:
+        from ..text import validate_id_number
+
+        number = validate_id_number(id_number)
+    except BadInput:
+        return []
+    mine = fold(name or "")
+    found: dict[str, tuple[str, str]] = {}
+    for other, code in (Case.select(Case.citizen_name, Case.code).where(Case.id_number == number)
+                        .order_by(Case.id.desc()).limit(200).tuples()):
+        key = fold(other)
+        if key != mine and key not in found:
+            found[key] = (other, code)
+    return list(found.values())[:limit]
