@@ -99,8 +99,30 @@ def _renderers_present() -> bool:
     return True
 
 
+def test_reports_open_on_the_last_complete_month(qtbot, make_ctx, month, clock):
+    screen = _show(qtbot, ReportsScreen(make_ctx("thao")))          # Thursday 05/11/2026
+    assert (screen.year.value(), screen.month.currentData()) == (2026, 10)
+    assert screen.span.text() == "Kỳ báo cáo: 01/10/2026 – 31/10/2026"
+    assert screen.quarter.currentData() == 3                        # July–September: the last one over
+    clock.set(dt.datetime(2027, 1, 4, 8, 0))
+    screen = _show(qtbot, ReportsScreen(make_ctx("thao")))
+    assert (screen.year.value(), screen.month.currentData(), screen.quarter.currentData()) == (2026, 12, 4)
+
+
+def test_last_complete_month_in_both_styles():
+    from casedesk.report_periods import last_complete_month
+
+    assert last_complete_month(dt.date(2026, 11, 5)) == (2026, 10)
+    assert last_complete_month(dt.date(2026, 11, 30)) == (2026, 10)
+    assert last_complete_month(dt.date(2026, 1, 1)) == (2025, 12)
+    assert last_complete_month(dt.date(2026, 11, 14), "15-14") == (2026, 10)    # 15/10–14/11 still running
+    assert last_complete_month(dt.date(2026, 11, 15), "15-14") == (2026, 11)    # it ended yesterday
+    assert last_complete_month(dt.date(2026, 1, 3), "15-14") == (2025, 12)
+
+
 def test_reports_screen_previews_the_month(qtbot, make_ctx, month):
     screen = _show(qtbot, ReportsScreen(make_ctx("thao")))
+    screen.month.setCurrentIndex(10)                                  # November, where the cases are
     assert screen.span.text() == "Kỳ báo cáo: 01/11/2026 – 30/11/2026"
     screen.cut_style.setChecked(True)
     assert screen.span.text() == "Kỳ báo cáo: 15/10/2026 – 14/11/2026"
@@ -283,6 +305,7 @@ def test_reports_save_pdf_and_excel(qtbot, make_ctx, month, tmp_path, monkeypatc
 
     ctx = make_ctx("thao")
     screen = _show(qtbot, ReportsScreen(ctx))
+    screen.month.setCurrentIndex(10)
     qtbot.waitUntil(lambda: screen.save_pdf.isEnabled(), timeout=20000)
     saved = []
     ctx.signals.status.connect(saved.append)
