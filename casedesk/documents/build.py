@@ -266,6 +266,13 @@ def _judge(day: dt.date, due: dt.date) -> str:
     return "on_time" if day == due else "late"
 
 
+def _address_phone(address: str, phone: str) -> str:
+    """``Thôn Đông; 0912 345 678``: no separator left hanging when one is missing, and the number's
+    groups joined by no-break spaces so a line never ends inside it."""
+    parts = [address.strip().rstrip(";").strip(), display_phone(phone).replace(" ", "\u00a0") if phone else ""]
+    return "; ".join(p for p in parts if p)
+
+
 def _without_undone(history) -> list:
     """The trail without an approval taken back at once and its undo row: the case never left the leader."""
     kept: list = []
@@ -406,7 +413,7 @@ def ledger_data(date_from, date_to) -> LedgerData:
             notes.append(_("Gia hạn đến {date}").format(date=short_date(c.due_date)))
         rows.append(LedgerRow(
             no=c.ledger_no or n, code=c.code, procedure_name=proc.name if proc else "", sets=c.sets,
-            citizen_name=c.citizen_name, address_phone=f"{c.address}; {display_phone(c.phone)}",
+            citizen_name=c.citizen_name, address_phone=_address_phone(c.address, c.phone),
             department=departments.get(proc.department_code, "") if proc else "",
             received=c.received_at, due=_due_at(c.due_date), transferred=seen.get("assign"),
             result_back=seen.get("result"), delivered=c.delivered_at, note="; ".join(notes)))
