@@ -277,13 +277,14 @@ class Session(QObject):
             self._progress = None
 
     # ------------------------------------------------------------ login / logout
-    def show_login(self, select: str | None = None) -> None:
-        select = select or QSettings("CaseDesk", "CaseDesk").value("last_login", None)
+    def show_login(self, select: str | None = None, *, logged_out: bool = False) -> None:
+        if not logged_out:
+            select = select or QSettings("CaseDesk", "CaseDesk").value("last_login", None)
         if self.login is None:
             self.login = LoginScreen(self.runner, office_name=self.settings.office_name, db_label=self.label)
             self.login.logged_in.connect(self._logged_in)
             self.login.resize(1024, 700)
-        self.login.reset(select)
+        self.login.reset(None if logged_out else select, nobody=logged_out)
         if self.check_problem:
             show_banner(self.login, self.check_problem)
         self.login.show()
@@ -311,12 +312,12 @@ class Session(QObject):
 
     def logout(self) -> None:
         window, self.window = self.window, None
-        login = window.ctx.user.login if window is not None else None
         if window is not None:
             window.shutdown()
             window.hide()
             window.deleteLater()
-        self.show_login(select=login)
+        # nobody chosen and the focus on the names: the next person's first key is never a password
+        self.show_login(logged_out=True)
 
     def daily_backup(self) -> None:
         """On the way out: the day's automatic backup (once a day; local SQLite only)."""
