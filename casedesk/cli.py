@@ -17,7 +17,7 @@ import sys
 
 from . import __version__
 from .errors import BadInput, CaseDeskError
-from .cli_argparse import use_language
+from .cli_argparse import language_of, use_language, version_text
 from .i18n import _, set_language
 from .workflow import CHANNELS, RATINGS, ROLE_LABELS, ROLES, STATES
 
@@ -401,7 +401,7 @@ ACTIONS = ("assign", "request-supplement", "resume", "submit", "approve", "retur
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casedesk-cli", description=_("CaseDesk: sổ theo dõi hồ sơ một cửa."))
-    parser.add_argument("--version", action="version", version=f"CaseDesk {__version__}")
+    parser.add_argument("--version", action="version", version=version_text(__version__))
     parser.add_argument("--db", help=_("tệp cơ sở dữ liệu hoặc postgresql://… (mặc định: CASEDESK_DB)"))
     parser.add_argument("--lang", choices=("vi", "en"), help=_("ngôn ngữ thông báo (mặc định: theo cài đặt)"))
     sub = parser.add_subparsers(dest="command", required=True)
@@ -531,7 +531,7 @@ def _extensions():
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    lang = "en" if "--lang" in argv and argv[argv.index("--lang") + 1:][:1] == ["en"] else "vi"
+    lang = language_of(argv)
     set_language(lang)
     use_language(lang)
     parser = build_parser()
