@@ -22,7 +22,7 @@ import time
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QPushButton, QRadioButton, QScrollArea, QSpinBox, QToolButton,
+                               QLineEdit, QPushButton, QScrollArea, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
 
 from casedesk import workflow
@@ -41,7 +41,8 @@ from ..widgets.fields import CheckedLineEdit, MessageLabel, make_primary, set_in
 from ..widgets.papers import PapersChecklist
 from ..widgets.procedure_picker import ProcedurePicker
 from .base import Screen
-from .intake_parts import FormSnapshot, LateEntry, due_preview, identity_warnings, parse_birth_date
+from .intake_parts import (FormSnapshot, LateEntry, aligned, due_preview, identity_warnings, parse_birth_date,
+                           radios)
 from .intake_parts import field_message as _message
 
 DOUBLE_ESC = 0.8          # seconds between the two Esc presses that clear the form
@@ -142,10 +143,10 @@ class IntakeScreen(Screen):
         id_layout.addWidget(self.scan_button, 0, Qt.AlignTop)
 
         self.channels = QButtonGroup(self)
-        channel_row = self._radios(person_box, self.channels,
+        channel_row = radios(person_box, self.channels,
                                    [(c, _(workflow.CHANNEL_LABELS[c])) for c in workflow.CHANNELS])
         self.pickups = QButtonGroup(self)
-        pickup_row = self._radios(person_box, self.pickups,
+        pickup_row = radios(person_box, self.pickups,
                                   [("desk", _("Tại bộ phận một cửa")), ("post", _("Qua bưu chính"))])
         form = QFormLayout(person_box)
         form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
@@ -156,7 +157,7 @@ class IntakeScreen(Screen):
                 (_("Điện th&oại"), self.phone, self.phone.edit),
                 (_("&Email"), self.email, self.email.edit),
                 (_("Đị&a chỉ"), self.address, self.address.edit),
-                (_("Ghi &chú"), self.note, self.note),
+                (_("Ghi &chú"), aligned(self.note, person_box), self.note),
                 (_("Hình thức nộp"), channel_row, None),
                 (_("Nhận kết quả"), pickup_row, None)):
             label = QLabel(text, person_box)
@@ -218,18 +219,6 @@ class IntakeScreen(Screen):
             "birth_date": self.birth, "phone": self.phone, "email": self.email, "address": self.address,
             "sets": self.sets,
         }
-
-    def _radios(self, parent: QWidget, group: QButtonGroup, options: list[tuple[str, str]]) -> QWidget:
-        row = QWidget(parent)
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for n, (value, text) in enumerate(options):
-            button = QRadioButton(text, row)
-            button.setProperty("value", value)
-            group.addButton(button, n)
-            layout.addWidget(button)
-        layout.addStretch(1)
-        return row
 
     def _connect(self) -> None:
         self.picker.chosen.connect(self._procedure_chosen)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QDateTime, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QCheckBox, QDateTimeEdit, QHBoxLayout, QRadioButton, QWidget
 
 from casedesk import context
 from casedesk.errors import BadInput
@@ -67,6 +67,29 @@ def identity_warnings(id_number: str, name: str, birth_text: str) -> list[str]:
     return notes
 
 
+def aligned(edit: QWidget, parent: QWidget) -> QWidget:
+    """A plain field as wide as the checked ones above it (they keep room for their ✓ mark)."""
+    holder = QWidget(parent)
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 22, 0)
+    row.addWidget(edit)
+    return holder
+
+
+def radios(parent: QWidget, group: QButtonGroup, options: list[tuple[str, str]]) -> QWidget:
+    """A row of radio buttons, each carrying its value."""
+    row = QWidget(parent)
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for n, (value, text) in enumerate(options):
+        button = QRadioButton(text, row)
+        button.setProperty("value", value)
+        group.addButton(button, n)
+        layout.addWidget(button)
+    layout.addStretch(1)
+    return row
+
+
 class LateEntry(QWidget):
     """"Nhập bù": a paper dossier received during an outage, saved later with its true time."""
 
@@ -82,6 +105,7 @@ class LateEntry(QWidget):
         self.when.setCalendarPopup(True)
         self.when.setAccessibleName(_("Thời điểm tiếp nhận thực tế"))
         self.when.setEnabled(False)
+        self.when.setVisible(False)                  # shown once ticked: no meaningless date before
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.check)
@@ -91,6 +115,7 @@ class LateEntry(QWidget):
 
     def _toggled(self, on: bool) -> None:
         self.when.setEnabled(on)
+        self.when.setVisible(on)
         if on:
             now = context.now()
             self.when.setMaximumDateTime(QDateTime(now.date(), now.time()))
