@@ -3,7 +3,9 @@
 The same rule for the first assignment and a reassignment: an active specialist officer
 whose fields include the case's field (an officer with no fields takes every field), not
 the one holding it now; ordered by the open cases they hold in that field, then by all
-their open cases, then by name.  ``assign_case`` still checks eligibility itself.
+their open cases, then by name.  When the duty roster covers the current half-day, those on duty
+for the case's field come first, then those on duty elsewhere, then the rest (marked not on duty).
+``assign_case`` still checks eligibility itself.
 """
 from __future__ import annotations
 
@@ -45,7 +47,17 @@ def candidates(field_code: str, *, exclude: str | None = None) -> list[OfficerLo
         total[assignee_id] = total.get(assignee_id, 0) + count
         if field == field_code:
             in_field[assignee_id] = count
+    from .roster import on_duty
+
+    duty = on_duty()
     loads = [OfficerLoad(login=u.login, full_name=u.full_name, open_in_field=in_field.get(u.id, 0),
-                         open_total=total.get(u.id, 0)) for u in officers]
-    loads.sort(key=lambda o: (o.open_in_field, o.open_total, name_sort_key(o.full_name), o.login))
+                         open_total=total.get(u.id, 0), on_duty=(u.login in duty) if duty else None)
+             for u in officers]
+
+    def presence(o: OfficerLoad) -> int:
+        if not duty:
+            return 0
+        return 0 if duty.get(o.login) == field_code else 1 if o.login in duty else 2
+
+    loads.sort(key=lambda o: (presence(o), o.open_in_field, o.open_total, name_sort_key(o.full_name), o.login))
     return loads
