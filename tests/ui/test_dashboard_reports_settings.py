@@ -339,3 +339,54 @@ def test_ledger_previews_on_request_and_asks_when_long(qtbot, make_ctx, month, m
     screen.make_preview()
     qtbot.waitUntil(lambda: screen.pdf is not None and screen._shown.kind == "ledger", timeout=20000)
     assert screen.page_count >= 1 and screen.page_labels
+
+
+# ------------------------------------------------------------------ duty roster
+
+def test_the_admin_keeps_the_roster_from_the_keyboard_and_home_shows_it(qtbot, make_ctx, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QComboBox
+
+    from casedesk.services import roster
+    from ui.screens import settings_roster
+
+    ctx = make_ctx("admin")
+    screen = _show(qtbot, SettingsScreen(ctx))
+    tab = screen.roster
+    screen.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.table.rowCount() > 0, timeout=5000)
+    names = [tab.table.verticalHeaderItem(r).text() for r in range(tab.table.rowCount())]
+    assert "Vũ Thị Thảo" not in names and "Lê Văn Hùng" in names and "Trần Thị Mai" in names
+    assert "02/11/2026" in tab.title.text() and "07/11/2026" in tab.title.text()
+    row = names.index("Lê Văn Hùng")
+    tab.table.setFocus()
+    tab.table.setCurrentCell(row, 0)                              # Monday morning
+    qtbot.keyClick(tab.table, Qt.Key_Return)
+    editor = tab.table.findChild(QComboBox)
+    assert editor is not None
+    choices = [editor.itemText(i) for i in range(editor.count())]
+    assert choices[:2] == ["—", "Bộ phận một cửa"] and "Hộ tịch" in choices and "Đất đai" not in choices
+    editor.hidePopup()
+    editor.setCurrentIndex(editor.findText("Hộ tịch"))
+    qtbot.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: [(e.login, e.place) for e in roster.week(dt.date(2026, 11, 2))] == [("hung", "HT")],
+                    timeout=5000)
+    qtbot.waitUntil(lambda: tab.table.item(row, 0) is not None and tab.table.item(row, 0).text() == "Hộ tịch",
+                    timeout=5000)
+    # copied onto the next week, after a confirmation
+    monkeypatch.setattr(settings_roster, "confirm", lambda *a: True)
+    tab.copy.click()
+    qtbot.waitUntil(lambda: roster.week(dt.date(2026, 11, 9)) != [], timeout=5000)
+    qtbot.waitUntil(lambda: "09/11/2026" in tab.title.text(), timeout=5000)
+    # Delete takes him off (in the week now shown)
+    qtbot.waitUntil(lambda: tab.table.item(row, 0) is not None and tab.table.item(row, 0).text() == "Hộ tịch",
+                    timeout=5000)
+    tab.table.setFocus()
+    tab.table.setCurrentCell(row, 0)
+    qtbot.keyClick(tab.table, Qt.Key_Delete)
+    qtbot.waitUntil(lambda: roster.week(dt.date(2026, 11, 9)) == [], timeout=5000)
+    # the home screen says who is on duty today
+    home = _show(qtbot, DashboardScreen(make_ctx("mai")))
+    qtbot.waitUntil(lambda: "trực" in home.staff.text(), timeout=10000)
+    assert "trực sáng Hộ tịch" in home.staff.text()
+    assert "không trực hôm nay" in home.staff.text()

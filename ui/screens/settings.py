@@ -29,6 +29,7 @@ from ..widgets.case_table import show_error, translated
 from . import settings_dialogs as dialogs
 from .base import Screen
 from .settings_backups import BackupsTab, buttons_row, table_view
+from .settings_roster import RosterTab
 
 OFFICE_FIELDS = (
     ("office_name", N_("Tên đơn vị")),
@@ -62,6 +63,8 @@ class SettingsScreen(BackupsTab, Screen):
         self.tabs.addTab(self._users_tab(), _("Người dùng"))
         self.tabs.addTab(self._procedures_tab(), _("Thủ tục"))
         self.tabs.addTab(self._calendar_tab(), _("Lịch làm việc"))
+        self.roster = RosterTab(ctx)                  # the duty roster (settings_roster.py)
+        self.tabs.addTab(self.roster, _("Lịch trực"))
         self.tabs.addTab(self._print_tab(), _("In ấn và ngôn ngữ"))
         self.backup = self._backup_module()
         if self.backup is not None:
@@ -70,6 +73,7 @@ class SettingsScreen(BackupsTab, Screen):
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(self.tabs)
         self.load_users()
+        self.roster.reload()
         self.load_procedures()
         self.load_year()
 
@@ -459,6 +463,7 @@ class SettingsScreen(BackupsTab, Screen):
     def on_changed(self, changes: Changes) -> None:
         if changes.users:
             self.load_users()
+            self.roster.reload()
         if changes.procedures:
             self.load_procedures()
         if changes.settings:
