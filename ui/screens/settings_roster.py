@@ -80,7 +80,8 @@ class RosterTab(QWidget):
                                    | QAbstractItemView.AnyKeyPressed)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() * 2 + 12)  # 2 lines
         self.table.setWordWrap(True)
         self.table.itemChanged.connect(self._changed)
         hint = QLabel(_("Mũi tên chọn ô · Enter hoặc F2 chọn nơi trực · Delete bỏ trực · Ctrl+PgUp / Ctrl+PgDown "
@@ -130,7 +131,7 @@ class RosterTab(QWidget):
             day = monday + dt.timedelta(days=i)
             name = weekday_name(day)
             for half in roster.HALVES:
-                headers.append(f"{name[:1].upper()}{name[1:]} {day:%d/%m}\n{_(roster.HALF_LABELS[half])}")
+                headers.append(f"{name[:1].upper()}{name[1:]}\n{day:%d/%m}\n{_(roster.HALF_LABELS[half])}")
         self._filling = True
         current = (self.table.currentRow(), self.table.currentColumn())
         self.table.setHorizontalHeaderLabels(headers)
