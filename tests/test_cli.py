@@ -167,3 +167,14 @@ def test_version_and_help_speak_the_users_language(tmp_path):
     assert "usage: casedesk" in out.stdout
     out = subprocess.run([sys.executable, "-c", gui, "--khong-co"], capture_output=True, text=True, env=env)
     assert out.returncode == 2 and "không hiểu các tham số" in out.stderr
+
+
+def test_history_names_a_refused_attempt_in_words(cli):
+    code = cli(*RECEIVE)[1].splitlines()[0]
+    assert cli("case", "approve", code, "--as", "mai")[0] == 3          # a clerk may not approve: audited
+    status, out, _ = cli("case", "show", code)
+    assert status == 0 and "Thao tác bị từ chối" in out and "denied" not in out
+    status, out, _ = cli("--lang", "en", "case", "show", code)
+    assert "Action refused" in out
+    status, out, _ = cli("case", "show", code, "--json")
+    assert "denied" in [e["action"] for e in json.loads(out)["history"]]  # the JSON keeps the machine name
