@@ -258,6 +258,9 @@ def cmd_case_receive(args) -> int:
     open_db(args)
     _require_office()
     actor = authenticate(args.as_user)
+    from .services.queries import identity_warnings
+
+    warnings = identity_warnings(args.id_number, args.name)          # before: the new case is not "another"
     result = cases.receive_case(actor=actor, procedure=args.procedure, citizen_name=args.name,
                                 id_number=args.id_number, phone=args.phone, address=args.address,
                                 email=args.email or "", channel=args.channel, sets=args.sets, at=args.at,
@@ -268,6 +271,8 @@ def cmd_case_receive(args) -> int:
     else:
         print(case.code)
         print(_("Hẹn trả: {d}").format(d=f"{case.due_date:%d/%m/%Y}"))
+    for note in warnings:                      # received all the same; stdout stays the code and the date
+        print(_("Lưu ý: {note}").format(note=note), file=sys.stderr)
     return 0
 
 

@@ -26,3 +26,18 @@ def test_one_id_under_two_names(receive):
     assert queries.other_names_for_id("001 090 012 345", "Trần Văn Tám") == [("Trần Văn Bảy", first)]
     assert queries.other_names_for_id("not an id", "Trần Văn Tám") == []
     assert queries.other_names_for_id("001203099999", "Trần Văn Tám") == []
+
+
+def test_the_command_line_receives_and_warns(db, monkeypatch, capsys, receive):
+    from casedesk.cli import main
+    from casedesk.db import open_database
+
+    first = receive(citizen_name="Trần Văn Bảy", id_number="001090012345").code
+    monkeypatch.setenv("CASEDESK_PASSWORD", "mat-khau-1234")
+    monkeypatch.setenv("CASEDESK_DB", str(db))
+    status = main(["case", "receive", "--as", "mai", "--procedure", "HT-09", "--name", "Trần Văn Tám",
+                   "--id-number", "001090012345", "--phone", "0912 345 678", "--address", "Thôn Đông"])
+    out, err = capsys.readouterr()
+    open_database(db)
+    assert status == 0 and out.splitlines()[0].endswith("-0002")
+    assert "Lưu ý:" in err and "Trần Văn Bảy" in err and first in err

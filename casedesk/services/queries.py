@@ -411,3 +411,21 @@ def other_names_for_id(id_number: str, name: str, *, limit: int = 3) -> list[tup
         if key != mine and key not in found:
             found[key] = (other, code)
     return list(found.values())[:limit]
+
+
+def identity_warnings(id_number: str, name: str, birth_date: dt.date | None = None) -> list[str]:
+    """What to check before saving (nothing is refused): the birth year the ID's digits carry against
+    the date of birth, and the same ID already registered under another name."""
+    from ..i18n import short_date
+    from ..text import id_year_conflict
+
+    notes = []
+    year = id_year_conflict(id_number, birth_date)
+    if year is not None:
+        notes.append(_("Số định danh ghi năm sinh {year}, khác ngày sinh {birth}: kiểm tra lại một trong hai.")
+                     .format(year=year, birth=short_date(birth_date)))
+    if (name or "").strip():
+        for other, code in other_names_for_id(id_number, name):
+            notes.append(_("Số định danh này đã được ghi với tên “{name}” (hồ sơ {code}): kiểm tra lại số hoặc "
+                           "tên.").format(name=other, code=code))
+    return notes

@@ -11,9 +11,8 @@ from PySide6.QtWidgets import QButtonGroup, QCheckBox, QDateTimeEdit, QHBoxLayou
 
 from casedesk import context
 from casedesk.errors import BadInput
-from casedesk.i18n import _, short_date
+from casedesk.i18n import _
 from casedesk.services import queries
-from casedesk.text import id_year_conflict
 
 _DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 
@@ -49,22 +48,12 @@ def due_preview(days: int, at: dt.datetime | None = None):
 
 
 def identity_warnings(id_number: str, name: str, birth_text: str) -> list[str]:
-    """What to check before saving (nothing is refused): the ID's birth year against the date of birth,
-    and the same ID already registered under another name.  Reads the register: run on the runner."""
-    notes = []
+    """The core's identity warnings for what is typed (reads the register: run on the runner)."""
     try:
         birth = parse_birth_date(birth_text)
     except BadInput:
         birth = None
-    year = id_year_conflict(id_number, birth)
-    if year is not None:
-        notes.append(_("Số định danh ghi năm sinh {year}, khác ngày sinh {birth}: kiểm tra lại một trong hai.")
-                     .format(year=year, birth=short_date(birth)))
-    if name.strip():
-        for other, code in queries.other_names_for_id(id_number, name):
-            notes.append(_("Số định danh này đã được ghi với tên “{name}” (hồ sơ {code}): kiểm tra lại số hoặc "
-                           "tên.").format(name=other, code=code))
-    return notes
+    return queries.identity_warnings(id_number, name, birth)
 
 
 def aligned(edit: QWidget, parent: QWidget) -> QWidget:
