@@ -304,6 +304,22 @@ def cmd_case_action(args) -> int:
     return 0
 
 
+def cmd_case_undo_approve(args) -> int:
+    """Take back an approval just given (its own approver, while nothing followed it)."""
+    from .services import cases
+    from .workflow import state_label
+
+    open_db(args)
+    _require_office()
+    actor = authenticate(args.as_user)
+    result = cases.undo_approval(actor=actor, code=args.code, note=args.note or "")
+    if args.json:
+        emit_json(case_json(result.case))
+    else:
+        print(_("{code}: {state}").format(code=result.case.code, state=state_label(result.case.state)))
+    return 0
+
+
 def _action_label(action: str) -> str:
     from .workflow import event_label
 
@@ -487,6 +503,14 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--rating", choices=RATINGS, help=_("mức hài lòng của người dân"))
         p.add_argument("--json", action="store_true", help=_("in một tài liệu JSON"))
         p.set_defaults(func=cmd_case_action, action=action)
+    p = case.add_parser("undo-approve", help=_("hoàn tác lần phê duyệt vừa rồi (người đã phê duyệt, khi hồ sơ "
+                                                "chưa chuyển bước)"))
+    p.add_argument("code", help=_("mã hồ sơ"))
+    p.add_argument("--as", dest="as_user", required=True, metavar="LOGIN",
+                   help=_("người thực hiện; mật khẩu lấy từ CASEDESK_PASSWORD hoặc được hỏi"))
+    p.add_argument("--note", help=_("lý do (không bắt buộc)"))
+    p.add_argument("--json", action="store_true", help=_("in một tài liệu JSON"))
+    p.set_defaults(func=cmd_case_undo_approve)
     p = case.add_parser("show")
     p.add_argument("code")
     p.add_argument("--json", action="store_true")

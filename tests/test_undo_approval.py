@@ -72,3 +72,19 @@ def test_documents_forget_an_undone_approval(approved):
     sheet = build.control_sheet_data(approved)
     assert [r.to_unit for r in sheet.rows][-1] == "Lãnh đạo UBND"          # still with the leader
     assert not any("Phê duyệt" in r.note for r in sheet.rows)
+
+
+def test_the_command_line_can_undo_too(approved, monkeypatch, capsys, db):
+    from casedesk.cli import main
+    from casedesk.db import open_database
+
+    monkeypatch.setenv("CASEDESK_PASSWORD", "mat-khau-1234")
+    monkeypatch.setenv("CASEDESK_DB", str(db))
+    assert main(["case", "undo-approve", approved, "--as", "hung"]) == 3          # not the approver
+    capsys.readouterr()
+    open_database(db)
+    assert main(["case", "undo-approve", approved, "--as", "thao", "--json"]) == 0
+    out, _err = capsys.readouterr()
+    open_database(db)
+    assert '"state": "awaiting_approval"' in out
+    assert main(["case", "undo-approve", approved, "--as", "thao"]) == 3          # nothing left to undo
