@@ -41,14 +41,13 @@ from ..widgets.fields import CheckedLineEdit, MessageLabel, make_primary, set_in
 from ..widgets.papers import PapersChecklist
 from ..widgets.procedure_picker import ProcedurePicker
 from .base import Screen
-from .intake_parts import (FormSnapshot, LateEntry, aligned, due_preview, identity_warnings, parse_birth_date,
-                           radios)
+from .intake_parts import FormMemory, FormSnapshot, LateEntry, aligned, due_preview, parse_birth_date, radios
 from .intake_parts import field_message as _message
 
 DOUBLE_ESC = 0.8          # seconds between the two Esc presses that clear the form
 
 
-class IntakeScreen(Screen):
+class IntakeScreen(FormMemory, Screen):
     key = "intake"
     title = N_("Tiếp nhận hồ sơ")
     roles = ("clerk",)
@@ -185,6 +184,9 @@ class IntakeScreen(Screen):
         self.general = MessageLabel(self)
         self.save_button = make_primary(QPushButton(self))
         self.save_button.setMinimumHeight(38)
+        self.refuse_button = QPushButton(_("Từ chối tiếp nhận…  (F8)"), self)
+        self.refuse_button.setToolTip(_("Hồ sơ không thuộc thẩm quyền hoặc không đủ điều kiện: in phiếu từ chối "
+                                        "tiếp nhận (mẫu 03) với những gì đã nhập; hồ sơ không được tiếp nhận."))
         self.reset_button = QPushButton(_("Làm lại  (Esc Esc)"), self)
         self.reset_button.setFocusPolicy(Qt.ClickFocus)
         self.restore_button = QPushButton(_("Khôi phục phiếu vừa xóa  (Ctrl+Z)"), self)
@@ -198,6 +200,7 @@ class IntakeScreen(Screen):
         due_row.addWidget(self.late)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
+        buttons.addWidget(self.refuse_button)
         buttons.addStretch(1)
         buttons.addWidget(self.restore_button)
         buttons.addWidget(self.reset_button)
@@ -235,6 +238,10 @@ class IntakeScreen(Screen):
                      self.email.edit, self.address.edit, self.note):
             edit.textEdited.connect(self._typed_anew)
         self.picker.edit.installEventFilter(self)
+        self.refuse_button.clicked.connect(self.refuse_intake)
+        refuse = QShortcut(QKeySequence("F8"), self)
+        refuse.setContext(Qt.WidgetWithChildrenShortcut)
+        refuse.activated.connect(self.refuse_intake)
         self.scan_button.clicked.connect(self.scan_card)
         self.why_button.toggled.connect(self._toggle_why)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
@@ -496,6 +503,42 @@ class IntakeScreen(Screen):
                                 self, pdf, _("Phiếu yêu cầu bổ sung"), runner=self.ctx.runner),
                             on_error=self._failed, label=_("Đang tạo phiếu yêu cầu bổ sung…"))
 
+    def refuse_intake(self) -> None:
+        """Form 03: the desk refuses the dossier with what the clerk typed (recorded, never a case)."""
+        from casedesk.services import forms
+
+        from ..widgets.action_dialogs import ReasonDialog
+
+        self._clear_marks()
+        proc = self.picker.procedure()
+        if proc is None:
+            self.mark(BadInput(_("Chưa chọn thủ tục."), field="procedure"))
+            return
+        if not self.name.text().strip():
+            self.mark(BadInput(_("Chưa nhập họ và tên người nộp hồ sơ."), field="citizen_name"))
+            return
+        typed = dict(procedure=proc.code, citizen_name=self.name.text(), id_number=self.id_number.text(),
+                     phone=self.phone.text(), address=self.address.text(), email=self.email.text())
+        actor = self.ctx.user.login
+        dialog = ReasonDialog(
+            self, self.ctx.runner, title=_("Từ chối tiếp nhận hồ sơ (mẫu 03)"),
+            intro=_("Hồ sơ {procedure} của {name} sẽ không được tiếp nhận: không có mã hồ sơ, không vào sổ theo "
+                    "dõi và báo cáo. Việc từ chối được ghi lại (ai, hồ sơ gì, vì sao) và phiếu mẫu 03 được in "
+                    "để giao người nộp.").format(procedure=proc.name, name=self.name.text().strip()),
+            ok_text=_("Từ chối và in phiếu"), required=True, label=_("Lý do từ chối"),
+            action=lambda v: forms.refuse_intake(actor=actor, note=v["note"], **typed))
+        if dialog.exec() != QDialog.Accepted or dialog.result_value is None:
+            return
+        code = dialog.result_value.code
+        self.ctx.signals.status.emit(_("Đã từ chối tiếp nhận, phiếu {code}.").format(code=code))
+        self.reset()
+        paper = self.ctx.settings.paper
+        self.ctx.runner.run(lambda: documents.render("refusal", code, paper),
+                            on_done=lambda pdf: printing.preview_pdf(
+                                self, pdf, _("Phiếu từ chối tiếp nhận {code}").format(code=code),
+                                runner=self.ctx.runner),
+                            on_error=lambda exc: show_error(self, exc), label=_("Đang tạo phiếu từ chối…"))
+
     # ------------------------------------------------------------ keys
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
         if event.key() == Qt.Key_Escape:
@@ -508,81 +551,3 @@ class IntakeScreen(Screen):
                 self.ctx.signals.status.emit(_("Nhấn Esc lần nữa để làm lại phiếu (xóa hết)."))
             return
         super().keyPressEvent(event)
-
-    # ------------------------------------------------------------ Esc Esc, and taking it back
-    def snapshot(self) -> FormSnapshot:
-        texts = {name: w.text() for name, w in (("name", self.name), ("id_number", self.id_number),
-                                                 ("birth", self.birth), ("phone", self.phone),
-                                                 ("email", self.email), ("address", self.address),
-                                                 ("note", self.note))}
-        return FormSnapshot(procedure=self.picker.procedure(), papers=self.papers.papers(), texts=texts,
-                            sets=self.sets.value(),
-                            fee=None if self.fee_amount.isHidden() else self.fee_amount.value(),
-                            channel=self.channels.checkedId(), pickup=self.pickups.checkedId(), late=self.late.at())
-
-    def clear_form(self) -> None:
-        """Esc Esc (or "Làm lại"): empty the form, and offer what was there back."""
-        had = self.has_unsaved()
-        self._cleared = self.snapshot() if had else None
-        self.reset()
-        self.restore_button.setVisible(had)
-        self.ctx.signals.status.emit(_("Đã xóa phiếu. Ctrl+Z hoặc “Khôi phục” để lấy lại.") if had else "")
-
-    def restore(self) -> None:
-        snap = self._cleared
-        if snap is None:
-            return
-        self._cleared = None
-        self.restore_button.hide()
-        self.picker.set_procedure(snap.procedure)
-        self._procedure_chosen(snap.procedure)
-        self.papers.set_state(snap.papers)
-        self.sets.setValue(snap.sets)
-        if snap.fee is not None:
-            self.fee_amount.setValue(snap.fee)
-        fields = {"name": self.name, "id_number": self.id_number, "birth": self.birth, "phone": self.phone,
-                  "email": self.email, "address": self.address, "note": self.note}
-        for name, text in snap.texts.items():
-            fields[name].setText(text)
-        self.channels.button(max(snap.channel, 0)).setChecked(True)
-        self.pickups.button(max(snap.pickup, 0)).setChecked(True)
-        if snap.late is not None:
-            self.late.check.setChecked(True)
-            self.late.set_time(snap.late)
-        self._update_button()
-        self.ctx.signals.status.emit(_("Đã khôi phục phiếu."))
-        self.name.setFocus(Qt.OtherFocusReason)
-
-    def _typed_anew(self, *_args) -> None:
-        """Something new typed: the cleared form is gone for good."""
-        if self._cleared is not None:
-            self._cleared = None
-            self.restore_button.hide()
-
-    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-        # the empty procedure box would swallow Ctrl+Z as its own (empty) undo
-        if (watched is self.picker.edit and self._cleared is not None
-                and event.type() in (event.Type.ShortcutOverride, event.Type.KeyPress)
-                and event.matches(QKeySequence.Undo)):
-            if event.type() == event.Type.KeyPress:
-                self.restore()
-            event.accept()
-            return True
-        return super().eventFilter(watched, event)
-
-    # ------------------------------------------------------------ identity warnings
-    def _check_identity(self) -> None:
-        id_number, name, birth = self.id_number.text(), self.name.text(), self.birth.text()
-        if self.id_number.has_error() or len(id_number.strip()) < 9:
-            self.identity_note.hint("")
-            return
-        self.ctx.runner.run(lambda: identity_warnings(id_number, name, birth),
-                            on_done=lambda notes: self._show_identity(id_number, notes), on_error=lambda e: None)
-
-    def _show_identity(self, id_number: str, notes: list[str]) -> None:
-        if id_number != self.id_number.text():
-            return                                         # typed on since: a newer check is coming
-        if notes:
-            self.identity_note.warn("⚠ " + "\n⚠ ".join(notes))
-        else:
-            self.identity_note.hint("")

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QButtonGroup, QCheckBox, QDateTimeEdit, QHBoxLayout, QRadioButton, QWidget
 
 from casedesk import context
@@ -138,3 +139,86 @@ class FormSnapshot:
     channel: int = 0
     pickup: int = 0
     late: dt.datetime | None = None
+
+
+class FormMemory:
+    """The intake screen's Esc Esc that can be taken back, and its identity warnings (a part of
+    ``IntakeScreen``, kept here to keep that module readable)."""
+
+    # ------------------------------------------------------------ Esc Esc, and taking it back
+    def snapshot(self) -> FormSnapshot:
+        texts = {name: w.text() for name, w in (("name", self.name), ("id_number", self.id_number),
+                                                 ("birth", self.birth), ("phone", self.phone),
+                                                 ("email", self.email), ("address", self.address),
+                                                 ("note", self.note))}
+        return FormSnapshot(procedure=self.picker.procedure(), papers=self.papers.papers(), texts=texts,
+                            sets=self.sets.value(),
+                            fee=None if self.fee_amount.isHidden() else self.fee_amount.value(),
+                            channel=self.channels.checkedId(), pickup=self.pickups.checkedId(), late=self.late.at())
+
+    def clear_form(self) -> None:
+        """Esc Esc (or "Làm lại"): empty the form, and offer what was there back."""
+        had = self.has_unsaved()
+        self._cleared = self.snapshot() if had else None
+        self.reset()
+        self.restore_button.setVisible(had)
+        self.ctx.signals.status.emit(_("Đã xóa phiếu. Ctrl+Z hoặc “Khôi phục” để lấy lại.") if had else "")
+
+    def restore(self) -> None:
+        snap = self._cleared
+        if snap is None:
+            return
+        self._cleared = None
+        self.restore_button.hide()
+        self.picker.set_procedure(snap.procedure)
+        self._procedure_chosen(snap.procedure)
+        self.papers.set_state(snap.papers)
+        self.sets.setValue(snap.sets)
+        if snap.fee is not None:
+            self.fee_amount.setValue(snap.fee)
+        fields = {"name": self.name, "id_number": self.id_number, "birth": self.birth, "phone": self.phone,
+                  "email": self.email, "address": self.address, "note": self.note}
+        for name, text in snap.texts.items():
+            fields[name].setText(text)
+        self.channels.button(max(snap.channel, 0)).setChecked(True)
+        self.pickups.button(max(snap.pickup, 0)).setChecked(True)
+        if snap.late is not None:
+            self.late.check.setChecked(True)
+            self.late.set_time(snap.late)
+        self._update_button()
+        self.ctx.signals.status.emit(_("Đã khôi phục phiếu."))
+        self.name.setFocus(Qt.OtherFocusReason)
+
+    def _typed_anew(self, *_args) -> None:
+        """Something new typed: the cleared form is gone for good."""
+        if self._cleared is not None:
+            self._cleared = None
+            self.restore_button.hide()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        # the empty procedure box would swallow Ctrl+Z as its own (empty) undo
+        if (watched is self.picker.edit and self._cleared is not None
+                and event.type() in (event.Type.ShortcutOverride, event.Type.KeyPress)
+                and event.matches(QKeySequence.Undo)):
+            if event.type() == event.Type.KeyPress:
+                self.restore()
+            event.accept()
+            return True
+        return super().eventFilter(watched, event)
+
+    # ------------------------------------------------------------ identity warnings
+    def _check_identity(self) -> None:
+        id_number, name, birth = self.id_number.text(), self.name.text(), self.birth.text()
+        if self.id_number.has_error() or len(id_number.strip()) < 9:
+            self.identity_note.hint("")
+            return
+        self.ctx.runner.run(lambda: identity_warnings(id_number, name, birth),
+                            on_done=lambda notes: self._show_identity(id_number, notes), on_error=lambda e: None)
+
+    def _show_identity(self, id_number: str, notes: list[str]) -> None:
+        if id_number != self.id_number.text():
+            return                                         # typed on since: a newer check is coming
+        if notes:
+            self.identity_note.warn("⚠ " + "\n⚠ ".join(notes))
+        else:
+            self.identity_note.hint("")

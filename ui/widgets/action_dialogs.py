@@ -11,8 +11,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLayout,
-                               QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel,
+                               QLayout, QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget)
 
 from casedesk.errors import BadInput, CaseDeskError
 from casedesk.i18n import _
@@ -152,6 +152,20 @@ class ReasonDialog(ActionDialog):
         if self.required and not values["note"]:
             return {"note": _("Phải ghi lý do.")}
         return {}
+
+
+class WithdrawDialog(ReasonDialog):
+    """The citizen withdraws: a note and, when a fee was collected, whether it was handed back (form 05
+    speaks of a refund only when one is recorded here)."""
+
+    def __init__(self, parent, runner, *, fee_text: str, **kwargs):
+        super().__init__(parent, runner, required=False, **kwargs)
+        self.refund = QCheckBox(_("Đã hoàn trả phí, lệ phí đã nộp ({fee})").format(fee=fee_text), self)
+        self.add_field("refund", "", self.refund)
+        self.note.setFocus()
+
+    def values(self) -> dict:
+        return {**super().values(), "refund": self.refund.isChecked()}
 
 
 def load_text(officer: OfficerLoad) -> str:
