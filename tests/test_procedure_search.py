@@ -11,7 +11,7 @@ import pytest
 
 from casedesk import procedure_search
 from casedesk.procedure_search import rank
-from casedesk.services import cases, catalogue
+from casedesk.services import catalogue
 
 
 @dataclass

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QDialog, QGroupBox, QHBoxLayout, QLabel, QPushBut
 
 from casedesk import context, workflow
 from casedesk.i18n import N_, _, format_money, short_date, short_datetime
-from casedesk.services import assignment, auth, cases, queries
+from casedesk.services import assignment, cases, queries
 from casedesk.services.views import ActionResult, CaseView
 
 from ..appctx import AppContext
