@@ -180,6 +180,39 @@ def remove_partials_everywhere() -> list[Path]:
     return removed
 
 
+def staged_name(live: Path) -> Path:
+    """The name a restore stages the register under before swapping it in (the process's id in it)."""
+    return live.with_name(f"{live.name}.{os.getpid()}.restoring")
+
+
+def remove_stale_staging(live: Path) -> list[Path]:
+    """Remove what a restore cut short left next to the register (a staged copy the size of the
+    backup, and its journal): every one whose writer is gone."""
+    removed = []
+    try:
+        entries = list(live.parent.iterdir()) if live.parent.is_dir() else []
+    except OSError:
+        return removed
+    prefix = live.name + "."
+    for path in entries:
+        name = path.name
+        for side in ("-journal", "-wal", "-shm"):
+            if name.endswith(side):
+                name = name[: -len(side)]
+                break
+        if not name.startswith(prefix) or not name.endswith(".restoring") or not path.is_file():
+            continue
+        middle = name[len(prefix): -len(".restoring")]     # the writer's id; "" in older versions' names
+        if middle and (not middle.isdigit() or _writer_alive(int(middle))):
+            continue
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            pass
+    return removed
+
+
 def fsync_file(path: Path) -> None:
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())

@@ -23,7 +23,8 @@ from pathlib import Path
 from . import audit, context
 from .backup_check import FileCheck, FileIdentity, check_file, connect_ro, holds_row, identify, setting, stored_version
 from .backup_files import (REGISTER_KEY, BackupError, backups_root, copy_database, fsync_dir, fsync_file,
-                           known_registers, new_register_id, remove_quietly, sidecars, unused_name, valid_register_id)
+                           known_registers, new_register_id, remove_quietly, remove_stale_staging, sidecars,
+                           staged_name, unused_name, valid_register_id)
 from .db import SCHEMA_VERSION, close_database, database, is_sqlite, open_database, write
 from .errors import AuthError, BadInput, IntegrityProblem, NotAllowed, NotFound
 from .i18n import _, format_int
@@ -307,7 +308,8 @@ def restore_backup(file: str | os.PathLike, *, db_path: str | os.PathLike | None
     when = context.now() if database.obj is not None else None
     close_database()
     live.parent.mkdir(parents=True, exist_ok=True)
-    staged = live.with_name(live.name + ".restoring")
+    remove_stale_staging(live)             # a restore killed half-way left its staged copy
+    staged = staged_name(live)
     try:
         copy_database(source, staged)
         upgraded_from = None

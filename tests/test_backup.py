@@ -260,8 +260,9 @@ def test_restore_brings_back_the_backup_and_keeps_the_current_register(db, home,
     out, err = capsys.readouterr()
     assert status == 0, err
     assert "000.00.31.H26" in out and "before-restore" in out
-    for suffix in ("-wal", "-shm", ".restoring"):  # no stale WAL, no staged file left behind
+    for suffix in ("-wal", "-shm"):  # no stale WAL, no staged file left behind
         assert not db.with_name(db.name + suffix).exists(), suffix
+    assert not list(db.parent.glob(db.name + "*.restoring*"))
     open_database(db)
     from casedesk.audit import verify_chain
     from casedesk.db import integrity_check
@@ -365,7 +366,7 @@ def test_restore_refuses_while_another_program_has_the_register_open(cli, db, tm
     assert status == 3 and "đang được mở" in err
     close_database()
     assert logical(db) == before
-    assert not db.with_name(db.name + ".restoring").exists()
+    assert not list(db.parent.glob(db.name + "*.restoring*"))
 
 
 def test_restore_onto_a_new_pc(db, home, receive, tmp_path, monkeypatch, capsys):

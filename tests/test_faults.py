@@ -397,3 +397,32 @@ def test_a_full_disk_under_the_data_folder_too_prints_no_traceback(template_db, 
             assert "Traceback" not in run.stderr and "Logging error" not in run.stderr, run.stderr
             if code:
                 assert "đã đầy" in run.stderr
+
+
+def test_a_restore_killed_half_way_leaves_nothing_after_the_next_restore_or_start(db, cli, tmp_path):
+    """The staged copy a restore writes next to the register (its size) is removed like a backup's .partial."""
+    from casedesk import backup
+    from casedesk.backup_files import remove_stale_staging
+
+    open_database(db)
+    info = backup.backup_now(tmp_path / "usb")
+    close_database()
+    stale = db.with_name(f"{db.name}.{_dead_pid()}.restoring")
+    stale.write_bytes(b"\0" * 200_000)
+    db.with_name(stale.name + "-journal").write_bytes(b"\0" * 512)
+    older = db.with_name(db.name + ".restoring")                  # made before staged copies had a pid
+    older.write_bytes(b"\0" * 1000)
+    status, _, err = cli("--db", db, "restore", info.path, "--as", "admin", "--yes")
+    assert status == 0, err
+    assert not list(db.parent.glob(db.name + "*.restoring*"))
+    # and at start (the desktop calls this when it opens the register)
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        running = db.with_name(f"{db.name}.{sleeper.pid}.restoring")    # a restore under way right now
+        running.write_bytes(b"\0")
+        stale.write_bytes(b"\0")
+        assert remove_stale_staging(db) == [stale]
+        assert running.exists()
+    finally:
+        sleeper.kill()
+        sleeper.wait()

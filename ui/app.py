@@ -226,10 +226,12 @@ class Session(QObject):
         is_file = "://" not in self.target or self.target.startswith("sqlite")
         new_file = is_file and not Path(self.target.replace("sqlite:///", "")).expanduser().exists()
         open_database(self.target)
-        try:    # what backups cut short by a crash or a power cut left (a .partial copy of the register)
-            from casedesk.backup_files import remove_partials_everywhere
+        try:    # what backups and restores cut short by a crash or a power cut left (copies of the register)
+            from casedesk.backup_files import remove_partials_everywhere, remove_stale_staging
 
             remove_partials_everywhere()
+            if new_file is False and is_file:
+                remove_stale_staging(Path(self.target.replace("sqlite:///", "")).expanduser().resolve())
         except OSError:
             pass
         demo = None
