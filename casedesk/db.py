@@ -18,10 +18,10 @@ import os
 import threading
 from pathlib import Path
 from typing import Callable, Iterator
-from urllib.parse import urlparse
 
 import peewee
 
+from .db_pg import CaseDeskPostgres, is_postgres_url
 from .errors import BadInput, IntegrityProblem
 from .i18n import _
 
@@ -44,15 +44,8 @@ def is_sqlite(db: peewee.Database | None = None) -> bool:
 
 def _make_database(url_or_path: str | os.PathLike) -> peewee.Database:
     text = os.fspath(url_or_path)
-    if text.startswith(("postgres://", "postgresql://")):
-        parsed = urlparse(text)
-        return peewee.PostgresqlDatabase(
-            parsed.path.lstrip("/"),
-            user=parsed.username,
-            password=parsed.password,
-            host=parsed.hostname or "localhost",
-            port=parsed.port or 5432,
-        )
+    if is_postgres_url(text):
+        return CaseDeskPostgres(text)
     if text.startswith("sqlite:///"):
         text = text[len("sqlite:///"):]
     if text != ":memory:":
@@ -314,8 +307,16 @@ def upgrade_9(db: peewee.Database) -> None:
     db.execute_sql("ALTER TABLE event DROP COLUMN prev_hash, DROP COLUMN hash")
 
 
+def upgrade_10(db: peewee.Database) -> None:
+    """Each intake may carry its form's token (unique): a form sent again after its answer was lost
+    (the server went away during the commit) finds the case it already made."""
+    if "intake_token" not in _columns(db, "case"):
+        db.execute_sql('ALTER TABLE "case" ADD COLUMN intake_token VARCHAR(64)')
+    db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS case_intake_token ON "case" (intake_token)')
+
+
 UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5,
-                                                      upgrade_6, upgrade_7, upgrade_8, upgrade_9]
+                                                      upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10]
 SCHEMA_VERSION = len(UPGRADES)
 # Upgrades that leave half the file as free pages: the file is compacted (VACUUM) once after them.
 COMPACTING = {8, 9}
