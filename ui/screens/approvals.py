@@ -6,6 +6,7 @@ confirmation: the core refuses a return or refusal without a reason anyway.
 """
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit,
                                QPushButton, QSplitter, QVBoxLayout, QWidget)
@@ -73,8 +74,9 @@ class ApprovalsScreen(LiveMixin, Screen):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self._busy = False
-        self.model = CasesTableModel(CaseFilter(state=workflow.AWAITING), order="due_date")
-        self.table = CaseTable(self.model, hidden=("received", "state"), multi=True)
+        self.model = CasesTableModel(CaseFilter(state=workflow.AWAITING), order="due_date", runner=self.ctx.runner)
+        self.table = CaseTable(self.model, hidden=("received", "state"), multi=True, select_first=True)
+        self._preview_asked = 0
         self.preview = CasePreview()
         self.counter = QLabel()
         font = self.counter.font()
@@ -159,10 +161,23 @@ class ApprovalsScreen(LiveMixin, Screen):
         if not code:
             self.preview.clear_case()
             return
-        try:
-            self.preview.show_case(queries.get_case(code))
-        except CaseDeskError as exc:
-            self.preview.clear_case(str(exc))
+        self._preview_asked += 1
+        asked = self._preview_asked
+
+        def current() -> bool:
+            return asked == self._preview_asked and shiboken6.isValid(self)
+
+        def failed(exc: BaseException) -> None:
+            if not current():
+                return
+            if isinstance(exc, CaseDeskError):
+                self.preview.clear_case(str(exc))
+            else:
+                show_error(self, exc)
+
+        self.ctx.runner.run(lambda: queries.get_case(code),
+                            on_done=lambda case: self.preview.show_case(case) if current() else None,
+                            on_error=failed)
 
     # -------------------------------------------------- actions
     def approve_selected(self) -> None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import shiboken6
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QTableView, QTabWidget, QVBoxLayout,
                                QWidget)
 
 from casedesk import context, workflow
-from casedesk.errors import CaseDeskError
+from casedesk.errors import CaseDeskError, Unavailable
 from casedesk.i18n import N_, _, format_money, short_date
 from casedesk.services import auth, catalogue, office
 from casedesk.services.views import Changes
@@ -57,6 +58,10 @@ class SettingsScreen(BackupsTab, Screen):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
+        self._select_login: str | None = None      # select this user when the table is next read
+        self._fields: list[tuple[str, str]] = []     # (code, name), read with the procedures
+        self._all_procedures = []
+        self._year_asked = None
         self.tabs = QTabWidget()
         self.tabs.addTab(self._office_tab(), _("Đơn vị"))
         self.tabs.addTab(self._users_tab(), _("Người dùng"))
@@ -215,13 +220,27 @@ class SettingsScreen(BackupsTab, Screen):
         return tab
 
     def load_users(self) -> None:
+        """The users' table, read on the runner; the selection stays on the same person."""
         current = self.selected_user()
-        self.users.set_rows(auth.list_users())
-        rows = self.users.rows()
-        pick = next((i for i, u in enumerate(rows) if current and u.login == current.login), 0)
-        if rows:
-            self.users_view.selectRow(pick)
-        self._user_selected()
+        keep = self._select_login or (current.login if current else None)
+        self._select_login = None
+
+        def show(users) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.users.set_rows(users)
+            rows = self.users.rows()
+            pick = next((i for i, u in enumerate(rows) if keep and u.login == keep), 0)
+            if rows:
+                self.users_view.selectRow(pick)
+            self._user_selected()
+
+        self.ctx.runner.run(auth.list_users, on_done=show, on_error=self._read_failed)
+
+    def _read_failed(self, exc: BaseException) -> None:
+        """A list that could not be read stays as it was; the window's banner says why when it is the server."""
+        if not isinstance(exc, Unavailable) and shiboken6.isValid(self):
+            show_error(self, exc)
 
     def selected_user(self):
         index = self.users_view.currentIndex() if hasattr(self, "users_view") else None
@@ -235,20 +254,22 @@ class SettingsScreen(BackupsTab, Screen):
     def _user_dialog(self, dialog, message: str) -> None:
         if dialogs.exec_dialog(dialog):
             self.ctx.signals.status.emit(message)
+            self._select_login = getattr(dialog.result_value, "login", None)
             self.ctx.notify(Changes(users=True))          # reloads the table (on_changed)
             changed = dialog.result_value
-            row = next((i for i, u in enumerate(self.users.rows())
-                        if getattr(changed, "login", None) == u.login), -1)
+            login = getattr(changed, "login", None)
+            row = next((i for i, u in enumerate(self.users.rows()) if login == u.login), -1)
             if row >= 0:
                 self.users_view.selectRow(row)
+            self._select_login = login          # the reload the notice asked for selects it too
 
     def add_user(self) -> None:
-        self._user_dialog(dialogs.UserDialog(self, self.ctx.runner, self.actor), _("Đã thêm người dùng."))
+        self._user_dialog(dialogs.UserDialog(self, self.ctx.runner, self.actor, fields=self._fields), _("Đã thêm người dùng."))
 
     def edit_user(self) -> None:
         user = self.selected_user()
         if user is not None:
-            self._user_dialog(dialogs.UserDialog(self, self.ctx.runner, self.actor, user),
+            self._user_dialog(dialogs.UserDialog(self, self.ctx.runner, self.actor, user, fields=self._fields),
                               _("Đã lưu người dùng {login}.").format(login=user.login))
 
     def reset_password(self) -> None:
@@ -304,8 +325,16 @@ class SettingsScreen(BackupsTab, Screen):
         return tab
 
     def load_procedures(self) -> None:
-        self._all_procedures = catalogue.list_procedures(include_inactive=True)
-        self._filter_procedures()
+        """Every procedure version and the fields (for the user dialog), read on the runner."""
+        def read():
+            return catalogue.list_procedures(include_inactive=True), catalogue.fields()
+
+        def show(got) -> None:
+            if shiboken6.isValid(self):
+                self._all_procedures, self._fields = got
+                self._filter_procedures()
+
+        self.ctx.runner.run(read, on_done=show, on_error=self._read_failed)
 
     def _filter_procedures(self) -> None:
         words = fold(self.procedure_filter.text()).split()
@@ -378,10 +407,27 @@ class SettingsScreen(BackupsTab, Screen):
         return tab
 
     def load_year(self) -> None:
+        """The year's days off and working days, read on the runner."""
         year = self.year.value()
+        self._year_asked = year
+
+        def show(text: str) -> None:
+            if shiboken6.isValid(self) and self._year_asked == year:
+                self._show_year(text)
+
+        def failed(exc: BaseException) -> None:
+            if shiboken6.isValid(self) and self._year_asked == year:
+                if isinstance(exc, CaseDeskError):
+                    self.calendar_error.setText(str(exc))
+                else:
+                    show_error(self, exc)
+
+        self.ctx.runner.run(lambda: office.holiday_year_text(year), on_done=show, on_error=failed)
+
+    def _show_year(self, text: str) -> None:
         self.calendar_error.clear()
         try:
-            data = parse_year_toml(office.holiday_year_text(year))
+            data = parse_year_toml(text)
         except (ValueError, CaseDeskError) as exc:
             self.calendar_error.setText(str(exc))
             return
