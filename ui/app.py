@@ -111,9 +111,9 @@ def database_target(args: argparse.Namespace) -> str:
 def describe_target(target: str) -> str:
     """The server's name for a LAN office; empty for a file on this PC (shown as "Máy này")."""
     if "://" in target and not target.startswith("sqlite"):
-        from urllib.parse import urlparse
+        from casedesk.db_pg import server_label
 
-        return urlparse(target).hostname or target
+        return server_label(target)
     return ""
 
 

@@ -34,7 +34,7 @@ def test_this_desks_own_action_is_not_refreshed_twice(open_window, keys, receive
 
     window.ctx.notify(Changes(cases=True))         # as the intake screen does after saving
     keys.idle()
-    qtbot.waitUntil(lambda: sync._stamp == office.change_stamp(), timeout=5000)
+    qtbot.waitUntil(lambda: sync._stamp == office.changes_since(None)[0], timeout=5000)
     sync.poll()
     keys.idle()
     assert len(heard) == 1

@@ -62,6 +62,8 @@ class SettingsScreen(BackupsTab, Screen):
         self._fields: list[tuple[str, str]] = []     # (code, name), read with the procedures
         self._all_procedures = []
         self._year_asked = None
+        self._office_shown: dict | None = None       # the settings as filled in (see has_unsaved)
+        self._year_shown: tuple | None = None        # the holiday year as read
         self.tabs = QTabWidget()
         self.tabs.addTab(self._office_tab(), _("Đơn vị"))
         self.tabs.addTab(self._users_tab(), _("Người dùng"))
@@ -74,6 +76,7 @@ class SettingsScreen(BackupsTab, Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(self.tabs)
+        self._fill_office()                          # every tab built: the form and its snapshot
         self.load_users()
         self.load_procedures()
         self.load_year()
@@ -132,10 +135,32 @@ class SettingsScreen(BackupsTab, Screen):
             self.paper.setCurrentIndex(max(0, self.paper.findData(current.paper)))
             self.language.setCurrentIndex(max(0, self.language.findData(current.language)))
             self.period_style.setCurrentIndex(max(0, self.period_style.findData(current.period_style)))
+            self._office_shown = self._office_state()
+
+    def _office_state(self) -> dict:
+        """Every setting as the form shows it now (compared with what was filled in: unsaved edits)."""
+        values = {key: edit.text() for key, edit in self.office_edits.items()}
+        values.update(lockout_attempts=self.lockout_attempts.value(), lockout_minutes=self.lockout_minutes.value(),
+                      culture_day_off=self.culture_day_off.isChecked())
+        if hasattr(self, "paper"):
+            values.update(paper=self.paper.currentData(), language=self.language.currentData(),
+                          period_style=self.period_style.currentData())
+        return values
+
+    def _year_state(self) -> tuple:
+        return ([dict(r) for r in self.days_off.rows()], [dict(r) for r in self.working_days.rows()],
+                self.decided.isChecked())
+
+    def has_unsaved(self) -> bool:
+        """Settings or a holiday year edited and not saved (another desk's changes wait for them)."""
+        if getattr(self, "_office_shown", None) is not None and self._office_state() != self._office_shown:
+            return True
+        return self._year_shown is not None and self._year_state() != self._year_shown
 
     def _save_settings(self, values: dict, message: str) -> None:
-        current = dataclasses.asdict(self.ctx.settings)
-        changed = {k: v for k, v in values.items() if current.get(k) != v}
+        # only what was edited here: another desk's change to a field left alone is kept
+        shown = self._office_shown or dataclasses.asdict(self.ctx.settings)
+        changed = {k: v for k, v in values.items() if shown.get(k) != v}
         if not changed:
             self.ctx.signals.status.emit(_("Không có gì thay đổi."))
             return
@@ -437,6 +462,7 @@ class SettingsScreen(BackupsTab, Screen):
         self.working_days.set_rows([{"date": d, "name": name} for d, name in data.working_days.items()])
         self.decided.setChecked(data.decided)
         self._show_provisional(data.decided)
+        self._year_shown = self._year_state()
 
     def _show_provisional(self, decided: bool) -> None:
         if decided:
@@ -492,6 +518,7 @@ class SettingsScreen(BackupsTab, Screen):
         year, actor = self.year.value(), self.actor
 
         def done(changes) -> None:
+            self._year_shown = self._year_state()
             self._show_provisional(self.decided.isChecked())
             self.ctx.signals.status.emit(_("Đã lưu lịch làm việc năm {y}.").format(y=year))
             self.ctx.notify(changes)
