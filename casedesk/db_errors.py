@@ -20,10 +20,13 @@ _TOO_MANY = "53300"                            # too_many_connections
 
 
 def driver_error(exc: BaseException) -> BaseException:
-    """The driver's own exception behind peewee's wrapper (peewee passes it as the first argument)."""
+    """The driver's own exception behind peewee's wrapper (peewee keeps it as ``orig``)."""
+    orig = getattr(exc, "orig", None)
+    if isinstance(orig, BaseException):
+        return orig
     if exc.args and isinstance(exc.args[0], BaseException):
         return exc.args[0]
-    return exc.__cause__ or exc
+    return exc
 
 
 def _text(exc: BaseException) -> str:
