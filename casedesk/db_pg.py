@@ -24,12 +24,12 @@ from .i18n import _
 
 # What libpq gets unless the URL says otherwise (libpq parameter names)
 DEFAULTS = {
-    "connect_timeout": "5",          # seconds to wait for a server that doesn't answer
+    "connect_timeout": "3",          # seconds to wait for a server that does not answer (libpq: 2 at least)
     "keepalives": "1",
     "keepalives_idle": "10",         # an idle connection is probed after 10 s ...
     "keepalives_interval": "3",      # ... every 3 s ...
     "keepalives_count": "3",         # ... and given up after 3 unanswered probes
-    "tcp_user_timeout": "15000",     # ms: data unacknowledged this long means the link is gone
+    "tcp_user_timeout": "8000",      # ms: data unacknowledged this long means the link is gone
     "application_name": "CaseDesk",
 }
 STATEMENT_TIMEOUT_MS = 60_000        # a statement that runs a minute is stuck behind something

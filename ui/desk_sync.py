@@ -8,11 +8,14 @@ unsaved edits keeps the non-case part until its form is saved or emptied (``scre
 
 The same look is the connection's heartbeat.  When it, or any task on the runner, meets
 ``Unavailable`` (the server stopped, the LAN dropped), ``connection_changed(False, why)`` turns the
-header's light red and puts up the banner; the look is then retried after 1, 2, 4, 8 and then every
-10 s, and the first one that answers turns everything green again and refreshes every screen.
+header's light red and puts up the banner.  The server is then tried after 1, 2, 4, 8 and then every
+10 s, each time from a short-lived thread of its own (an unreachable host holds a connection attempt
+for the connect timeout: the runner stays free for the desk's work meanwhile); when it answers, the
+look runs on the runner again, and its answer turns everything green and refreshes every screen.
 """
 from __future__ import annotations
 
+import threading
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -36,6 +39,7 @@ def _look(after: int | None):
 
 class DeskSync(QObject):
     connection_changed = Signal(bool, str)     # reachable?, and the sentence saying why not
+    probed = Signal(bool)                      # from the probing thread: the register answered
 
     def __init__(self, ctx: AppContext, parent: QObject | None = None, *, interval_ms: int = POLL_MS,
                  retry_ms: tuple[int, ...] = RETRY_MS):
@@ -51,6 +55,8 @@ class DeskSync(QObject):
         self.why = ""
         self.lost_at: float | None = None        # time.monotonic() when the outage was noticed
         self._misses = 0
+        self._probing = False
+        self.probed.connect(self._probed)
         self.timer = QTimer(self, interval=interval_ms)
         self.timer.timeout.connect(self.poll)
         ctx.signals.changed.connect(self._own_change)
@@ -61,9 +67,54 @@ class DeskSync(QObject):
     def poll(self) -> None:
         if self._stopped or self._asking:
             return
+        if not self.online:
+            self._probe()
+            return
+        self._look()
+
+    def _look(self) -> None:
         self._asking = True
         after = self._stamp
         self.ctx.runner.run(lambda: _look(after), on_done=self._seen, on_error=self._failed)
+
+    def _probe(self) -> None:
+        """Is the register reachable again?  Asked from a thread of its own, on its own connection."""
+        if self._probing:
+            return
+        self._probing = True
+
+        def work() -> None:
+            from casedesk.db import database
+
+            reached = False
+            db = database.obj
+            try:
+                if db is not None:
+                    db.execute_sql("SELECT 1")
+                    reached = True
+            except Exception:              # noqa: BLE001 - any failure means "not yet"
+                pass
+            finally:
+                try:
+                    if db is not None and not db.is_closed():
+                        db.close()         # this thread's connection only
+                except Exception:          # noqa: BLE001
+                    pass
+            try:
+                self.probed.emit(reached)
+            except RuntimeError:           # the window went meanwhile (logged out, closed)
+                pass
+
+        threading.Thread(target=work, name="casedesk-probe", daemon=True).start()
+
+    def _probed(self, reached: bool) -> None:
+        self._probing = False
+        if self._stopped or self.online:
+            return
+        if reached and not self._asking:
+            self._look()                   # on the runner: its answer brings the desk back
+        elif not reached:
+            self._schedule()
 
     def stop(self) -> None:
         self._stopped = True
