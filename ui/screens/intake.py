@@ -461,8 +461,10 @@ class IntakeScreen(Screen):
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
-        if isinstance(exc, Unavailable):                 # not saved; the form stays as typed
-            self.general.error(message_for(exc)[1])
+        if isinstance(exc, Unavailable):                 # not saved (or not known to be); the form stays
+            unknown = isinstance(exc.details, dict) and exc.details.get("outcome") == "unknown"
+            self.general.error(message_for(exc)[1] if unknown else
+                               _("Hồ sơ chưa được lưu.") + " " + message_for(exc)[1])
             return
         if isinstance(exc, CaseDeskError):
             self.mark(exc)

@@ -139,8 +139,8 @@ class CaseTable(QTableView):
         model: CasesTableModel = self.model()
         if stale:
             when = model.loaded_at.strftime("%H:%M") if model.loaded_at else "—"
-            self.stale_note.setText(_("Danh sách có thể đã cũ (đọc lần cuối lúc {time}): chưa đọc lại được từ "
-                                      "máy chủ. Danh sách tự cập nhật khi kết nối trở lại.").format(time=when))
+            self.stale_note.setText(_("Danh sách có thể đã cũ (đọc lần cuối lúc {time}): chưa đọc lại được dữ "
+                                      "liệu. Danh sách tự cập nhật khi kết nối trở lại.").format(time=when))
             self._place_note()
         self.stale_note.setVisible(stale)
         self.setAccessibleDescription(self.stale_note.text() if stale else "")
