@@ -331,6 +331,8 @@ def upgrade_schema(db: peewee.Database, *, target: int = SCHEMA_VERSION) -> int:
         )
     for number in range(current + 1, target + 1):
         with write():
+            if not is_sqlite(db):          # rewriting a big table may take longer than a desk's statement
+                db.execute_sql("SET LOCAL statement_timeout = 0")
             UPGRADES[number - 1](db)
             _set_version(db, number)
     if current and is_sqlite(db) and COMPACTING & set(range(current + 1, target + 1)):

@@ -11,6 +11,12 @@ the next statement.  Nothing is ever sent twice behind the caller's back: a read
 a write, that fails on a connection already dead is sent again on a fresh one; a statement inside
 a transaction, or its COMMIT, is not (the transaction went with the connection; a COMMIT whose
 answer was lost may or may not have been applied) and the caller gets ``Unavailable``.
+
+peewee's ``ReconnectMixin`` is not used: it sends again any statement that failed outside a
+transaction, an autocommitted write included, whose first sending may have been applied; and the
+BEGIN of a transaction (sent through ``cursor()``, not ``execute_sql``) would still fail on a dead
+connection.  An intake whose COMMIT went unanswered is made safe to send again by its token instead
+(``services.cases.receive_case``).
 """
 from __future__ import annotations
 
