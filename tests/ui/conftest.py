@@ -45,7 +45,8 @@ def _ui_frame() -> str | None:
     frame = sys._getframe(2)
     while frame is not None:
         if frame.f_code.co_filename.startswith(_UI_DIR):
-            return f"{os.path.relpath(frame.f_code.co_filename, os.path.dirname(_UI_DIR))}:{frame.f_lineno}"
+            where = os.path.relpath(frame.f_code.co_filename, os.path.dirname(_UI_DIR.rstrip(os.sep)))
+            return f"{where}:{frame.f_lineno}"
         frame = frame.f_back
     return None
 
