@@ -264,24 +264,38 @@ def _desk(url: str, desk: int, count: int, restarted, out) -> None:
 
 
 def test_two_desks_through_an_immediate_stop(office):
+    _desks_through_restarts(office, restarts=1, downtime=lambda _n: 1.0)
+
+
+@pytest.mark.stress
+def test_two_desks_through_repeated_restarts(office):
+    import random
+
+    rng = random.Random(13)
+    _desks_through_restarts(office, restarts=8, downtime=lambda _n: rng.uniform(0.0, 3.0), desks=3)
+
+
+def _desks_through_restarts(office, *, restarts: int, downtime, desks: int = 2) -> None:
     from casedesk.audit import verify_chain
     from casedesk.models import Case
 
     close_database()
     spawn = multiprocessing.get_context("spawn")
     out, restarted = spawn.Queue(), spawn.Event()
-    procs = [spawn.Process(target=_desk, args=(office.url(), d, 40, restarted, out)) for d in (1, 2)]
+    procs = [spawn.Process(target=_desk, args=(office.url(), d, 40, restarted, out)) for d in range(1, desks + 1)]
     for p in procs:
         p.start()
-    deadline = time.monotonic() + 60
-    while int(office.psql('SELECT count(*) FROM "case"') or 0) < 10:
-        assert time.monotonic() < deadline, "the desks never started"
-        time.sleep(0.05)
-    office.stop("immediate")
-    time.sleep(1.0)
-    office.start()
+    for n in range(restarts):
+        deadline = time.monotonic() + 60
+        target = 10 * (n + 1) * desks // 2
+        while int(office.psql('SELECT count(*) FROM "case"') or 0) < target:
+            assert time.monotonic() < deadline, "the desks stopped receiving"
+            time.sleep(0.05)
+        office.stop("immediate")
+        time.sleep(downtime(n))
+        office.start()
     restarted.set()
-    results = [out.get(timeout=120) for _ in procs]
+    results = [out.get(timeout=300) for _ in procs]
     for p in procs:
         p.join(30)
         assert p.exitcode == 0
@@ -293,4 +307,7 @@ def test_two_desks_through_an_immediate_stop(office):
     assert all(saved.get(token) == code for token, code in acked)   # nothing acknowledged was lost
     assert len({code for _t, code in acked}) == len(acked)
     assert verify_chain().ok
+    print(f"\n{restarts} restart(s), {desks} desks: {len(acked)} intakes acknowledged, "
+          f"{sum(r['refusals'] for r in results)} refusals sent again with their token, "
+          f"{len(acked) - len(saved.keys() & {t for t, _c in acked})} lost, {len(saved) - len(acked)} doubled")
     context.reset()
