@@ -28,7 +28,7 @@ def title_for(exc: BaseException) -> str:
     if isinstance(exc, NotFound):
         return _("Không tìm thấy")
     if isinstance(exc, Unavailable):
-        return _("Chưa lưu được: mất kết nối")
+        return _("Không kết nối được dữ liệu")
     if isinstance(exc, ConnectionSetup):
         return _("Cài đặt kết nối chưa đúng")
     if isinstance(exc, CaseDeskError):
