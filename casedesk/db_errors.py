@@ -17,6 +17,7 @@ _NO_DATABASE = "3D000"                         # invalid_catalog_name
 _SHUTTING_DOWN = {"57P01", "57P02", "57P03"}   # admin_shutdown, crash_shutdown, cannot_connect_now
 _TIMEOUT = "57014"                             # query_canceled (statement_timeout)
 _TOO_MANY = "53300"                            # too_many_connections
+_LOCKED = "55P03"                              # lock_not_available (class 40: deadlock, serialization)
 
 
 def driver_error(exc: BaseException) -> BaseException:
@@ -79,6 +80,11 @@ def classify(exc: BaseException, *, server: str = "") -> CaseDeskError | None:
             or "nodename nor servname" in text):
         return ConnectionSetup(_("Không tìm thấy máy chủ {server} trên mạng. Hãy kiểm tra tên hoặc địa chỉ "
                                  "máy chủ trong địa chỉ kết nối.").format(server=where), details=details)
+    if code.startswith("40") or code == _LOCKED:
+        return Unavailable(_("Máy chủ {server} đang bận với việc của quầy khác nên thao tác chưa được lưu. "
+                             "Hãy thử lại.").format(server=where), details=details)
+    if code and not code.startswith("08") and code not in _SHUTTING_DOWN:
+        return None                              # the server answered with something else: not a connection fault
     return Unavailable(_("Không kết nối được máy chủ {server}. Hãy kiểm tra máy chủ đã bật, dây mạng và "
                          "cổng kết nối; chương trình tự thử lại.").format(server=where), details=details)
 

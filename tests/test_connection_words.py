@@ -34,6 +34,21 @@ def test_each_fault_names_what_to_fix(text, kind, words):
     assert text not in str(error) and error.details == text                  # the English only in details
 
 
+def test_a_deadlock_is_a_busy_server_and_other_answers_are_not_connection_faults():
+    from psycopg2 import errors
+
+    class Deadlock(errors.DeadlockDetected):
+        pgcode = "40P01"
+
+    busy = classify(Deadlock("deadlock detected"), server="s")
+    assert isinstance(busy, Unavailable) and "đang bận" in str(busy)
+
+    class Odd(psycopg2.OperationalError):
+        pgcode = "58030"                                  # io_error on the server: not the network's doing
+
+    assert classify(Odd("could not write block")) is None
+
+
 def test_other_errors_are_not_connection_faults():
     assert classify(psycopg2.IntegrityError("duplicate key value")) is None
     assert classify(ValueError("x")) is None
