@@ -137,6 +137,10 @@ def test_the_desk_rides_out_a_server_restart(qtbot, office, pg_runner, no_dialog
     cases_screen.model.refresh()
     keys.idle(timeout=15_000)
     assert cases_screen.model.stale() and cases_screen.table.stale_note.isVisible()
+    assert "có thể đã cũ" in cases_screen.table.stale_note.text()
+    if os.environ.get("CASEDESK_OUTAGE_LIST_SCREENSHOT"):
+        qtbot.wait(200)
+        win.grab().save(os.environ["CASEDESK_OUTAGE_LIST_SCREENSHOT"])
     assert pg_runner.failures == []                       # no dialog per failed read: the banner says it
     qtbot.wait(int(float(os.environ.get("CASEDESK_OUTAGE_HOLD", "0")) * 1000))   # a longer outage, if asked
 
