@@ -55,7 +55,7 @@ def test_another_desks_users_settings_and_procedures_arrive(open_window, keys, q
     qtbot.waitUntil(lambda: "lan" in [u.login for u in settings.users.rows()], timeout=5000)
     qtbot.waitUntil(lambda: cases_screen.officer.findData("lan") >= 0, timeout=5000)   # the filter's officers
     assert window.ctx.settings.leader_name == "Đỗ Văn Bình"
-    assert settings.office_edits["leader_name"].text() == "Đỗ Văn Bình"
+    assert settings.signer_edits["leader_name"].text() == "Đỗ Văn Bình"
 
 
 def test_a_half_edited_form_is_never_overwritten(open_window, keys, qtbot):
@@ -71,7 +71,7 @@ def test_a_half_edited_form_is_never_overwritten(open_window, keys, qtbot):
     keys.idle()
     qtbot.waitUntil(lambda: screen.held() is not None, timeout=5000)
     assert screen.office_edits["phone"].text() == "0210 3855 123"       # what was typed stays
-    assert screen.office_edits["leader_name"].text() != "Đỗ Văn Bình"
+    assert screen.signer_edits["leader_name"].text() != "Đỗ Văn Bình"
     screen.save_office()                                                # only the edited field is sent
     keys.idle()
     saved = office.get_settings()
@@ -79,7 +79,7 @@ def test_a_half_edited_form_is_never_overwritten(open_window, keys, qtbot):
     window.desk_sync.poll()
     keys.idle()
     qtbot.waitUntil(lambda: screen.held() is None, timeout=5000)
-    assert screen.office_edits["leader_name"].text() == "Đỗ Văn Bình" and not screen.has_unsaved()
+    assert screen.signer_edits["leader_name"].text() == "Đỗ Văn Bình" and not screen.has_unsaved()
 
 
 def test_an_outage_turns_the_light_red_and_back(open_window, keys, qtbot, monkeypatch):
