@@ -86,7 +86,7 @@ def classify(exc: BaseException, *, server: str = "") -> CaseDeskError | None:
     if code and not code.startswith("08") and code not in _SHUTTING_DOWN:
         return None                              # the server answered with something else: not a connection fault
     return Unavailable(_("Không kết nối được máy chủ {server}. Hãy kiểm tra máy chủ đã bật, dây mạng và "
-                         "cổng kết nối; chương trình tự thử lại.").format(server=where), details=details)
+                         "cổng kết nối, rồi thử lại.").format(server=where), details=details)
 
 
 def missing_driver() -> ConnectionSetup:

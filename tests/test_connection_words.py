@@ -23,7 +23,7 @@ psycopg2 = pytest.importorskip("psycopg2")
     ("server does not support SSL, but SSL was required", ConnectionSetup, "bỏ sslmode=require"),
     ('could not translate host name "maychu" to address: Name or service not known', ConnectionSetup,
      "Không tìm thấy máy chủ"),
-    ('connection to server at "10.0.0.5", port 5432 failed: Connection refused', Unavailable, "tự thử lại"),
+    ('connection to server at "10.0.0.5", port 5432 failed: Connection refused', Unavailable, "rồi thử lại"),
     ('connection to server at "10.0.0.5", port 5432 failed: timeout expired', Unavailable, "dây mạng"),
     ("server closed the connection unexpectedly", Unavailable, "Không kết nối được"),
     ("FATAL:  sorry, too many clients already", Unavailable, "thử lại"),

@@ -73,7 +73,7 @@ def test_a_restart_is_survived_without_reopening(office):
     with pytest.raises(Unavailable) as refused:
         cases.receive_case(**intake(2))
     assert time.monotonic() - t0 < 3                      # refused at once, not after a long wait
-    assert "127.0.0.1" in str(refused.value) and "tự thử lại" in str(refused.value)
+    assert "127.0.0.1" in str(refused.value) and "rồi thử lại" in str(refused.value)
     assert refused.value.exit_code == 6
     office.start()
     second = cases.receive_case(**intake(2)).case.code    # the same process, the same database object
