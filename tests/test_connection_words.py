@@ -83,3 +83,30 @@ def test_intake_token_finds_the_saved_case(db, receive):
         receive(token="3f1c2b9e-7d4a-4c1e-9b0a-5e6f7a8b9c0d", id_number="001203099999")
     assert first.code in str(misuse.value)
     assert Case.select().count() == 4
+
+
+def test_a_server_that_never_answers_is_given_up_in_seconds():
+    """A host that takes the connection and then says nothing (hung, or half the link gone): the connect
+    timeout gives up after 3 s with a sentence, instead of freezing the desk's work indefinitely."""
+    import socket
+    import threading
+    import time
+
+    from casedesk.db import close_database, open_database
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    held = []
+    threading.Thread(target=lambda: held.append(listener.accept()), daemon=True).start()
+    port = listener.getsockname()[1]
+    started = time.monotonic()
+    try:
+        with pytest.raises(Unavailable) as silent:
+            open_database(f"postgresql://mai@127.0.0.1:{port}/casedesk?sslmode=disable", upgrade=False)
+    finally:
+        close_database()
+        listener.close()
+    waited = time.monotonic() - started
+    assert 2.5 < waited < 8, waited
+    assert f"127.0.0.1:{port}/casedesk" in str(silent.value) and "timeout" not in str(silent.value)
