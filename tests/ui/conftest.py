@@ -107,11 +107,15 @@ def no_dialogs(monkeypatch):
     previews = Recorder()
     monkeypatch.setattr(errors, "show_message", messages)
     monkeypatch.setattr(printing, "preview_pdf", previews)
+    from ui import app
+
+    retries = Recorder()
+    monkeypatch.setattr(app, "ask_retry", lambda why: retries(why) or False)   # unreachable at start: quit
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Yes))
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
     monkeypatch.setattr(QPrintPreviewDialog, "exec", lambda self: 0)
-    return {"messages": messages, "previews": previews}
+    return {"messages": messages, "previews": previews, "retries": retries}
 
 
 def user_view(login: str):

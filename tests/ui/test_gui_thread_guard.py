@@ -20,3 +20,4 @@ def test_a_query_and_a_connection_on_the_gui_thread_are_seen(gui_thread_never_to
 def test_the_same_work_on_the_runner_is_not(gui_thread_never_touches_the_database, runner, tmp_path):
     assert runner.call(lambda: export_xlsx(str(tmp_path / "ds.xlsx"), CaseFilter())) == 0
     assert gui_thread_never_touches_the_database == []
+
