@@ -80,6 +80,7 @@ class WorklistScreen(LiveMixin, Screen):
         return replace(self.mine, **narrow)
 
     def _choose(self, number: int) -> None:
+        self.table.select_first_when_loaded()
         self.model.set_filter(self._filter(VIEWS[number][0]))
         self._update_counts()
 

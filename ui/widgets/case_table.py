@@ -26,6 +26,7 @@ class CaseTable(QTableView):
         super().__init__(parent)
         self.setModel(model)
         self._select_first = select_first       # the first load puts the cursor on the first row
+        self._first_next = False                # the next load does (a new view was chosen)
         # "these rows may be out of date": over the bottom of the rows while the register can't be read
         self.stale_note = QLabel(self.viewport())
         self.stale_note.setObjectName("staleNote")
@@ -111,6 +112,10 @@ class CaseTable(QTableView):
         if self.model().rowCount():
             self.select_row(0)
 
+    def select_first_when_loaded(self) -> None:
+        """Put the cursor on the first row of the rows the model is reading now (on the runner)."""
+        self._first_next = True
+
     def select_row(self, row: int) -> None:
         index = self.model().index(row, 0)
         self.selectionModel().setCurrentIndex(
@@ -124,16 +129,16 @@ class CaseTable(QTableView):
     def _after_reset(self) -> None:
         """After a refresh keep the same case selected, or the row where it was."""
         model: CasesTableModel = self.model()
+        first, self._first_next = self._first_next, False
         if not model.rowCount():
             return
         row = model.row_of(self._keep) if self._keep else -1
         if row < 0 and self._keep is not None and self._keep_row >= 0:
             row = min(self._keep_row, model.rowCount() - 1)
-        if row < 0 and self._keep is None and self._select_first:
+        if first or row < 0 and self._keep is None and self._select_first:
             row = 0
         if row >= 0:                       # the view's own reset ran first (connected in setModel)
             self.select_row(row)
-
 
     def _stale_changed(self, stale: bool) -> None:
         model: CasesTableModel = self.model()
