@@ -164,4 +164,10 @@ def test_worklist_shows_my_open_cases_by_due_date(qtbot, make_ctx, office):
     screen.buttons["overdue"].click()
     _settle(qtbot, screen)
     assert _codes(screen.model) == [office["late"]]                   # still overdue while awaiting approval
-    assert screen.table.current_code() == office["late"]              # a new view: the cursor on its first row
+    screen.buttons["all"].click()
+    _settle(qtbot, screen)
+    screen.table.select_row(1)
+    assert screen.table.current_code() == office["soon"]
+    screen.buttons["all"].click()                                     # a view chosen: the cursor on its first row
+    _settle(qtbot, screen)
+    assert screen.table.current_code() == office["late"]
