@@ -114,6 +114,35 @@ def test_a_commit_whose_answer_was_lost_is_never_applied_twice(office, monkeypat
     assert Case.select().count() == 1
 
 
+def test_the_same_form_sent_twice_at_once_makes_one_case(office):
+    """Two sendings of one form racing (a retry while the first is still on its way): the unique token
+    makes the second wait for the first and then find its case."""
+    import threading
+
+    from casedesk.db import database
+    from casedesk.models import Case
+    from casedesk.services import cases
+
+    token, barrier, codes, errors = uuid.uuid4().hex, threading.Barrier(2), [], []
+
+    def send() -> None:
+        try:
+            barrier.wait(10)
+            codes.append(cases.receive_case(**intake(1), token=token).case.code)
+        except Exception as exc:                          # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            database.obj.close()                          # this thread's connection
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert errors == [] and len(codes) == 2 and codes[0] == codes[1]
+    assert Case.select().count() == 1
+
+
 def test_a_connection_killed_inside_a_transaction_is_not_resent(office):
     """A statement inside a transaction whose connection died is never replayed on a new connection."""
     from casedesk.db import database, write
@@ -175,6 +204,9 @@ def test_connection_faults_say_what_to_fix(office, monkeypatch, tmp_path):
     row = database.obj.execute_sql("SELECT current_setting('application_name'), "
                                    "current_setting('statement_timeout')").fetchone()
     assert row == ("quay-1", "5s")
+    used = database.obj.connection().get_dsn_parameters()
+    assert used["connect_timeout"] == "3" and used["keepalives"] == "1" and used["tcp_user_timeout"] == "8000"
+    assert used["keepalives_idle"] == "10" and "password" not in used
 
 
 def test_statement_timeout_is_set_and_named(office):
