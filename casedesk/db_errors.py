@@ -1,16 +1,19 @@
 """What a database error means for the person at the desk: the one place that reads the engines' errors.
 
 ``classify(exc)`` turns an error from sqlite3, peewee or psycopg2 (or the OS, for a file of the
-register) into the CaseDesk error a person can act on, or None when it is not a fault of the
-surroundings (a bug: it goes to the log with a reference):
+register) into the CaseDesk error a person can act on, or ``None`` when it is not a fault of the
+surroundings (a constraint, a bad query: a bug, logged with a reference):
 
 * the register busy past the wait, the server down, the LAN cut, a transaction the server chose
   to abort (deadlock, serialisation): ``Unavailable`` (exit 6), nothing changed, try again;
-* wrong connection settings (password, unknown database or role, pg_hba, TLS): ``ConnectionSetup`` (7);
-* a full disk or read-only media: ``ReadOnly`` (8), nothing changed, reads still work.
+* wrong connection settings (password, unknown database or role, pg_hba, TLS, an unknown host):
+  ``ConnectionSetup`` (exit 7), a sentence that says what to fix;
+* a full disk or read-only media (the register's, or the server's): ``ReadOnly`` (exit 8),
+  nothing changed, reads still work.
 
-The command line and the desktop's runner call it on every error they did not expect; the
-reconnecting desks call it to tell "try again" from "fix the settings".
+psycopg2's own English never reaches a screen: it goes in ``details``.  The command line and the
+desktop's runner call ``classify`` on every error they did not expect; the reconnecting desks
+(``db_pg``) call it to tell "try again" from "fix the settings".
 """
 from __future__ import annotations
 
@@ -25,11 +28,95 @@ from .i18n import _
 # SQLite's primary result codes (sqlite3.Error.sqlite_errorcode & 0xff, Python 3.11+)
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR, _SQLITE_FULL, _SQLITE_CANTOPEN = 5, 6, 8, 10, 13, 14
 
-# PostgreSQL SQLSTATEs and classes (psycopg2's pgcode)
-_PG_RETRY = {"40001", "40P01", "55P03", "57P01", "57P02", "57P03", "53300"}
-_PG_FULL = {"53100"}
-_PG_READONLY = {"25006"}
-_PG_SETUP = {"28000", "28P01", "3D000", "42501"}
+# SQLSTATE classes and codes (PostgreSQL appendix A)
+_WRONG_PASSWORD = {"28P01", "28000"}          # invalid_password, invalid_authorization_specification
+_NO_DATABASE = "3D000"                         # invalid_catalog_name
+_SHUTTING_DOWN = {"57P01", "57P02", "57P03"}   # admin_shutdown, crash_shutdown, cannot_connect_now
+_TIMEOUT = "57014"                             # query_canceled (statement_timeout)
+_TOO_MANY = "53300"                            # too_many_connections
+_LOCKED = "55P03"                              # lock_not_available (class 40: deadlock, serialization)
+_DISK_FULL = {"53100"}                         # disk_full (the server's disk)
+_READ_ONLY = {"25006"}                         # read_only_sql_transaction (a standby, a read-only server)
+
+def driver_error(exc: BaseException) -> BaseException:
+    """The driver's own exception behind peewee's wrapper (peewee keeps it as ``orig``)."""
+    orig = getattr(exc, "orig", None)
+    if isinstance(orig, BaseException):
+        return orig
+    if exc.args and isinstance(exc.args[0], BaseException):
+        return exc.args[0]
+    return exc
+
+
+def _text(exc: BaseException) -> str:
+    return str(exc).strip().lower()
+
+
+def _classify_postgres(inner: BaseException, server: str = "") -> CaseDeskError | None:
+    """The CaseDesk error for a psycopg2 error (a connection fault, a full or read-only server), or None."""
+    try:
+        import psycopg2
+    except ImportError:                          # pragma: no cover - the caller checked the driver
+        return None
+    if not isinstance(inner, psycopg2.Error):
+        return None
+    code = getattr(inner, "pgcode", None) or ""
+    text = _text(inner)
+    where = server or _("máy chủ")
+    details = str(inner).strip()
+    if code in _WRONG_PASSWORD or "password authentication failed" in text or "no password supplied" in text:
+        return ConnectionSetup(_("Máy chủ {server} không nhận tên đăng nhập hoặc mật khẩu cơ sở dữ liệu. "
+                                 "Hãy kiểm tra lại mật khẩu (biến PGPASSWORD hoặc tệp pgpass) "
+                                 "với người quản trị máy chủ.").format(server=where), details=details)
+    if code == _NO_DATABASE or ("database" in text and "does not exist" in text):
+        return ConnectionSetup(_("Máy chủ {server} không có cơ sở dữ liệu này. Hãy kiểm tra tên cơ sở dữ liệu "
+                                 "trong địa chỉ kết nối.").format(server=where), details=details)
+    if "server does not support ssl" in text:
+        return ConnectionSetup(_("Máy chủ {server} không hỗ trợ kết nối mã hóa (SSL) mà địa chỉ kết nối lại đòi. "
+                                 "Hãy bỏ sslmode=require khỏi địa chỉ kết nối, hoặc nhờ người quản trị bật SSL "
+                                 "trên máy chủ.").format(server=where), details=details)
+    if "no pg_hba.conf entry" in text:
+        if "no encryption" in text or "ssl off" in text:
+            return ConnectionSetup(_("Máy chủ {server} đòi kết nối mã hóa (SSL). Hãy thêm ?sslmode=require "
+                                     "vào địa chỉ kết nối, hoặc nhờ người quản trị máy chủ cho phép máy này "
+                                     "trong pg_hba.conf.").format(server=where), details=details)
+        return ConnectionSetup(_("Máy chủ {server} chưa cho phép máy này kết nối. Nhờ người quản trị máy chủ "
+                                 "thêm địa chỉ máy này vào pg_hba.conf.").format(server=where), details=details)
+    if "role" in text and "does not exist" in text:
+        return ConnectionSetup(_("Máy chủ {server} không có tài khoản cơ sở dữ liệu này. Hãy kiểm tra tên "
+                                 "đăng nhập trong địa chỉ kết nối.").format(server=where), details=details)
+    if code == _TIMEOUT or "statement timeout" in text:
+        return Unavailable(_("Máy chủ {server} trả lời quá lâu nên thao tác đã dừng, không có gì bị thay đổi. "
+                             "Hãy thử lại sau ít phút.").format(server=where), details=details)
+    if code == _TOO_MANY:
+        return Unavailable(_("Máy chủ {server} đang có quá nhiều kết nối. Hãy thử lại sau ít phút.").format(
+            server=where), details=details)
+    if ("could not translate host name" in text or "name or service not known" in text
+            or "nodename nor servname" in text):
+        return ConnectionSetup(_("Không tìm thấy máy chủ {server} trên mạng. Hãy kiểm tra tên hoặc địa chỉ "
+                                 "máy chủ trong địa chỉ kết nối.").format(server=where), details=details)
+    if code in _DISK_FULL or "no space left on device" in text:
+        return ReadOnly(_("Ổ đĩa của máy chủ cơ sở dữ liệu đã đầy: không ghi được, chưa có gì thay đổi. "
+                          "Người quản trị máy chủ hãy giải phóng chỗ trống."), details=details)
+    if code in _READ_ONLY or "read-only transaction" in text:
+        return ReadOnly(_("Máy chủ cơ sở dữ liệu đang ở chế độ chỉ đọc: chỉ xem được, không ghi được gì."),
+                        details=details)
+    if not isinstance(inner, (psycopg2.OperationalError, psycopg2.InterfaceError)) and not code.startswith("40") \
+            and code != _LOCKED:
+        return None                              # a constraint, a bad query: not the surroundings
+    if code.startswith("40") or code == _LOCKED:
+        return Unavailable(_("Máy chủ {server} đang bận với việc của quầy khác nên thao tác chưa được lưu. "
+                             "Hãy thử lại.").format(server=where), details=details)
+    if code and not code.startswith("08") and code not in _SHUTTING_DOWN:
+        return None                              # the server answered with something else: not a connection fault
+    return Unavailable(_("Không kết nối được máy chủ {server}. Hãy kiểm tra máy chủ đã bật, dây mạng và "
+                         "cổng kết nối, rồi thử lại.").format(server=where), details=details)
+
+
+def missing_driver() -> ConnectionSetup:
+    return ConnectionSetup(_("Máy này chưa cài trình điều khiển PostgreSQL (psycopg2) nên không mở được cơ sở "
+                             "dữ liệu trên máy chủ. Hãy cài bản CaseDesk đầy đủ hoặc chạy "
+                             "\"pip install psycopg2-binary\"."))
 
 
 def _original(exc: BaseException) -> BaseException:
@@ -143,34 +230,15 @@ def _classify_sqlite(exc: sqlite3.Error) -> CaseDeskError | None:
     return None
 
 
-def _classify_postgres(exc: BaseException) -> CaseDeskError | None:
-    code = getattr(exc, "pgcode", None) or ""
-    text = str(exc).lower()
-    if code in _PG_SETUP or "password authentication failed" in text or "no password supplied" in text \
-            or "pg_hba.conf" in text or ("does not exist" in text and ("database" in text or "role" in text)) \
-            or ("ssl" in text and "required" in text):
-        return ConnectionSetup(_("Máy chủ cơ sở dữ liệu từ chối kết nối theo cài đặt hiện tại (sai mật khẩu, "
-                                 "tên cơ sở dữ liệu hoặc người dùng): {why}. Hãy sửa cài đặt kết nối; thử lại "
-                                 "không giúp được.").format(why=str(exc).strip().splitlines()[0][:200]))
-    if code in _PG_FULL or "no space left on device" in text or "could not extend file" in text:
-        return ReadOnly(_("Ổ đĩa của máy chủ cơ sở dữ liệu đã đầy: không ghi được, chưa có gì thay đổi. "
-                          "Người quản trị máy chủ hãy giải phóng chỗ trống."))
-    if code in _PG_READONLY or "read-only transaction" in text:
-        return ReadOnly(_("Máy chủ cơ sở dữ liệu đang ở chế độ chỉ đọc: chỉ xem được, không ghi được gì."))
-    if code in _PG_RETRY or code.startswith("08") or not code:
-        return server_down() if not code.startswith("40") else busy()
-    return None
-
-
 def is_busy(exc: BaseException) -> bool:
     """The register is locked by another connection (not damaged, not missing): wait or try again."""
     found = classify(exc)
     return isinstance(found, Unavailable) and found.message == busy().message
 
 
-def classify(exc: BaseException) -> CaseDeskError | None:
+def classify(exc: BaseException, *, server: str = "") -> CaseDeskError | None:
     """The CaseDesk error an engine's (or the OS's) error stands for, or None when it is not a fault
-    of the surroundings (see the module's text)."""
+    of the surroundings (see the module's text); ``server`` names a PostgreSQL server in the sentence."""
     if isinstance(exc, CaseDeskError):
         return exc
     inner = _original(exc)
@@ -183,11 +251,12 @@ def classify(exc: BaseException) -> CaseDeskError | None:
             return _classify_sqlite(inner)
         return None
     module = type(inner).__module__ or ""
-    if module.startswith("psycopg2"):
-        name = type(inner).__name__
-        if name in ("OperationalError", "InterfaceError") or isinstance(getattr(inner, "pgcode", None), str):
-            return _classify_postgres(inner)
-        return None
+    try:
+        import psycopg2
+    except ImportError:                          # pragma: no cover - SQLite only
+        psycopg2 = None
+    if psycopg2 is not None and isinstance(inner, psycopg2.Error):
+        return _classify_postgres(inner, server)
     if module == "peewee" and type(inner).__name__ == "InterfaceError" and "closed" in str(inner).lower():
         return server_down()
     if module == "peewee" and type(inner).__name__ == "OperationalError":

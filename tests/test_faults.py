@@ -332,15 +332,12 @@ def test_a_backup_killed_midway_leaves_a_partial_that_the_next_one_removes(db, t
 
 # ------------------------------------------------------------------ the classifier
 
-class FakePgError(Exception):
-    __module__ = "psycopg2"
+def pg_error(text, pgcode=None, base="OperationalError"):
+    """A psycopg2 error as the driver raises it (its SQLSTATE, when the server sent one)."""
+    import psycopg2
 
-    def __init__(self, text, pgcode=None):
-        super().__init__(text)
-        self.pgcode = pgcode
-
-
-FakePgError.__name__ = "OperationalError"
+    kind = type("ServerError", (getattr(psycopg2, base),), {"pgcode": pgcode})
+    return kind(text)
 
 
 @pytest.mark.parametrize("exc, kind", [
@@ -350,13 +347,13 @@ FakePgError.__name__ = "OperationalError"
     (sqlite3.OperationalError("attempt to write a readonly database"), ReadOnly),
     (OSError(28, "No space left on device"), ReadOnly),
     (OSError(30, "Read-only file system"), ReadOnly),
-    (FakePgError('connection to server at "10.0.0.5", port 5432 failed: Connection refused'), Unavailable),
-    (FakePgError("server closed the connection unexpectedly"), Unavailable),
-    (FakePgError("could not serialize access due to concurrent update", "40001"), Unavailable),
-    (FakePgError('FATAL:  password authentication failed for user "desk"'), ConnectionSetup),
-    (FakePgError('FATAL:  database "casedesk" does not exist'), ConnectionSetup),
-    (FakePgError("could not extend file: No space left on device", "53100"), ReadOnly),
-    (FakePgError("cannot execute INSERT in a read-only transaction", "25006"), ReadOnly),
+    (pg_error('connection to server at "10.0.0.5", port 5432 failed: Connection refused'), Unavailable),
+    (pg_error("server closed the connection unexpectedly"), Unavailable),
+    (pg_error("could not serialize access due to concurrent update", "40001"), Unavailable),
+    (pg_error('FATAL:  password authentication failed for user "desk"'), ConnectionSetup),
+    (pg_error('FATAL:  database "casedesk" does not exist'), ConnectionSetup),
+    (pg_error("could not extend file: No space left on device", "53100"), ReadOnly),
+    (pg_error("cannot execute INSERT in a read-only transaction", "25006", "InternalError"), ReadOnly),
     (peewee.InterfaceError("connection already closed"), Unavailable),
 ])
 def test_classify(exc, kind):
@@ -367,7 +364,8 @@ def test_classify(exc, kind):
 
 @pytest.mark.parametrize("exc", [ValueError("x"), sqlite3.IntegrityError("UNIQUE constraint failed"),
                                  sqlite3.OperationalError("no such table: x"), KeyError("k"),
-                                 FakePgError('syntax error at or near "x"', "42601")])
+                                 pg_error('syntax error at or near "x"', "42601", "ProgrammingError"),
+                                 pg_error("duplicate key value", "23505", "IntegrityError")])
 def test_a_bug_is_not_a_fault_of_the_surroundings(exc):
     assert db_errors.classify(exc) is None
 
