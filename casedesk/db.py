@@ -79,6 +79,39 @@ def open_database(url_or_path: str | os.PathLike, *, upgrade: bool = True) -> pe
     return db
 
 
+def open_readonly(url_or_path: str | os.PathLike) -> peewee.Database:
+    """Bind the models to a register for reading only (``check``): SQLite through a ``mode=ro`` URI
+    with ``query_only``, PostgreSQL in read-only transactions.  Nothing is created, upgraded or
+    switched (the journal mode stays as it is); the schema is not looked at here.
+
+    A SQLite file that no program has open (no ``-wal`` next to it) is read as ``immutable``, so that
+    not even the ``-wal``/``-shm`` files SQLite makes for a reader appear next to it: that also
+    reads a register on read-only media."""
+    if database.obj is not None:
+        close_database()
+    text = os.fspath(url_or_path)
+    if text.startswith(("postgres://", "postgresql://")):
+        db = _make_database(text)
+        database.initialize(db)
+        db.connect(reuse_if_open=True)
+        db.execute_sql("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        return db
+    if text.startswith("sqlite:///"):
+        text = text[len("sqlite:///"):]
+    path = Path(text).expanduser().resolve()
+    mode = "ro" if Path(str(path) + "-wal").exists() else "immutable"
+    uri = path.as_uri() + ("?mode=ro" if mode == "ro" else "?immutable=1")
+    db = peewee.SqliteDatabase(uri, uri=True, pragmas={"query_only": 1, "busy_timeout": 30000,
+                                                       "cache_size": -32000, "temp_store": "memory"},
+                               timeout=30, check_same_thread=False)
+    database.initialize(db)
+    db.connect(reuse_if_open=True)
+    from . import context
+
+    context.reset()
+    return db
+
+
 def close_database() -> None:
     db = database.obj
     if db is not None and not db.is_closed():

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import context, workflow
+from .. import anchors, context, workflow
 from ..errors import BadInput, NotAllowed
 from ..i18n import N_, _, short_date
 from ..models import Case, Department, Event, Procedure, User
@@ -48,7 +48,7 @@ def office_header() -> OfficeHeader:
     return OfficeHeader(
         superior=s.superior, unit=_unit_name(s.office_name, s.commune), place=s.place, commune=s.commune,
         province=s.province, desk_name=s.office_name, address=s.address, phone=s.phone, leader_title=s.leader_title,
-        leader_name=s.leader_name)
+        leader_name=s.leader_name, audit_anchor=anchors.head_text())
 
 
 def _unit_name(office_name: str, commune: str) -> str:

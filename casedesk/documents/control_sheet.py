@@ -19,6 +19,7 @@ RESULTS = {"early": N_("Trước hạn"), "on_time": N_("Đúng hạn"), "late":
 
 
 class ControlSheetRenderer(DocumentRenderer):
+    anchor_footer = True
     title = N_("Phiếu kiểm soát quá trình giải quyết hồ sơ")
 
     def story(self, d: ControlSheetData) -> list[Flowable]:

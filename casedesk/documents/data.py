@@ -30,6 +30,7 @@ class OfficeHeader:
     phone: str = ""
     leader_title: str = "PHÓ CHỦ TỊCH"
     leader_name: str = ""
+    audit_anchor: str = ""  # the audit chain's head when the data was read (casedesk.anchors), N:abcdef1234
 
 
 # --------------------------------------------------------------- Mẫu 01 receipt
