@@ -62,18 +62,21 @@ def _hint(name: str, value) -> str:
     return hashlib.sha256(f"{name}={canon(value)}".encode("utf-8")).hexdigest()[:HINT_HEX]
 
 
-def fingerprint(fields: tuple[str, ...], values: dict) -> str:
-    """``digest.hints`` of ``values`` (a dict with every name of ``fields``)."""
+def _digest(fields: tuple[str, ...], values: dict) -> str:
     whole = json.dumps([[name, norm(values.get(name))] for name in fields], ensure_ascii=False,
                        separators=(",", ":"))
-    digest = hashlib.sha256(whole.encode("utf-8")).hexdigest()[:DIGEST_HEX]
-    return digest + "." + "".join(_hint(name, values.get(name)) for name in fields)
+    return hashlib.sha256(whole.encode("utf-8")).hexdigest()[:DIGEST_HEX]
+
+
+def fingerprint(fields: tuple[str, ...], values: dict) -> str:
+    """``digest.hints`` of ``values`` (a dict with every name of ``fields``)."""
+    return _digest(fields, values) + "." + "".join(_hint(name, values.get(name)) for name in fields)
 
 
 def differing(fields: tuple[str, ...], values: dict, recorded: str) -> list[str] | None:
     """None when ``values`` match the recorded fingerprint; else the fields whose hint differs
     (``["*"]`` when only the digest does: a change the hints cannot place)."""
-    if fingerprint(fields, values).split(".")[0] == str(recorded).split(".")[0]:
+    if _digest(fields, values) == str(recorded).split(".")[0]:
         return None
     hints = str(recorded).split(".")[1] if "." in str(recorded) else ""
     found = [name for i, name in enumerate(fields)

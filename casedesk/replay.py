@@ -62,6 +62,8 @@ def when(value) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
+        if len(value) == 19 and value[10] == " ":     # as SQLite keeps it: already canonical
+            return value
         try:
             value = dt.datetime.fromisoformat(value)
         except ValueError:
@@ -129,6 +131,10 @@ class _Papers:
         return self.known[list_id]
 
 
+# the actions whose changes the replay reads (the others only move the state)
+_READS_CHANGES = frozenset({"receive", "assign", "request_supplement", "resume", "extend", "deliver"})
+
+
 def expected_case(events: list[tuple], case: dict, logins: dict[str, int]) -> dict | None:
     """What the audit rows say the case row holds; None when there is no receive row first."""
     if not events or events[0][2] != "receive":
@@ -139,7 +145,7 @@ def expected_case(events: list[tuple], case: dict, logins: dict[str, int]) -> di
     for _id, actor, action, to_state, changes, at in events:
         if action != "receive" and action not in workflow.ACTIONS:
             continue                   # a refusal ("denied") changed nothing
-        changes = _changes(changes)
+        changes = _changes(changes) if action in _READS_CHANGES else {}
         at = when(at)
         if action == "receive":
             if state is not None:

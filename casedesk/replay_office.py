@@ -106,7 +106,7 @@ class _State:
 def _rows(db):
     names = ", ".join(f"'{a}'" for a in OFFICE_ACTIONS)
     return db.execute_sql(f"SELECT action, changes FROM event WHERE case_id IS NULL AND "
-                          f"(action IN ({names}) OR action LIKE 'procedure%') ORDER BY id")
+                          f"(action IN ({names}) OR substr(action, 1, 9) = 'procedure') ORDER BY id")
 
 
 def _json(value):
