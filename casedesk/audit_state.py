@@ -62,7 +62,7 @@ def _hint(name: str, value) -> str:
     return hashlib.sha256(f"{name}={canon(value)}".encode("utf-8")).hexdigest()[:HINT_HEX]
 
 
-def _digest(fields: tuple[str, ...], values: dict) -> str:
+def fingerprint_digest(fields: tuple[str, ...], values: dict) -> str:
     whole = json.dumps([[name, norm(values.get(name))] for name in fields], ensure_ascii=False,
                        separators=(",", ":"))
     return hashlib.sha256(whole.encode("utf-8")).hexdigest()[:DIGEST_HEX]
@@ -70,13 +70,13 @@ def _digest(fields: tuple[str, ...], values: dict) -> str:
 
 def fingerprint(fields: tuple[str, ...], values: dict) -> str:
     """``digest.hints`` of ``values`` (a dict with every name of ``fields``)."""
-    return _digest(fields, values) + "." + "".join(_hint(name, values.get(name)) for name in fields)
+    return fingerprint_digest(fields, values) + "." + "".join(_hint(name, values.get(name)) for name in fields)
 
 
 def differing(fields: tuple[str, ...], values: dict, recorded: str) -> list[str] | None:
     """None when ``values`` match the recorded fingerprint; else the fields whose hint differs
     (``["*"]`` when only the digest does: a change the hints cannot place)."""
-    if _digest(fields, values) == str(recorded).split(".")[0]:
+    if fingerprint_digest(fields, values) == str(recorded).split(".")[0]:
         return None
     hints = str(recorded).split(".")[1] if "." in str(recorded) else ""
     found = [name for i, name in enumerate(fields)

@@ -347,8 +347,17 @@ def upgrade_9(db: peewee.Database) -> None:
     db.execute_sql("ALTER TABLE event DROP COLUMN prev_hash, DROP COLUMN hash")
 
 
+def upgrade_10(db: peewee.Database) -> None:
+    """The audit trail covers the state: from now on users, settings, holiday years, the catalogue and
+    each case's intake are recorded where they change; one ``audit_baseline`` row records what an
+    existing register holds now, so that ``check`` compares the tables from here on (``audit_baseline``)."""
+    from .audit_baseline import record_baseline
+
+    record_baseline(db)
+
+
 UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5,
-                                                      upgrade_6, upgrade_7, upgrade_8, upgrade_9]
+                                                      upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10]
 SCHEMA_VERSION = len(UPGRADES)
 # Upgrades that leave half the file as free pages: the file is compacted (VACUUM) once after them.
 COMPACTING = {8, 9}

@@ -53,6 +53,10 @@ def describe(d: Difference) -> str:
             return _("Hồ sơ {key}: không có (đúng một) dòng tiếp nhận ở đầu nhật ký của hồ sơ.").format(**what)
         if d.field == "*":
             return _("Nhật ký có dòng của hồ sơ {key} nhưng hồ sơ đó không còn trong dữ liệu.").format(**what)
+        if d.field == "intake_block":
+            return _("Hồ sơ {key} (nhận trước khi nâng cấp lên phiên bản này): thông tin tiếp nhận của ít nhất một "
+                     "hồ sơ trong khoảng này đã bị sửa, hoặc có hồ sơ bị xóa hay thêm vào (nhật ký ghi {recorded} "
+                     "hồ sơ, nay có {found}).").format(**what)
         if d.recorded is None:
             return _("Hồ sơ {key}: {field} là “{found}”, khác với lúc tiếp nhận ghi trong nhật ký.").format(**what)
         return _("Hồ sơ {key}: {field} là “{found}”, nhật ký ghi “{recorded}”.").format(**what)

@@ -23,7 +23,8 @@ from . import audit_state
 from .replay import Difference, Replay, _changes
 
 USER_ACTIONS = ("user_add", "user_edit", "user_activate", "user_deactivate", "password_set", "password_rehash")
-OFFICE_ACTIONS = ("office_init", "settings", "calendar_year", *USER_ACTIONS)
+BASELINE = "audit_baseline"
+OFFICE_ACTIONS = ("office_init", "settings", "calendar_year", BASELINE, *USER_ACTIONS)
 USER_FIELDS = ("full_name", "role", "fields", "phone", "active", "must_change_password", "password")
 CATALOGUE_KEY = "catalogue"
 NOT_COLUMNS = ("code", "version", "row")
@@ -80,16 +81,34 @@ class _State:
             known["row"] = changes["row"]
         known.update({k: v for k, v in changes.items() if k not in NOT_COLUMNS})
 
+    def baseline(self, changes: dict) -> None:
+        """What the tables held when an older register was upgraded (``audit_baseline``): known whole."""
+        users = changes.get("users")
+        if isinstance(users, dict):
+            self.users = {login: dict(known) for login, known in users.items() if isinstance(known, dict)}
+        if isinstance(changes.get("settings"), dict):
+            self.settings = dict(changes["settings"])
+        if isinstance(changes.get("years"), dict):
+            self.years = {int(y): d for y, d in changes["years"].items() if str(y).isdigit()}
+        if isinstance(changes.get("catalogue"), dict):
+            self.procedures = {}
+            self._shipped(changes["catalogue"])
+
+    def _shipped(self, fingerprints: dict) -> None:
+        self.catalogue = True
+        for name, fp in fingerprints.items():
+            code, _, version = str(name).rpartition("/")
+            if version.isdigit():
+                self.procedures[(code, int(version))] = {"row": fp}
+
     def apply(self, action: str, changes: dict) -> None:
-        if action == "office_init":
+        if action == BASELINE:
+            self.baseline(changes)
+        elif action == "office_init":
             self.settings = {k: v for k, v in changes.items() if k != CATALOGUE_KEY}
             shipped = changes.get(CATALOGUE_KEY)
             if isinstance(shipped, dict):
-                self.catalogue = True
-                for name, fp in shipped.items():
-                    code, _, version = str(name).rpartition("/")
-                    if version.isdigit():
-                        self.procedures[(code, int(version))] = {"row": fp}
+                self._shipped(shipped)
         elif action == "settings":
             for key, pair in changes.items():
                 if isinstance(pair, list) and len(pair) == 2:
