@@ -37,8 +37,8 @@ LABELS = {
 
 
 def label(name: str) -> str:
-    text = LABELS.get(name)
-    return f"{_(text)} ({name})" if text else name
+    text = _(LABELS[name]) if name in LABELS else name
+    return f"{text} ({name})" if text != name else name
 
 
 def _shown(value) -> str:

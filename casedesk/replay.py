@@ -262,10 +262,10 @@ def compare_case(case: dict, events: list[tuple], logins: dict[str, int], ids: d
     values = {name: case.get(name) for name in audit_state.INTAKE_FIELDS if name != "papers"}
     values["birth_date"] = day(values["birth_date"])
     values["papers"] = papers.digest(case["paper_list_id"])
-    if blocks is not None and blocks.covers(case["id"]):
+    intake = exp.get("intake")
+    if not intake and blocks is not None and blocks.covers(case["id"]):
         blocks.add(case, audit_state.fingerprint_digest(audit_state.INTAKE_FIELDS, values), out)
         return
-    intake = exp.get("intake")
     if not exp:
         return
     if not intake:

@@ -123,3 +123,20 @@ def test_an_older_schema_is_refused_and_not_upgraded(office, capsys):
     finally:
         close_database()
     assert found == str(SCHEMA_VERSION - 1)
+
+
+def test_the_upgrade_baseline_on_postgresql(office, capsys):
+    """Upgrade 10 on a server register: one baseline row, the register checks, an edit after it is found."""
+    run_sql(f"UPDATE meta SET value = '{SCHEMA_VERSION - 1}' WHERE key = 'schema_version'")
+    open_database(URL)
+    close_database()
+    open_database(URL, upgrade=False)
+    try:
+        count = database.obj.execute_sql("SELECT count(*) FROM event WHERE action = 'audit_baseline'").fetchone()[0]
+    finally:
+        close_database()
+    assert count == 1
+    assert check(capsys)[0] == 0
+    run_sql("UPDATE \"case\" SET address = 'Nơi khác'")
+    status, doc = check(capsys)
+    assert status == 5 and {d["field"] for d in doc["differences"]} == {"address"}
