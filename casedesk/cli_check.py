@@ -12,6 +12,7 @@ the replay of its audit rows, an anchor the chain no longer holds); 2 bad input.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from .errors import BadInput, IntegrityProblem
 from .i18n import _, format_int, set_language
 
 
-def _open(path: str) -> str:
+def _open(path: str, *, shared: bool = False) -> str:
     """Open read-only and make sure it is a register this version can judge; returns the mode."""
     from .db import SCHEMA_VERSION, database, open_readonly, schema_version
 
@@ -37,7 +38,7 @@ def _open(path: str) -> str:
     not_ours = BadInput(_("Tệp {path} không phải cơ sở dữ liệu CaseDesk; không kiểm tra và không thay đổi "
                           "gì trong tệp.").format(path=path))
     try:
-        db = open_readonly(path)
+        db = open_readonly(path, shared=shared)
         tables = set(db.get_tables())
     except peewee.DatabaseError:
         raise not_ours from None
@@ -57,35 +58,60 @@ def _open(path: str) -> str:
     return "immutable" if "immutable=1" in name else "shared"
 
 
-def _run(args, path: str):
+def _run(args, path: str, *, shared: bool = False):
     from . import context
     from .anchors import parse
     from .register_check import check_register
 
     typed = [parse(text) for text in (args.anchor or [])]
-    mode = _open(path)
+    mode = _open(path, shared=shared)
     set_language(args.lang or context.settings().language)
     result = check_register(anchors=typed, against=args.against or [])
     return mode, result
 
 
-def _side_files_appeared(path: str) -> bool:
-    return "://" not in path and Path(path + "-wal").exists()
+def _stamp(path: str) -> tuple:
+    """What changes when a program writes the file: the main file's size and time, a ``-wal`` beside it."""
+    if "://" in path and not path.startswith("sqlite:"):
+        return ()
+    file = Path(path[len("sqlite:///"):] if path.startswith("sqlite:///") else path).expanduser()
+    try:
+        found = file.stat()
+    except OSError:
+        return ()
+    return found.st_size, found.st_mtime_ns, found.st_ino, Path(str(file) + "-wal").exists()
+
+
+def _checked(args, path: str):
+    """The check, read immutable when no program has the file open; read again the ordinary way when a
+    desk opened and wrote it meanwhile (an immutable read does not see writers, and may see them half)."""
+    from .db import close_database
+
+    before = _stamp(path)
+    try:
+        mode, result = _run(args, path)
+    except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+        if not before or before[-1]:
+            raise IntegrityProblem(_("Tệp dữ liệu bị hỏng, không đọc hết được: {why}").format(why=exc)) from None
+        mode, result = "immutable", None
+    if mode == "immutable" and (result is None or _stamp(path) != before):
+        close_database()
+        try:
+            mode, result = _run(args, path, shared=True)
+        except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
+            raise IntegrityProblem(_("Tệp dữ liệu bị hỏng, không đọc hết được: {why}").format(why=exc)) from None
+    return result
 
 
 def cmd_check(args) -> int:
     from .cli import emit_json
-    from .db import close_database
     from .paths import default_db_path
 
     path = args.db or os.environ.get("CASEDESK_DB") or str(default_db_path())
     for folder in args.against or []:
         if not os.path.isdir(folder):
             raise BadInput(_("Không có thư mục {path} để đối chiếu mốc.").format(path=folder))
-    mode, result = _run(args, path)
-    if mode == "immutable" and _side_files_appeared(path):
-        close_database()                # a desk opened the register meanwhile: read it again, sharing
-        mode, result = _run(args, path)
+    result = _checked(args, path)
     chain, replay = result.chain, result.replay
     problems = list(result.integrity)
     if args.json:

@@ -79,14 +79,15 @@ def open_database(url_or_path: str | os.PathLike, *, upgrade: bool = True) -> pe
     return db
 
 
-def open_readonly(url_or_path: str | os.PathLike) -> peewee.Database:
+def open_readonly(url_or_path: str | os.PathLike, *, shared: bool = False) -> peewee.Database:
     """Bind the models to a register for reading only (``check``): SQLite through a ``mode=ro`` URI
     with ``query_only``, PostgreSQL in read-only transactions.  Nothing is created, upgraded or
     switched (the journal mode stays as it is); the schema is not looked at here.
 
     A SQLite file that no program has open (no ``-wal`` next to it) is read as ``immutable``, so that
     not even the ``-wal``/``-shm`` files SQLite makes for a reader appear next to it: that also
-    reads a register on read-only media."""
+    reads a register on read-only media.  ``shared`` reads it the ordinary way (``mode=ro``) even then:
+    the caller saw the file change under an immutable read and reads it again."""
     if database.obj is not None:
         close_database()
     text = os.fspath(url_or_path)
@@ -99,7 +100,7 @@ def open_readonly(url_or_path: str | os.PathLike) -> peewee.Database:
     if text.startswith("sqlite:///"):
         text = text[len("sqlite:///"):]
     path = Path(text).expanduser().resolve()
-    mode = "ro" if Path(str(path) + "-wal").exists() else "immutable"
+    mode = "ro" if shared or Path(str(path) + "-wal").exists() else "immutable"
     uri = path.as_uri() + ("?mode=ro" if mode == "ro" else "?immutable=1")
     db = peewee.SqliteDatabase(uri, uri=True, pragmas={"query_only": 1, "busy_timeout": 30000,
                                                        "cache_size": -32000, "temp_store": "memory"},
@@ -154,6 +155,23 @@ def write() -> Iterator[None]:
         calls, _after_write.calls = getattr(_after_write, "calls", []), []
         for call in calls:
             call()
+
+
+@contextlib.contextmanager
+def read_snapshot() -> Iterator[None]:
+    """One consistent view for a long read (``check``): a read transaction on SQLite (WAL keeps its
+    snapshot while desks write), REPEATABLE READ on PostgreSQL.  Without it a case read before a desk's
+    action and its audit rows read after would disagree for no fault of anyone's."""
+    db = database.obj
+    if db is None:
+        raise RuntimeError("database is not open")
+    if db.in_transaction():
+        yield
+        return
+    with db.atomic():
+        if not is_sqlite(db):
+            db.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
 
 
 # --------------------------------------------------------------------- schema

@@ -143,6 +143,14 @@ def check_register(*, anchors: list[Anchor] | tuple = (), against: list | tuple 
 
     ``anchors``: typed from paper; ``against``: folders searched for anchors (a USB stick);
     ``backups``: also this register's backups folder."""
+
+    from .db import read_snapshot
+
+    with read_snapshot():          # the chain, the tables and the head as of one moment
+        return _check(anchors, against, replay, backups)
+
+
+def _check(anchors, against, replay: bool, backups: bool) -> RegisterCheck:
     from pathlib import Path
 
     from .anchors import compare, find, head

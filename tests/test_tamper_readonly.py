@@ -143,3 +143,70 @@ def test_check_on_read_only_media(closed, tmp_path):
     assert done.returncode == 0, done.stderr
     assert '"ok": true' in done.stdout and "Traceback" not in done.stderr
     assert digest(path) == before and side_files(path) == []
+
+
+
+def _with_a_case(path):
+    from casedesk.services import cases
+
+    open_database(path)
+    cases.receive_case(actor="mai", procedure="HT-09", citizen_name="Nguyễn Văn An", id_number="001203012345",
+                       phone="0912 345 678", address="Thôn Đông")
+    close_database()
+
+
+def _write_between_cases_and_rows(monkeypatch, path):
+    """A raw write lands after check read the cases and before it reads their audit rows."""
+    from casedesk import replay
+
+    real = replay._events
+    calls = []
+
+    def events(db, first, last):
+        if not calls:
+            desk = sqlite3.connect(path, timeout=30)
+            desk.execute("UPDATE \"case\" SET state = 'approved'")
+            desk.commit()
+            desk.close()
+        calls.append(first)
+        return real(db, first, last)
+
+    monkeypatch.setattr(replay, "_events", events)
+    return calls
+
+
+def test_check_reads_one_moment_while_a_desk_writes(closed, capsys, monkeypatch):
+    """A desk has the register open: the whole check reads one snapshot, so a write landing half-way is
+    not seen half (no false alarm for a desk that is working); the next check sees it."""
+    _with_a_case(closed)
+    desk = sqlite3.connect(closed)           # keeps the -wal: check reads the ordinary way
+    desk.execute("SELECT count(*) FROM event").fetchone()
+    try:
+        calls = _write_between_cases_and_rows(monkeypatch, closed)
+        status, out, err = run(closed, capsys, "--json")
+        assert calls and status == 0, out + err
+        monkeypatch.undo()
+        status, out, _err = run(closed, capsys, "--json")
+        assert status == 5 and '"field": "state"' in out
+    finally:
+        desk.close()
+
+
+def test_a_desk_that_opens_the_register_during_a_check(closed, capsys, monkeypatch):
+    """No program had it open (read immutable) and a desk opens, writes and closes meanwhile: check
+    sees the file change and reads it again, the ordinary way (never a half-seen, "damaged" file)."""
+    _with_a_case(closed)
+    calls = _write_between_cases_and_rows(monkeypatch, closed)
+    status, out, err = run(closed, capsys, "--json")
+    assert len(calls) >= 2 and status == 5
+    assert '"integrity": [\n    "ok"\n  ]' in out and '"field": "state"' in out
+
+
+def test_a_damaged_register_gets_a_sentence_and_exit_5(closed, capsys):
+    with open(closed, "r+b") as fh:          # a page in the middle overwritten
+        fh.seek(4096 * 12)
+        fh.write(b"\xff" * 4096)
+    before = digest(closed)
+    status, _out, err = run(closed, capsys)
+    assert status == 5 and "hỏng" in err and "Traceback" not in err and "không mong đợi" not in err
+    assert digest(closed) == before
