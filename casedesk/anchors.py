@@ -36,7 +36,8 @@ class Anchor:
     digest: str                  # hex, a prefix (from paper) or whole (from a backup)
     rows: int | None = None      # how many rows the chain had then (when known)
     source: str = ""             # where it was found: a file, "--anchor"
-    created_at: str = ""
+    created_at: str = ""         # YYYY-MM-DD HH:MM:SS office time, when known
+    local: bool = False          # in this register's own backups folder (within reach of whoever holds it)
 
     @property
     def text(self) -> str:
@@ -107,11 +108,11 @@ def write_sidecar(backup: Path, *, register_id: str, row: int, digest: str, rows
     return path
 
 
-def read_sidecar(path: Path) -> tuple[str, Anchor] | None:
+def read_sidecar(path: Path, *, local: bool = False) -> tuple[str, Anchor] | None:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         anchor = Anchor(int(doc["row"]), str(doc["digest"]).lower(), int(doc.get("rows") or 0) or None,
-                        str(path), str(doc.get("created_at", "")))
+                        str(path), str(doc.get("created_at", ""))[:19], local)
     except (OSError, ValueError, KeyError, TypeError):
         return None
     if not re.fullmatch(r"[0-9a-f]{%d,64}" % MIN_DIGITS, anchor.digest):
@@ -119,7 +120,7 @@ def read_sidecar(path: Path) -> tuple[str, Anchor] | None:
     return str(doc.get("register_id", "")), anchor
 
 
-def _backup_anchor(path: Path, register_id: str) -> Anchor | None:
+def _backup_anchor(path: Path, register_id: str, *, local: bool = False) -> Anchor | None:
     """The head of a backup file's own chain, when it is a copy of this register."""
     import sqlite3
 
@@ -139,10 +140,14 @@ def _backup_anchor(path: Path, register_id: str) -> Anchor | None:
         return None
     finally:
         conn.close()
-    return Anchor(row, digest, count, str(path)) if row else None
+    from .backup_files import parse_name
+
+    parsed = parse_name(path.name)
+    made = parsed[1].isoformat(sep=" ") if parsed else ""
+    return Anchor(row, digest, count, str(path), made, local) if row else None
 
 
-def find(folder: Path, register_id: str, *, depth: int = 2) -> tuple[list[Anchor], int]:
+def find(folder: Path, register_id: str, *, depth: int = 2, local: bool = False) -> tuple[list[Anchor], int]:
     """Anchors of this register in ``folder`` (and folders below it, ``depth`` deep): sidecars, and the
     backups without one (read read-only).  Also how many anchors of other registers were passed over."""
     found: list[Anchor] = []
@@ -155,11 +160,11 @@ def find(folder: Path, register_id: str, *, depth: int = 2) -> tuple[list[Anchor
     for path in entries:
         if path.is_dir():
             if depth > 0:
-                more, skipped = find(path, register_id, depth=depth - 1)
+                more, skipped = find(path, register_id, depth=depth - 1, local=local)
                 found += more
                 others += skipped
         elif path.name.endswith(SIDECAR_SUFFIX):
-            read = read_sidecar(path)
+            read = read_sidecar(path, local=local)
             if read is None:
                 continue
             owner, anchor = read
@@ -169,7 +174,7 @@ def find(folder: Path, register_id: str, *, depth: int = 2) -> tuple[list[Anchor
                 found.append(anchor)
         elif (path.name.startswith("casedesk_") and path.name.endswith(".sqlite3")
               and path.name + SIDECAR_SUFFIX not in names):
-            anchor = _backup_anchor(path, register_id)
+            anchor = _backup_anchor(path, register_id, local=local)
             if anchor is not None:
                 found.append(anchor)
     return found, others
@@ -177,16 +182,47 @@ def find(folder: Path, register_id: str, *, depth: int = 2) -> tuple[list[Anchor
 
 # ------------------------------------------------------------------ comparing
 
-def _restore_note(db) -> str:
+def last_restore(db) -> tuple[str, str] | None:
+    """``(time, backup file)`` of the newest restore row of the chain, None when there is none."""
+    from .replay import when
+
     row = db.execute_sql("SELECT at, changes FROM event WHERE action = 'restore' ORDER BY id DESC LIMIT 1").fetchone()
     if not row:
-        return ""
+        return None
     try:
         source = json.loads(row[1]).get("from", "")
     except (TypeError, ValueError, AttributeError):
         source = ""
+    return when(row[0]) or "", source or "?"
+
+
+def superseded(problems: list[AnchorProblem], db=None) -> tuple[list[AnchorProblem], list[AnchorProblem]]:
+    """Split off the anchors of this register's own backups made before its newest restore: that restore
+    replaced the history they anchored (kept in the safety copy).  They are reported as a note, not a
+    finding -- they were within reach of whoever holds the file anyway (deleting them would hide as
+    much); anchors from paper, ``--anchor`` and ``--against`` are never excused."""
+    from .db import database
+
+    restore = last_restore(db or database.obj)
+    if restore is None:
+        return problems, []
+    kept, excused = [], []
+    for problem in problems:
+        anchor = problem.anchor
+        if anchor.local and anchor.created_at and anchor.created_at < restore[0]:
+            excused.append(problem)
+        else:
+            kept.append(problem)
+    return kept, excused
+
+
+def _restore_note(db) -> str:
+    found = last_restore(db)
+    if not found:
+        return ""
+    at, source = found
     return " " + _("(Cơ sở dữ liệu đã được khôi phục lúc {at} từ {file}: lịch sử sau bản sao lưu đó đã bị thay.)"
-                   ).format(at=str(row[0])[:16], file=source or "?")
+                   ).format(at=at[:16], file=source)
 
 
 def compare(anchors: list[Anchor], db=None) -> list[AnchorProblem]:

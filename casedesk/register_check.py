@@ -133,7 +133,7 @@ def _backup_anchors() -> tuple[list[Anchor], list[str]]:
         return [], []
     from .anchors import find
 
-    found, _others = find(backups_root() / register, register, depth=0)
+    found, _others = find(backups_root() / register, register, depth=0, local=True)
     return found, []
 
 
@@ -153,7 +153,7 @@ def check_register(*, anchors: list[Anchor] | tuple = (), against: list | tuple 
 def _check(anchors, against, replay: bool, backups: bool) -> RegisterCheck:
     from pathlib import Path
 
-    from .anchors import compare, find, head
+    from .anchors import compare, find, head, superseded
     from .backup_files import valid_register_id
     from .models import Meta
     from .replay import replay_register
@@ -172,6 +172,10 @@ def _check(anchors, against, replay: bool, backups: bool) -> RegisterCheck:
         if others:
             notes.append(_("{n} mốc của cơ sở dữ liệu khác trong {folder} được bỏ qua.").format(
                 n=others, folder=folder))
+    problems, excused = superseded(compare(found))
+    if excused:
+        notes.append(_("{n} mốc của các bản sao lưu làm trước lần khôi phục gần nhất không còn khớp: lần khôi phục "
+                       "đó đã thay lịch sử chúng ghi (bản an toàn giữ lại lịch sử cũ).").format(n=len(excused)))
     row_no, digest, _count = head()
-    return RegisterCheck(tuple(integrity_check()), chain, replayed, tuple(found), tuple(compare(found)),
+    return RegisterCheck(tuple(integrity_check()), chain, replayed, tuple(found), tuple(problems),
                          f"{row_no}:{digest[:10]}" if row_no else "", tuple(notes))

@@ -219,3 +219,34 @@ def test_reports_ledgers_and_control_sheets_print_the_anchor(register):
         assert printed in pdf_text(pdfs[kind]).replace(" ", ""), kind
     assert printed not in pdf_text(pdfs["receipt"])        # the citizen's papers stay as they were
     assert anchors.parse(printed).row == int(printed.split(":")[0])
+
+
+def test_after_a_restore_the_older_backups_anchors_are_a_note(register, capsys, clock, receive, tmp_path,
+                                                               monkeypatch):
+    """A restore really replaces the history written since its backup: the anchors of this register's own
+    backups made before it are a note (they were within reach of the holder anyway); an anchor kept
+    elsewhere (a USB stick, paper) still fails."""
+    from casedesk import backup
+    from tests.conftest import PASSWORD
+
+    path, _codes = register
+    open_database(path)
+    first = backup.backup_now()
+    kept = tmp_path / first.path.name         # the day's rotation keeps only its newest backup
+    shutil.copy(first.path, kept)
+    clock.advance(hours=1)
+    receive(citizen_name="Phạm Thị Yến")
+    later = backup.backup_now()
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    shutil.copy(anchors.sidecar_path(later.path), usb)
+    close_database()
+    clock.advance(hours=1)
+    monkeypatch.setenv("CASEDESK_PASSWORD", PASSWORD)
+    assert main(["--db", str(path), "restore", str(kept), "--as", "admin", "--yes"]) == 0
+    capsys.readouterr()
+    status, doc = check(path, capsys)
+    assert status == 0 and doc["anchor_problems"] == [] and any("khôi phục" in n for n in doc["notes"])
+    status, doc = check(path, capsys, "--against", str(usb))
+    assert status == 5 and doc["anchor_problems"][0]["source"] == str(usb / anchors.sidecar_path(later.path).name)
+    assert "khôi phục" in doc["anchor_problems"][0]["message"]
