@@ -268,3 +268,19 @@ def test_a_password_changed_through_the_program_is_not_a_difference(register, ca
     auth.set_active(actor="admin", login="duong", active=False)
     close_database()
     assert check(path, capsys)[0] == 0
+
+
+def test_a_password_rehashed_at_login_is_recorded(register, capsys, monkeypatch):
+    """Stronger hashing settings re-hash the password at the next login: an audit row says so, with
+    the new hash's digest, and the register still checks."""
+    from casedesk.db import open_database
+
+    path, _codes = register
+    open_database(path)
+    monkeypatch.setattr(auth._hasher, "check_needs_rehash", lambda _hash: True)
+    auth.login("hung", PASSWORD)
+    close_database()
+    monkeypatch.undo()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT count(*) FROM event WHERE action = 'password_rehash'").fetchone()[0] == 1
+    assert check(path, capsys)[0] == 0
