@@ -277,7 +277,16 @@ def test_a_password_rehashed_at_login_is_recorded(register, capsys, monkeypatch)
 
     path, _codes = register
     open_database(path)
-    monkeypatch.setattr(auth._hasher, "check_needs_rehash", lambda _hash: True)
+    real = auth._hasher
+
+    class Stronger:                          # the same hasher, whose settings say every hash is old
+        verify, hash = real.verify, real.hash
+
+        @staticmethod
+        def check_needs_rehash(_hash):
+            return True
+
+    monkeypatch.setattr(auth, "_hasher", Stronger)
     auth.login("hung", PASSWORD)
     close_database()
     monkeypatch.undo()
