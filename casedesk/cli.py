@@ -490,7 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _extensions():
     """Sub-command groups that live in their own modules (documents, reports, backups)."""
     found = []
-    for name in ("casedesk.cli_documents", "casedesk.cli_trust", "casedesk.cli_check"):
+    for name in ("casedesk.cli_documents", "casedesk.cli_trust", "casedesk.cli_import", "casedesk.cli_check"):
         try:
             module = __import__(name, fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -29,6 +29,7 @@ from ..widgets.case_table import show_error, translated
 from . import settings_dialogs as dialogs
 from .base import Screen
 from .settings_backups import BackupsTab, buttons_row, table_view
+from .settings_import import LedgerImportPanel
 
 OFFICE_FIELDS = (
     ("office_name", N_("Tên đơn vị")),
@@ -66,6 +67,8 @@ class SettingsScreen(BackupsTab, Screen):
         self.backup = self._backup_module()
         if self.backup is not None:
             self.tabs.addTab(self._backups_tab(), _("Sao lưu"))
+        self.ledger_import = LedgerImportPanel(ctx)
+        self.tabs.addTab(self.ledger_import, _("Nhập sổ cũ"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(self.tabs)
