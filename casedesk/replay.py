@@ -27,7 +27,7 @@ BATCH = 2000
 
 CASE_COLUMNS = ("id", "code", "state", "assignee_id", "due_date", "original_due_date", "extended", "paused_on",
                 "resolved_at", "resolved_on", "delivered_at", "receiver", "rating", "received_at", "received_on",
-                "received_by_id", "last_event_at", "paper_list_id",
+                "received_by_id", "last_event_at", "paper_list_id", "procedure_id",
                 *[name for name in audit_state.INTAKE_FIELDS if name != "papers"])
 
 
@@ -132,21 +132,29 @@ class _Papers:
 
 
 # the actions whose changes the replay reads (the others only move the state)
-_READS_CHANGES = frozenset({"receive", "assign", "request_supplement", "resume", "extend", "deliver"})
+_READS_CHANGES = frozenset({"receive", "import", "assign", "request_supplement", "resume", "extend", "deliver"})
+# the rows a case's history starts with: received at the desk, or imported from an office's old ledger
+STARTS = ("receive", "import")
 
 
 def expected_case(events: list[tuple], case: dict, logins: dict[str, int]) -> dict | None:
     """What the audit rows say the case row holds; None when there is no receive row first."""
-    if not events or events[0][2] != "receive":
+    if not events or events[0][2] not in STARTS:
         return None
     state = None
     exp: dict = {"assignee_id": None, "due_date": day(case["original_due_date"]), "extended": False,
                  "paused_on": None, "resolved_at": None, "delivered_at": None, "receiver": "", "rating": None}
     for _id, actor, action, to_state, changes, at in events:
-        if action != "receive" and action not in workflow.ACTIONS:
+        if action not in STARTS and action not in workflow.ACTIONS:
             continue                   # a refusal ("denied") changed nothing
         changes = _changes(changes) if action in _READS_CHANGES else {}
         at = when(at)
+        if action == "import":
+            if state is not None:
+                exp["receive_again"] = True
+            _imported(exp, changes, at, logins.get(actor, actor))
+            state = to_state
+            continue
         if action == "receive":
             if state is not None:
                 exp["receive_again"] = True
@@ -182,13 +190,41 @@ def expected_case(events: list[tuple], case: dict, logins: dict[str, int]) -> di
     return exp
 
 
+def _imported(exp: dict, changes: dict, at: str | None, clerk) -> None:
+    """What an ``import`` row (a case from the office's old Excel ledger) says its case row holds:
+    the row records the values themselves (``ledger_import``)."""
+    received = when(changes.get("received_at")) or at
+    resolved, delivered = when(changes.get("resolved_at")), when(changes.get("delivered_at"))
+    exp.update(received_at=received, received_by_id=clerk, due_date=changes.get("due_date"),
+               original_due_date=changes.get("due_date"), resolved_at=resolved, delivered_at=delivered,
+               receiver=changes.get("citizen_name", "") if delivered else "",
+               last_event_at=max(t for t in (received, resolved, delivered) if t), imported=changes)
+
+
+def _import_differences(case: dict, values: dict, changes: dict, procedures: dict, out: Replay) -> None:
+    """An imported case against the values its import row records."""
+    book, _, number = str(changes.get("ledger", "")).rpartition("/")
+    recorded = {"code": changes.get("code"), "procedure": f"{changes.get('procedure')}/{changes.get('version')}",
+                "citizen_name": changes.get("citizen_name"), "sets": changes.get("sets"),
+                "id_number": changes.get("id_number", ""), "phone": changes.get("phone", ""),
+                "address": changes.get("address", ""), "email": "", "channel": "in_person", "pickup": "desk",
+                "fee": 0, "papers": None, "ledger_book": book,
+                "ledger_no": int(number) if number.isdigit() else number}
+    found = {**values, "code": case["code"], "procedure": procedures.get(case["procedure_id"]),
+             "papers": case["paper_list_id"]}
+    for name, value in recorded.items():
+        if found.get(name) != value:
+            out.differences.append(Difference("case", case["code"], name, value, found.get(name)))
+
+
 def _found(case: dict) -> dict:
     return {"state": case["state"], "assignee_id": case["assignee_id"], "due_date": day(case["due_date"]),
             "extended": bool(case["extended"]), "paused_on": day(case["paused_on"]),
             "resolved_at": when(case["resolved_at"]), "delivered_at": when(case["delivered_at"]),
             "receiver": case["receiver"] or "", "rating": case["rating"] or None,
             "received_at": when(case["received_at"]), "received_by_id": case["received_by_id"],
-            "last_event_at": when(case["last_event_at"]), "fee": case["fee"]}
+            "last_event_at": when(case["last_event_at"]), "fee": case["fee"],
+            "original_due_date": day(case["original_due_date"])}
 
 
 class _Blocks:
@@ -236,7 +272,8 @@ def _baseline_blocks(db) -> _Blocks | None:
 
 
 def compare_case(case: dict, events: list[tuple], logins: dict[str, int], ids: dict[int, str],
-                 papers: _Papers, out: Replay, blocks: _Blocks | None = None) -> None:
+                 papers: _Papers, out: Replay, blocks: _Blocks | None = None,
+                 procedures: dict | None = None) -> None:
     code = case["code"]
     exp = expected_case(events, case, logins)
     if exp is None:
@@ -263,10 +300,13 @@ def compare_case(case: dict, events: list[tuple], logins: dict[str, int], ids: d
     values["birth_date"] = day(values["birth_date"])
     values["papers"] = papers.digest(case["paper_list_id"])
     intake = exp.get("intake")
-    if not intake and blocks is not None and blocks.covers(case["id"]):
+    in_block = not intake and blocks is not None and blocks.covers(case["id"])
+    if in_block:
         blocks.add(case, audit_state.fingerprint_digest(audit_state.INTAKE_FIELDS, values), out)
+    if exp.get("imported"):
+        _import_differences(case, values, exp["imported"], procedures or {}, out)
         return
-    if not exp:
+    if in_block or not exp:
         return
     if not intake:
         out.uncovered += 1
@@ -280,11 +320,13 @@ def replay_cases(db, out: Replay) -> None:
     logins = {login: uid for uid, login in ids.items()}
     papers = _Papers(db)
     blocks = _baseline_blocks(db)
+    procedures = {pid: f"{code}/{version}" for pid, code, version in
+                  db.execute_sql("SELECT id, code, version FROM procedure").fetchall()}
     for batch in _case_batches(db):
         events = _events(db, batch[0]["id"], batch[-1]["id"])
         for case in batch:
             out.cases += 1
-            compare_case(case, events.get(case["id"], []), logins, ids, papers, out, blocks)
+            compare_case(case, events.get(case["id"], []), logins, ids, papers, out, blocks, procedures)
     if blocks is not None:
         blocks.finish(out)
     orphans = db.execute_sql('SELECT DISTINCT e.case_id FROM event e LEFT JOIN "case" c ON c.id = e.case_id '

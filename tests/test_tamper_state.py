@@ -293,3 +293,23 @@ def test_a_password_rehashed_at_login_is_recorded(register, capsys, monkeypatch)
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM event WHERE action = 'password_rehash'").fetchone()[0] == 1
     assert check(path, capsys)[0] == 0
+
+
+def test_cases_imported_from_an_old_ledger_replay_too(db, capsys, tmp_path, monkeypatch):
+    """A case from the office's Excel ledger starts with its import row, which records the values
+    themselves: the case checks, and an edit of it afterwards is named with what the row recorded."""
+    from tests.test_ledger_import import GOOD, form07
+
+    monkeypatch.setenv("CASEDESK_PASSWORD", PASSWORD)
+    close_database()
+    sheet = form07(tmp_path / "so-cu.xlsx", GOOD)
+    assert main(["--db", str(db), "import", "ledger", str(sheet), "--as", "admin"]) == 0
+    capsys.readouterr()
+    status, doc = check(db, capsys)
+    assert status == 0 and doc["differences"] == [], doc["differences"]
+    tamper(db, "UPDATE \"case\" SET citizen_name = 'Người Khác', due_date = '2027-01-01' "
+               "WHERE code = '000.00.31.H26-261001-0007'")
+    status, doc = check(db, capsys)
+    fields = {d["field"]: d for d in doc["differences"] if d["key"] == "000.00.31.H26-261001-0007"}
+    assert status == 5 and fields["citizen_name"]["recorded"] == "Nguyễn Thị Hồng"
+    assert fields["due_date"]["recorded"] == "2026-10-02"
