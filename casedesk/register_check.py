@@ -48,6 +48,8 @@ def _shown(value) -> str:
 def describe(d: Difference) -> str:
     """One Vietnamese sentence for a difference between a table and the replay of its audit rows."""
     what = {"key": d.key, "field": label(d.field), "found": _shown(d.found), "recorded": _shown(d.recorded)}
+    if d.kind == "audit":
+        return _("Nhật ký không còn dòng nào, nhưng cơ sở dữ liệu có người dùng: nhật ký đã bị xóa.")
     if d.kind == "case":
         if d.field == "receive":
             return _("Hồ sơ {key}: không có (đúng một) dòng tiếp nhận ở đầu nhật ký của hồ sơ.").format(**what)

@@ -145,6 +145,9 @@ def test_every_audit_row_and_the_head_deleted(register, capsys):
     for code in codes.values():
         assert found(doc, "case", code, "receive")
     assert found(doc, "user", "admin", "*") and found(doc, "setting", "office_name", "value")
+    assert found(doc, "audit", "", "*")
+    assert main(["--db", str(path), "check"]) == 5
+    assert "nhật ký đã bị xóa" in capsys.readouterr().err
 
 
 def test_last_ten_rows_deleted_and_the_head_moved(register, capsys):
