@@ -65,10 +65,8 @@ class _State:
             return
         versions = sorted(v for c, v in self.procedures if c == code)
         version = changes.get("version")
-        if not isinstance(version, int):
-            if not versions:
-                return
-            version = versions[-1]
+        if not isinstance(version, int):      # the newest version; a procedure added anew starts at 1
+            version = versions[-1] if versions else 1
         key = (code, version)
         if key not in self.procedures:
             before = [v for v in versions if v < version]

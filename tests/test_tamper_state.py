@@ -316,3 +316,26 @@ def test_cases_imported_from_an_old_ledger_replay_too(db, capsys, tmp_path, monk
     fields = {d["field"]: d for d in doc["differences"] if d["key"] == "000.00.31.H26-261001-0007"}
     assert status == 5 and fields["citizen_name"]["recorded"] == "Nguyễn Thị Hồng"
     assert fields["due_date"]["recorded"] == "2026-10-02"
+
+
+def test_a_procedure_added_by_an_action_without_a_version(register, capsys):
+    """Another branch's ``procedure_add`` naming only the code and its fields: the row is version 1."""
+    import datetime as dt
+
+    from casedesk.db import database, open_database, write
+    from casedesk.models import Procedure
+
+    path, _codes = register
+    open_database(path)
+    with write():
+        Procedure.create(code="XX-01", version=1, effective_from=dt.date(2026, 11, 2), field="HT", name="Thử",
+                         name_folded="thu", days=3, fee=0, papers=[])
+        now = dt.datetime(2026, 11, 2, 9, 0)
+        audit.record(case_id=None, actor="admin", action="procedure_add", at=now, recorded_at=now,
+                     changes={"code": "XX-01", "name": "Thử", "days": 3, "field_code": "HT"})
+    assert database.obj is not None
+    close_database()
+    assert check(path, capsys)[0] == 0
+    tamper(path, "UPDATE procedure SET days = 30 WHERE code = 'XX-01'")
+    status, doc = check(path, capsys)
+    assert status == 5 and found(doc, "procedure", "XX-01/1", "days")[0]["recorded"] == 3
