@@ -286,3 +286,9 @@ def file_row(conn, row_id: int | None = None) -> tuple[int, str]:
     else:
         row = conn.execute(f"SELECT id, {column} FROM event WHERE id = ?", (row_id,)).fetchone()
     return (int(row[0]), _hex(row[1])) if row else (0, "")
+
+
+def lock_chain() -> None:
+    """Take the audit head's row lock now (PostgreSQL; SQLite's write transaction already holds the
+    write lock): a writer that must look before it counts does both while no other desk can write."""
+    _head()

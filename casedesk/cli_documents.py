@@ -29,10 +29,13 @@ def _open(args) -> None:
 def cmd_print_case(args) -> int:
     from .documents import build
 
+    from .services import forms
+
     _open(args)
-    payload = build.render_case_document(args.kind, args.code, paper=args.paper)
+    payload = build.render_case_document(args.kind, args.code, paper=args.paper, actor="cli")
     target = write_atomic(args.output, payload)
-    print(_("Đã lưu {document} vào {path}.").format(document=build.document_label(args.kind), path=str(target)))
+    kind = "intake-refusal" if args.kind == "refusal" and forms.is_refusal_code(args.code) else args.kind
+    print(_("Đã lưu {document} vào {path}.").format(document=build.document_label(kind), path=str(target)))
     return 0
 
 
