@@ -32,7 +32,9 @@ LABELS = {
     "full_name": N_("họ tên"), "role": N_("vai trò"), "fields": N_("lĩnh vực phụ trách"), "active": N_("đang hoạt động"),
     "must_change_password": N_("phải đổi mật khẩu"), "password": N_("mật khẩu"), "name": N_("tên"), "days": N_("thời hạn"),
     "effective_from": N_("ngày hiệu lực"), "department_code": N_("cơ quan"), "fee_note": N_("ghi chú lệ phí"),
-    "result": N_("kết quả"), "data": N_("dữ liệu"), "*": N_("cả dòng"),
+    "result": N_("kết quả"), "data": N_("dữ liệu"), "*": N_("cả dòng"), "reason": N_("lý do"),
+    "refused_at": N_("thời điểm từ chối"), "refused_by": N_("người từ chối"), "procedure": N_("thủ tục"),
+    "code": N_("mã hồ sơ"), "number": N_("số"),
 }
 
 
@@ -80,6 +82,14 @@ def describe(d: Difference) -> str:
         if d.field == "*":
             return _("Lịch năm {key} không do dòng nhật ký nào ghi.").format(**what)
         return _("Lịch năm {key} đã bị sửa mà không qua chương trình.").format(**what)
+    if d.kind == "refusal":
+        if d.field == "*":
+            if d.found is None:
+                return _("Phiếu từ chối {key} có trong nhật ký nhưng không còn trong dữ liệu.").format(**what)
+            return _("Phiếu từ chối {key} không do dòng nhật ký nào ghi.").format(**what)
+        return _("Phiếu từ chối {key}: {field} là “{found}”, nhật ký ghi “{recorded}”.").format(**what)
+    if d.kind == "form_number":
+        return _("Số giấy tờ {key} là “{found}”, nhật ký ghi “{recorded}”.").format(**what)
     if d.field == "*":
         return _("Thủ tục {key} không có trong nhật ký.").format(**what)
     if d.recorded is None:

@@ -20,11 +20,12 @@ from __future__ import annotations
 import json
 
 from . import audit_state
-from .replay import Difference, Replay, _changes
+from .replay import Difference, Replay, _changes, when
 
 USER_ACTIONS = ("user_add", "user_edit", "user_activate", "user_deactivate", "password_set", "password_rehash")
 BASELINE = "audit_baseline"
-OFFICE_ACTIONS = ("office_init", "settings", "calendar_year", BASELINE, *USER_ACTIONS)
+OFFICE_ACTIONS = ("office_init", "settings", "calendar_year", BASELINE, "refuse_intake", "form_number",
+                  *USER_ACTIONS)
 USER_FIELDS = ("full_name", "role", "fields", "phone", "active", "must_change_password", "password")
 CATALOGUE_KEY = "catalogue"
 NOT_COLUMNS = ("code", "version", "row")
@@ -37,6 +38,8 @@ class _State:
         self.years: dict[int, str | None] = {}
         self.procedures: dict[tuple[str, int], dict] = {}
         self.catalogue = False
+        self.refusals: dict[str, dict] = {}                   # code -> what the refuse_intake row records
+        self.numbers: dict[tuple[str, str], tuple] = {}       # (kind, owner) -> (year, number)
 
     def user(self, action: str, changes: dict) -> None:
         login = changes.get("login")
@@ -99,8 +102,17 @@ class _State:
             if version.isdigit():
                 self.procedures[(code, int(version))] = {"row": fp}
 
-    def apply(self, action: str, changes: dict) -> None:
-        if action == BASELINE:
+    def apply(self, action: str, changes: dict, row: tuple = ()) -> None:
+        if action == "refuse_intake" and isinstance(changes.get("code"), str):
+            note, at, actor = row or ("", None, "")
+            self.refusals[changes["code"]] = {
+                "procedure": f"{changes.get('procedure')}/{changes.get('version')}",
+                "citizen_name": changes.get("citizen_name"), "id_number": changes.get("id_number", ""),
+                "reason": note, "refused_at": when(at), "refused_by": actor}
+        elif action == "form_number":
+            self.numbers[(str(changes.get("kind")), str(changes.get("owner")))] = (changes.get("year"),
+                                                                                  changes.get("number"))
+        elif action == BASELINE:
             self.baseline(changes)
         elif action == "office_init":
             self.settings = {k: v for k, v in changes.items() if k != CATALOGUE_KEY}
@@ -122,7 +134,7 @@ class _State:
 
 def _rows(db):
     names = ", ".join(f"'{a}'" for a in OFFICE_ACTIONS)
-    return db.execute_sql(f"SELECT action, changes FROM event WHERE case_id IS NULL AND "
+    return db.execute_sql(f"SELECT action, changes, note, at, actor FROM event WHERE case_id IS NULL AND "
                           f"(action IN ({names}) OR substr(action, 1, 9) = 'procedure') ORDER BY id")
 
 
@@ -207,11 +219,61 @@ def _compare_procedures(db, state: _State, out: Replay) -> None:
                     out.differences.append(Difference("procedure", name, column, None, row.get(column)))
 
 
+def _tables(db) -> set[str]:
+    return set(db.get_tables())
+
+
+def _compare_refusals(db, state: _State, out: Replay) -> None:
+    """Dossiers refused at the counter (form 03): what each ``refuse_intake`` row records."""
+    procedures = {pid: f"{code}/{version}" for pid, code, version in
+                  db.execute_sql("SELECT id, code, version FROM procedure").fetchall()}
+    logins = dict(db.execute_sql('SELECT id, login FROM "user"').fetchall())
+    seen = set()
+    for code, proc_id, name, id_number, reason, by, at in db.execute_sql(
+            "SELECT code, procedure_id, citizen_name, id_number, reason, refused_by_id, refused_at "
+            "FROM intake_refusal").fetchall():
+        seen.add(code)
+        known = state.refusals.get(code)
+        if known is None:
+            out.differences.append(Difference("refusal", code, "*", None, name))
+            continue
+        found = {"procedure": procedures.get(proc_id), "citizen_name": name, "id_number": id_number or "",
+                 "reason": reason, "refused_at": when(at), "refused_by": logins.get(by, by)}
+        for field, value in known.items():
+            if value != found[field]:
+                out.differences.append(Difference("refusal", code, field, value, found[field]))
+    for code in state.refusals:
+        if code not in seen:
+            out.differences.append(Difference("refusal", code, "*", state.refusals[code]["citizen_name"], None))
+
+
+def _compare_numbers(db, state: _State, out: Replay) -> None:
+    """The numbers of printed forms (``form_number`` rows)."""
+    seen = set()
+    for kind, owner, year, number in db.execute_sql("SELECT kind, owner, year, number FROM form_number").fetchall():
+        key = (kind, owner)
+        seen.add(key)
+        known = state.numbers.get(key)
+        if known is None or tuple(known) != (year, number):
+            out.differences.append(Difference("form_number", f"{kind} {owner}", "number",
+                                              None if known is None else f"{known[1]}/{known[0]}",
+                                              f"{number}/{year}"))
+    for key, known in state.numbers.items():
+        if key not in seen:
+            out.differences.append(Difference("form_number", f"{key[0]} {key[1]}", "number",
+                                              f"{known[1]}/{known[0]}", None))
+
+
 def replay_office(db, out: Replay) -> None:
     state = _State()
-    for action, changes in _rows(db).fetchall():
-        state.apply(action, _changes(changes))
+    for action, changes, note, at, actor in _rows(db).fetchall():
+        state.apply(action, _changes(changes), (note, at, actor))
     _compare_users(db, state, out)
     _compare_settings(db, state, out)
     _compare_years(db, state, out)
     _compare_procedures(db, state, out)
+    tables = _tables(db)
+    if "intake_refusal" in tables:
+        _compare_refusals(db, state, out)
+    if "form_number" in tables:
+        _compare_numbers(db, state, out)

@@ -4,6 +4,7 @@ procedure) and the field, in the text and in ``--json``.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 
@@ -339,3 +340,29 @@ def test_a_procedure_added_by_an_action_without_a_version(register, capsys):
     tamper(path, "UPDATE procedure SET days = 30 WHERE code = 'XX-01'")
     status, doc = check(path, capsys)
     assert status == 5 and found(doc, "procedure", "XX-01/1", "days")[0]["recorded"] == 3
+
+
+def test_refusals_at_the_counter_and_form_numbers_replay(register, capsys):
+    """A dossier refused at the counter (form 03) and the number a printed form was given are rows of
+    the same chain: an edit of either table behind the program's back is named."""
+    from casedesk.db import open_database
+    from casedesk.services import forms
+
+    path, codes = register
+    open_database(path)
+    refusal = forms.refuse_intake(actor="mai", procedure="HT-09", citizen_name="Lê Thị Hoa",
+                                  id_number="001303012345", note="Thiếu tờ khai").code
+    number = forms.form_number("receipt", codes["received"], dt.date(2026, 11, 2), actor="mai")
+    close_database()
+    assert check(path, capsys)[0] == 0
+    tamper(path, ("UPDATE intake_refusal SET reason = 'Công dân tự rút', citizen_name = 'Ai Đó' WHERE code = ?",
+                  (refusal,)),
+           ("UPDATE form_number SET number = ? WHERE owner = ?", (number + 5, codes["received"])))
+    status, doc = check(path, capsys)
+    assert status == 5
+    assert found(doc, "refusal", refusal, "reason")[0]["recorded"] == "Thiếu tờ khai"
+    assert found(doc, "refusal", refusal, "citizen_name")
+    assert [d for d in doc["differences"] if d["kind"] == "form_number"]
+    tamper(path, ("DELETE FROM intake_refusal WHERE code = ?", (refusal,)))
+    status, doc = check(path, capsys)
+    assert status == 5 and found(doc, "refusal", refusal, "*")
