@@ -206,11 +206,9 @@ def _compare_procedures(db, state: _State, out: Replay) -> None:
             if state.catalogue:
                 out.differences.append(Difference("procedure", name, "*", None, None))
             continue
-        named = []
         for column, value in known.items():
             if column in row and column != "row" and not _same(value, _json(row[column]) if column == "papers"
                                                                else row[column]):
-                named.append(column)
                 out.differences.append(Difference("procedure", name, column, value, row[column]))
         if "row" in known:
             for column in audit_state.differing(audit_state.PROCEDURE_FIELDS, audit_state.procedure_values(row),
