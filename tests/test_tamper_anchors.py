@@ -258,3 +258,24 @@ def test_after_a_restore_the_older_backups_anchors_are_a_note(register, capsys, 
     status, doc = check(path, capsys, "--against", str(usb))
     assert status == 5 and doc["anchor_problems"][0]["source"] == str(usb / anchors.sidecar_path(later.path).name)
     assert "khôi phục" in doc["anchor_problems"][0]["message"]
+
+
+def test_the_ledger_spreadsheet_prints_the_anchor_too(register, tmp_path):
+    """The ledger exported as .xlsx carries the anchor in its page footer (never a cell)."""
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+
+    from casedesk.ledger_export import ledger_xlsx
+
+    path, _codes = register
+    printed = head_of(path)
+    open_database(path)
+    try:
+        payload = ledger_xlsx(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    finally:
+        close_database()
+    sheet = load_workbook(io.BytesIO(payload)).active
+    assert printed in sheet.oddFooter.right.text
+    assert not any(printed in str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
