@@ -373,6 +373,13 @@ def upgrade_10(db: peewee.Database) -> None:
 
 
 def upgrade_11(db: peewee.Database) -> None:
+    """The duty roster: one row per person, day and half-day (``models.Duty``)."""
+    from . import models
+
+    db.create_tables([models.Duty], safe=True)
+
+
+def upgrade_12(db: peewee.Database) -> None:
     """The audit trail covers the state: from now on users, settings, holiday years, the catalogue and
     each case's intake are recorded where they change; one ``audit_baseline`` row records what an
     existing register holds now, so that ``check`` compares the tables from here on (``audit_baseline``)."""
@@ -383,7 +390,7 @@ def upgrade_11(db: peewee.Database) -> None:
 
 UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5,
                                                       upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10,
-                                                      upgrade_11]
+                                                      upgrade_11, upgrade_12]
 SCHEMA_VERSION = len(UPGRADES)
 # Upgrades that leave half the file as free pages: the file is compacted (VACUUM) once after them.
 COMPACTING = {8, 9}
