@@ -88,6 +88,8 @@ def describe(d: Difference) -> str:
                 return _("Phiếu từ chối {key} có trong nhật ký nhưng không còn trong dữ liệu.").format(**what)
             return _("Phiếu từ chối {key} không do dòng nhật ký nào ghi.").format(**what)
         return _("Phiếu từ chối {key}: {field} là “{found}”, nhật ký ghi “{recorded}”.").format(**what)
+    if d.kind == "duty":
+        return _("Lịch trực {key}: nơi trực là “{found}”, nhật ký ghi “{recorded}”.").format(**what)
     if d.kind == "form_number":
         return _("Số giấy tờ {key} là “{found}”, nhật ký ghi “{recorded}”.").format(**what)
     if d.field == "*":

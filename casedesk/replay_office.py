@@ -25,7 +25,7 @@ from .replay import Difference, Replay, _changes, when
 USER_ACTIONS = ("user_add", "user_edit", "user_activate", "user_deactivate", "password_set", "password_rehash")
 BASELINE = "audit_baseline"
 OFFICE_ACTIONS = ("office_init", "settings", "calendar_year", BASELINE, "refuse_intake", "form_number",
-                  *USER_ACTIONS)
+                  "duty_set", "duty_copy", *USER_ACTIONS)
 USER_FIELDS = ("full_name", "role", "fields", "phone", "active", "must_change_password", "password")
 CATALOGUE_KEY = "catalogue"
 NOT_COLUMNS = ("code", "version", "row")
@@ -40,6 +40,7 @@ class _State:
         self.catalogue = False
         self.refusals: dict[str, dict] = {}                   # code -> what the refuse_intake row records
         self.numbers: dict[tuple[str, str], tuple] = {}       # (kind, owner) -> (year, number)
+        self.duty: dict[tuple[str, str, str], str] = {}       # (day, half, login) -> place
 
     def user(self, action: str, changes: dict) -> None:
         login = changes.get("login")
@@ -102,6 +103,34 @@ class _State:
             if version.isdigit():
                 self.procedures[(code, int(version))] = {"row": fp}
 
+    def roster(self, action: str, changes: dict) -> None:
+        """The duty roster: a half-day set (``[old, new]`` place), or a week copied onto another
+        (replacing it; the people active at the time)."""
+        import datetime as dt
+
+        if action == "duty_set":
+            place = changes.get("place")
+            key = (str(changes.get("day")), str(changes.get("half")), str(changes.get("login")))
+            new = place[-1] if isinstance(place, list) and place else None
+            if new:
+                self.duty[key] = new
+            else:
+                self.duty.pop(key, None)
+            return
+        try:
+            source = dt.date.fromisoformat(str(changes.get("source")))
+            target = dt.date.fromisoformat(str(changes.get("target")))
+        except ValueError:
+            return
+        week = {(source + dt.timedelta(days=i)).isoformat() for i in range(7)}
+        goal = {(target + dt.timedelta(days=i)).isoformat() for i in range(7)}
+        shift = target - source
+        copied = {((dt.date.fromisoformat(d) + shift).isoformat(), half, login): place
+                  for (d, half, login), place in self.duty.items()
+                  if d in week and self.users.get(login, {}).get("active", True)}
+        self.duty = {k: v for k, v in self.duty.items() if k[0] not in goal}
+        self.duty.update(copied)
+
     def apply(self, action: str, changes: dict, row: tuple = ()) -> None:
         if action == "refuse_intake" and isinstance(changes.get("code"), str):
             note, at, actor = row or ("", None, "")
@@ -109,6 +138,8 @@ class _State:
                 "procedure": f"{changes.get('procedure')}/{changes.get('version')}",
                 "citizen_name": changes.get("citizen_name"), "id_number": changes.get("id_number", ""),
                 "reason": note, "refused_at": when(at), "refused_by": actor}
+        elif action in ("duty_set", "duty_copy"):
+            self.roster(action, changes)
         elif action == "form_number":
             self.numbers[(str(changes.get("kind")), str(changes.get("owner")))] = (changes.get("year"),
                                                                                   changes.get("number"))
@@ -245,6 +276,23 @@ def _compare_refusals(db, state: _State, out: Replay) -> None:
             out.differences.append(Difference("refusal", code, "*", state.refusals[code]["citizen_name"], None))
 
 
+def _compare_duty(db, state: _State, out: Replay) -> None:
+    """The duty roster against its ``duty_set``/``duty_copy`` rows."""
+    from .replay import day
+
+    seen = set()
+    for when_, half, login, place in db.execute_sql(
+            'SELECT d.day, d.half, u.login, d.place FROM duty d LEFT JOIN "user" u ON u.id = d.user_id').fetchall():
+        key = (day(when_), half, login)
+        seen.add(key)
+        if state.duty.get(key) != place:
+            out.differences.append(Difference("duty", " ".join(str(k) for k in key), "place",
+                                              state.duty.get(key), place))
+    for key, place in state.duty.items():
+        if key not in seen:
+            out.differences.append(Difference("duty", " ".join(key), "place", place, None))
+
+
 def _compare_numbers(db, state: _State, out: Replay) -> None:
     """The numbers of printed forms (``form_number`` rows)."""
     seen = set()
@@ -275,3 +323,5 @@ def replay_office(db, out: Replay) -> None:
         _compare_refusals(db, state, out)
     if "form_number" in tables:
         _compare_numbers(db, state, out)
+    if "duty" in tables:
+        _compare_duty(db, state, out)

@@ -366,3 +366,28 @@ def test_refusals_at_the_counter_and_form_numbers_replay(register, capsys):
     tamper(path, ("DELETE FROM intake_refusal WHERE code = ?", (refusal,)))
     status, doc = check(path, capsys)
     assert status == 5 and found(doc, "refusal", refusal, "*")
+
+
+def test_the_duty_roster_replays(register, capsys):
+    """Half-days set, a week copied onto the next (the people active then), and an edit of the table."""
+    from casedesk.db import open_database
+    from casedesk.services import roster
+
+    path, _codes = register
+    monday = dt.date(2026, 11, 2)
+    open_database(path)
+    roster.set_duty(actor="admin", day=monday, half="am", login="mai", place="desk")
+    roster.set_duty(actor="admin", day=monday + dt.timedelta(days=1), half="pm", login="hung", place="HT")
+    roster.set_duty(actor="admin", day=monday + dt.timedelta(days=7), half="am", login="duong", place="DD")
+    auth.set_active(actor="admin", login="hung", active=False)
+    roster.copy_week(actor="admin", source=monday, target=monday + dt.timedelta(days=7))
+    roster.set_duty(actor="admin", day=monday, half="am", login="mai", place="")
+    close_database()
+    status, doc = check(path, capsys)
+    assert status == 0, doc["differences"]
+    tamper(path, "UPDATE duty SET place = 'HT' WHERE place = 'desk'",
+           "INSERT INTO duty (day, half, user_id, place) VALUES ('2026-11-20', 'am', "
+           "(SELECT id FROM \"user\" WHERE login = 'hung'), 'HT')")
+    status, doc = check(path, capsys)
+    keys = {d["key"] for d in doc["differences"] if d["kind"] == "duty"}
+    assert status == 5 and keys == {"2026-11-09 am mai", "2026-11-20 am hung"}
