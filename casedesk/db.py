@@ -171,13 +171,32 @@ def open_readonly(url_or_path: str | os.PathLike, *, shared: bool = False) -> pe
     if text.startswith("sqlite:///"):
         text = text[len("sqlite:///"):]
     path = Path(text).expanduser().resolve()
-    mode = "ro" if shared or Path(str(path) + "-wal").exists() else "immutable"
-    uri = path.as_uri() + ("?mode=ro" if mode == "ro" else "?immutable=1")
-    db = peewee.SqliteDatabase(uri, uri=True, pragmas={"query_only": 1, "busy_timeout": 30000,
-                                                       "cache_size": -32000, "temp_store": "memory"},
-                               timeout=30, check_same_thread=False)
-    database.initialize(db)
-    db.connect(reuse_if_open=True)
+    wal = Path(str(path) + "-wal")
+    mode = "ro" if shared or wal.exists() else "immutable"
+
+    def connect(mode: str) -> peewee.Database:
+        uri = path.as_uri() + ("?mode=ro" if mode == "ro" else "?immutable=1")
+        db = peewee.SqliteDatabase(uri, uri=True, pragmas={"query_only": 1, "busy_timeout": 30000,
+                                                           "cache_size": -32000, "temp_store": "memory"},
+                                   timeout=30, check_same_thread=False)
+        database.initialize(db)
+        db.connect(reuse_if_open=True)
+        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+
+    try:
+        db = connect(mode)
+    except peewee.DatabaseError:
+        # a full disk or read-only media: a reader's -shm can't be made (or was cut short); a -wal that
+        # holds nothing (left by a refused write) lets the file be read as it is on disk
+        from .db_errors import media_problem
+
+        if database.obj is not None and not database.obj.is_closed():
+            database.obj.close()
+        database.initialize(None)
+        if mode != "ro" or (wal.exists() and wal.stat().st_size) or media_problem(path) is None:
+            raise
+        db = connect("immutable")
     from . import context
 
     context.reset()
