@@ -71,10 +71,14 @@ def open_db(args, *, must_exist: bool = True):
     if must_exist and "://" not in path and path != ":memory:" and not os.path.exists(path):
         raise BadInput(_("Không có cơ sở dữ liệu {path}. Hãy chạy “casedesk-cli init” hoặc “casedesk-cli demo”.")
                        .format(path=path))
-    open_database(path)
+    db = open_database(path)
     from . import context
 
     set_language(args.lang or context.settings().language)
+    if getattr(db, "casedesk_moved_to", None):
+        from .db import moved_sentence
+
+        print(_("Lưu ý: {sentence}").format(sentence=moved_sentence(db.casedesk_moved_to)), file=sys.stderr)
     return path
 
 
@@ -512,7 +516,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _extensions():
     """Sub-command groups that live in their own modules (documents, reports, backups)."""
     found = []
-    for name in ("casedesk.cli_documents", "casedesk.cli_trust"):
+    for name in ("casedesk.cli_documents", "casedesk.cli_trust", "casedesk.cli_move"):
         try:
             module = __import__(name, fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 import peewee
 
-from .errors import BadInput, IntegrityProblem
+from .errors import BadInput, IntegrityProblem, NotAllowed
 from .i18n import _
 
 database = peewee.DatabaseProxy()
@@ -42,14 +42,14 @@ def is_sqlite(db: peewee.Database | None = None) -> bool:
     return isinstance(target, peewee.SqliteDatabase)
 
 
-def _make_database(url_or_path: str | os.PathLike) -> peewee.Database:
+def _make_database(url_or_path: str | os.PathLike, *, password: str | None = None) -> peewee.Database:
     text = os.fspath(url_or_path)
     if text.startswith(("postgres://", "postgresql://")):
         parsed = urlparse(text)
         return peewee.PostgresqlDatabase(
             parsed.path.lstrip("/"),
             user=parsed.username,
-            password=parsed.password,
+            password=password if password is not None else parsed.password,
             host=parsed.hostname or "localhost",
             port=parsed.port or 5432,
         )
@@ -64,13 +64,18 @@ def _make_database(url_or_path: str | os.PathLike) -> peewee.Database:
     return peewee.SqliteDatabase(text, pragmas=SQLITE_PRAGMAS, timeout=30, check_same_thread=False)
 
 
-def open_database(url_or_path: str | os.PathLike, *, upgrade: bool = True) -> peewee.Database:
-    """Bind the models to a database and bring its schema up to date."""
+def open_database(url_or_path: str | os.PathLike, *, upgrade: bool = True,
+                  password: str | None = None) -> peewee.Database:
+    """Bind the models to a database and bring its schema up to date.
+
+    ``password`` is the server password when it is not in the URL (a desk's saved connection: the
+    operating system's credential store, or typed at start); libpq also reads PGPASSWORD and pgpass."""
     if database.obj is not None:
         close_database()
-    db = _make_database(url_or_path)
+    db = _make_database(url_or_path, password=password)
     database.initialize(db)
     db.connect(reuse_if_open=True)
+    db.casedesk_moved_to = moved_mark(db)
     if upgrade:
         upgrade_schema(db)
     from . import context
@@ -106,6 +111,8 @@ def write() -> Iterator[None]:
     db = database.obj
     if db is None:
         raise RuntimeError("database is not open")
+    if getattr(db, "casedesk_moved_to", None):
+        raise NotAllowed(moved_sentence(db.casedesk_moved_to))
     if db.in_transaction():
         with db.atomic():
             yield
@@ -133,6 +140,29 @@ def _meta_get(db: peewee.Database, key: str) -> str | None:
             db.rollback()
         return None
     return row[0] if row else None
+
+
+MOVED_KEY = "moved_to"
+
+
+def moved_mark(db: peewee.Database) -> dict | None:
+    """Where this register was moved (``casedesk-cli move-to``): ``{"to", "at", "by"}``; None if it was not."""
+    value = _meta_get(db, MOVED_KEY)
+    if not value:
+        return None
+    try:
+        mark = json.loads(value)
+    except ValueError:
+        mark = None
+    return mark if isinstance(mark, dict) else {"to": str(value), "at": "", "by": ""}
+
+
+def moved_sentence(mark: dict) -> str:
+    """The one sentence a moved register answers with, on the command line and on the desktop."""
+    when = str(mark.get("at") or "")[:16].replace("T", " ")
+    return _("Sổ hồ sơ này đã được chuyển sang {where} (lúc {when}); hãy mở sổ ở đó. "
+             "Bản ở đây được giữ nguyên để đối chiếu, không ghi thêm được.").format(
+                 where=mark.get("to") or "?", when=when or "?")
 
 
 def schema_version(db: peewee.Database | None = None) -> int:
