@@ -178,7 +178,8 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
     failed its checks: it is then kept as ``….unverified`` and nothing is rotated away."""
     if reason not in REASONS:
         raise BadInput(_("Lý do sao lưu phải là manual, daily hoặc close."), field="reason")
-    source = _live_path()
+    server = database.obj is not None and not is_sqlite(database.obj)
+    source = None if server else _live_path()
     automatic = dest_dir is None
     if automatic:
         register = register_id(create=True)
@@ -195,7 +196,12 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
             register = register_id(create=True)
         final = unused_name(folder, unit, when, version, suffixes=("", ".unverified"))
         partial = folder / (final.name + ".partial")
-        copy_database(source, partial)
+        if server:   # a logical copy of the server's register into a SQLite file (see server_backup)
+            from .transfer import copy_to_file
+
+            copy_to_file(partial)
+        else:
+            copy_database(source, partial)
         check = check_file(partial)
         verified = check.ok and check.schema_version == version
         problem = "; ".join(check.problems)
@@ -206,7 +212,7 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
         os.replace(partial, target)
         fsync_dir(folder)
         size = target.stat().st_size
-    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
+    except (OSError, ValueError, peewee.DatabaseError) as exc:  # ValueError: a path with a NUL character
         try:
             for leftover in folder.glob("*.partial"):
                 remove_quietly(leftover)
@@ -222,6 +228,10 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
 
     if verified:
         logger().info("backup %s (%s, %d bytes, %d audit rows)", target, reason, size, check.audit_rows)
+        if server:
+            from .server_backup import note_backup
+
+            note_backup(info)
         if automatic:
             rotate()
     else:
@@ -232,8 +242,16 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
 def maybe_daily_backup(*, reason: str = "daily") -> BackupInfo | None:
     """The automatic backup, at most once a (office-local) day; the desktop calls it when closing.
 
-    Returns None when this register's backup of today is already there, or the register is not
-    a local SQLite file."""
+    Returns None when this register's backup of today is already there (on a server: made by any
+    desk, as the server's ``meta`` records it), or the register is in memory."""
+    db = database.obj
+    if db is not None and not is_sqlite(db):     # a server office: one desk a day makes it, for all
+        from .server_backup import last_server_backup
+
+        last = last_server_backup()
+        if last is not None and last.at.date() == context.today():
+            return None
+        return backup_now(reason=reason)
     try:
         _live_path()
     except BadInput:

@@ -167,19 +167,21 @@ def copy_into(src: peewee.Database, *, expected: dict[str, int], progress: Progr
 class source_lock:
     """A transaction on the source that keeps every desk from writing until it ends."""
 
-    def __init__(self, src: peewee.Database):
+    def __init__(self, src: peewee.Database, *, lock: bool = True):
         self.src = src
+        self.lock = lock
         self.txn = None
 
     def __enter__(self):
         if is_sqlite(self.src):
-            self.txn = self.src.atomic("IMMEDIATE")
+            self.txn = self.src.atomic("IMMEDIATE" if self.lock else "DEFERRED")
             self.txn.__enter__()
         else:
             self.txn = self.src.atomic()
             self.txn.__enter__()
             self.src.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            self.src.execute_sql("SELECT value FROM meta WHERE key = %s FOR UPDATE", (audit.HEAD_KEY,))
+            if self.lock:
+                self.src.execute_sql("SELECT value FROM meta WHERE key = %s FOR UPDATE", (audit.HEAD_KEY,))
         return self
 
     def mark(self, mark: dict) -> None:
@@ -310,3 +312,38 @@ def _server_of(db: peewee.Database) -> str:
     user = f"{params.get('user')}@" if params.get("user") else ""
     port = f":{params.get('port')}" if params.get("port") else ""
     return f"postgresql://{user}{params.get('host') or 'localhost'}{port}/{db.database}"
+
+
+def copy_to_file(path: Path, *, skip_meta: tuple[str, ...] = (), progress: Progress | None = None) -> CopyResult:
+    """The open register (a server's) copied into a new SQLite file at ``path``, checked there (counts,
+    chain), made one self-contained file and synced: a server backup.  The source is read in one
+    snapshot (REPEATABLE READ) without stopping the desks."""
+    src = database.obj
+    path = Path(path)
+    for extra in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"),
+                  path.with_name(path.name + "-journal")):
+        try:
+            extra.unlink()
+        except FileNotFoundError:
+            pass
+    tgt = _make_database(path)
+    tgt.connect()
+    try:
+        with source_lock(src, lock=False):
+            expected = source_counts(src)
+            database.initialize(tgt)
+            context.reset()
+            try:
+                upgrade_schema(tgt)
+                with tgt.atomic():
+                    result = copy_into(src, expected=expected, progress=progress, skip_meta=skip_meta)
+            finally:
+                database.initialize(src)
+                context.reset()
+        tgt.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        tgt.execute_sql("PRAGMA journal_mode=DELETE")
+    finally:
+        tgt.close()
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+    return result
