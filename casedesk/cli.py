@@ -384,7 +384,15 @@ def cmd_demo(args) -> int:
     if not 0 <= args.cases <= DEMO_MAX_CASES:
         raise BadInput(_("{flag} phải từ 0 đến {n}.").format(flag="--cases", n=f"{DEMO_MAX_CASES:,}".replace(",", ".")))
 
-    open_db(args, must_exist=False)
+    path = open_db(args, must_exist=False)
+    from .demo import is_demo
+    from .errors import NotAllowed
+    from .services import office
+
+    if office.is_initialised() and not is_demo():
+        raise NotAllowed(_("{path} là sổ hồ sơ của một văn phòng thật: “demo” chỉ tạo hoặc thêm hồ sơ mẫu vào văn "
+                           "phòng mẫu, không ghi vào đây. Hãy chọn một tệp khác bằng --db (ví dụ demo.sqlite3).")
+                         .format(path=path))
     info = build_demo(cases=args.cases, seed=args.seed)
     print(_("Văn phòng mẫu: {office} — {n} hồ sơ.").format(office=info["office"], n=info["cases"]))
     print(_("Tài khoản (mật khẩu chỉ in một lần):"))
