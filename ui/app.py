@@ -125,7 +125,7 @@ def desk_target(args: argparse.Namespace, runner: Runner, parent: QWidget | None
     if args.db or os.environ.get("CASEDESK_DB"):
         return database_target(args), None, None
     choice = desk_config.load()
-    if choice is None and default_db_path().exists():
+    if choice is None and _holds_office(default_db_path()):
         choice = DeskConnection(kind="local", path=str(default_db_path()))
         desk_config.save(choice)
     if choice is None:
@@ -144,6 +144,14 @@ def desk_target(args: argparse.Namespace, runner: Runner, parent: QWidget | None
             if password is None:
                 return None
     return choice.target(), password, None
+
+
+def _holds_office(path: Path) -> bool:
+    """A register with its office at ``path`` (one made before the first run asked, by init or the demo)."""
+    from casedesk.backup_check import identify
+
+    found = identify(path) if path.exists() else None
+    return found is not None and found.users > 0
 
 
 def ask_password(parent: QWidget | None, choice) -> str | None:
@@ -237,6 +245,8 @@ def _screenshot_hook(app, session) -> None:
 class Session(QObject):
     """Who is logged in and which window shows: login, then the main window, then login again."""
 
+    current: "Session | None" = None      # the running one (Cài đặt → Kết nối switches its register)
+
     shown = Signal(str)              # "accounts", "login", "main": a window is up (screenshots, tests)
     check_delay_ms = 3000            # the register check waits until the login window is up and drawn
 
@@ -264,6 +274,7 @@ class Session(QObject):
         self.check_problem = ""          # what the start-up register check found; empty when sound
         self.register_check: RegisterCheckTask | None = None
         app.aboutToQuit.connect(self.daily_backup)
+        Session.current = self
 
     # ------------------------------------------------------------ opening
     def start(self) -> None:
@@ -414,6 +425,25 @@ class Session(QObject):
             window.hide()
             window.deleteLater()
         self.show_login(select=login)
+
+    def switch_to(self, choice, password: str | None = None, login: tuple[str, str] | None = None) -> None:
+        """Open another register (Cài đặt → Kết nối): the windows close, the new one opens at its login."""
+        window, self.window = self.window, None
+        if window is not None:
+            window.shutdown()
+            window.hide()
+            window.deleteLater()
+        if self.login is not None:
+            self.login.hide()
+            self.login.deleteLater()
+            self.login = None
+        self.target = choice.target()
+        self.label = describe_target(self.target)
+        self.password, self.auto_login = password, login
+        self.may_build_demo = choice.kind == "demo"
+        self.check_problem = ""
+        self.register_check = None
+        self.start()
 
     def daily_backup(self) -> None:
         """On the way out: the day's automatic backup (once a day; local SQLite only)."""

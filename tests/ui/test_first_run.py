@@ -222,3 +222,73 @@ def _make_office():
     office.init_office(office="TT PVHCC phường Bến Thành", commune="Phường Bến Thành", province="TP Hồ Chí Minh",
                        unit_code="000.00.79.H29", admin_login="admin", admin_password="mat-khau-1234")
     close_database()
+
+
+def test_a_refused_office_form_leaves_no_register_behind(home, bare_runner):
+    from ui.app import desk_target
+    from ui.screens.first_run import create_office
+
+    with pytest.raises(Exception) as caught:
+        bare_runner.call(lambda: create_office(str(home / "casedesk.sqlite3"), dict(
+            office="X", commune="Xã X", province="Tỉnh Y", unit_code="000.00.31.H28", admin_login="admin",
+            admin_password="1", admin_name=None)))          # a password the rules refuse
+    assert "mật khẩu" in str(caught.value).lower()
+    assert not (home / "casedesk.sqlite3").exists()
+    (home / "casedesk.sqlite3").write_bytes(b"")           # an empty file there is no office either
+    seen = []
+    from PySide6.QtCore import QTimer
+
+    def close_it():
+        from ui.screens.first_run import FirstRunDialog
+
+        dialog = next((w for w in QApplication.topLevelWidgets() if isinstance(w, FirstRunDialog) and w.isVisible()),
+                      None)
+        if dialog is None:
+            QTimer.singleShot(20, close_it)
+            return
+        seen.append(dialog)
+        dialog.reject()
+
+    QTimer.singleShot(0, close_it)
+    assert desk_target(_args(), bare_runner) is None and seen          # asked, not opened
+
+
+def test_settings_connection_switches_the_open_desk(qtbot, qapp, home, bare_runner, template_db, monkeypatch):
+    """Cài đặt → Kết nối on the demo: a real office made there opens straight away, its admin logged in."""
+    import shutil
+
+    from casedesk.db import open_database
+    from ui.app import Session
+
+    shutil.copy(template_db, home / "demo.sqlite3")
+    bare_runner.call(lambda: open_database(home / "demo.sqlite3"))
+    session = Session(qapp, bare_runner, target=str(home / "demo.sqlite3"), label="", may_build_demo=False,
+                      login=("admin", "mat-khau-1234"))
+    stages = []
+    session.shown.connect(stages.append)
+    session.start()
+    qtbot.waitUntil(lambda: "main" in stages, timeout=20000)
+    window = session.window
+    window.show_screen("settings")
+    settings = window.screens["settings"]
+    assert "Văn phòng mẫu" in settings.connection_label.text()
+
+    def make_office(dialog):
+        dialog.office_button.click()
+        for key, value in (("office", "UBND xã Tân Lập"), ("commune", "Xã Tân Lập"), ("province", "Tỉnh Phú Thọ"),
+                           ("unit_code", "000.00.31.H27"), ("password", "tan-lap-2026"),
+                           ("confirm", "tan-lap-2026")):
+            _type(dialog.office_fields[key], value)
+        dialog.create_button.click()
+
+    stages.clear()
+    _drive(qtbot, make_office)
+    settings.choose_connection()
+    qtbot.waitUntil(lambda: "main" in stages, timeout=20000)
+    assert session.target == str(home / "casedesk.sqlite3") and session.window is not window
+    assert session.window.ctx.settings.office_name == "UBND xã Tân Lập"
+    assert desk_config.load().kind == "local"
+    session.window.shutdown()
+    session.window.close()
+    session.login.close()
+    Session.current = None

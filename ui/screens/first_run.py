@@ -23,24 +23,30 @@ def create_office(path: str, values: dict) -> str:
     """On the runner: a new register at ``path`` with the office and its admin; returns the admin's login."""
     from pathlib import Path
 
-    from casedesk.db import close_database, open_database
+    from casedesk import context
+    from casedesk.db import close_database, database, open_database
     from casedesk.errors import BadInput
     from casedesk.services import office
 
     file = Path(path)
-    if file.exists():
-        open_database(file)
-        try:
-            if office.is_initialised():
-                raise BadInput(_("Máy này đã có sổ hồ sơ tại {path}: hãy chọn “Kết nối” tới nó trong Cài đặt, "
-                                 "hoặc chuyển tệp đó đi trước khi bắt đầu văn phòng mới.").format(path=path))
-        finally:
-            close_database()
-    open_database(file)
+    previous = database.obj       # the register open now (Cài đặt → Kết nối): bound again afterwards
+    new = not file.exists()
+    made = False
     try:
+        open_database(file)
+        if office.is_initialised():
+            raise BadInput(_("Máy này đã có sổ hồ sơ tại {path}: hãy chọn “Kết nối” tới nó trong Cài đặt, "
+                             "hoặc chuyển tệp đó đi trước khi bắt đầu văn phòng mới.").format(path=path))
         user = office.init_office(**values)
+        made = True
     finally:
         close_database()
+        if new and not made:         # a refused form leaves no empty register behind
+            for leftover in (file, *[file.with_name(file.name + s) for s in ("-wal", "-shm", "-journal")]):
+                leftover.unlink(missing_ok=True)
+        if previous is not None:
+            database.initialize(previous)     # reconnects by itself at its next query
+            context.reset()
     return user.login
 
 

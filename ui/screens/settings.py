@@ -29,6 +29,7 @@ from ..widgets.case_table import show_error, translated
 from . import settings_dialogs as dialogs
 from .base import Screen
 from .settings_backups import BackupsTab, buttons_row, table_view
+from .settings_connection import ConnectionTab
 
 OFFICE_FIELDS = (
     ("office_name", N_("Tên đơn vị")),
@@ -50,7 +51,7 @@ KIND_LABELS = (("holiday", N_("Nghỉ lễ, Tết")), ("compensatory", N_("Ngh�
 assert tuple(k for k, _l in KIND_LABELS) == DAY_OFF_KINDS
 
 
-class SettingsScreen(BackupsTab, Screen):
+class SettingsScreen(BackupsTab, ConnectionTab, Screen):
     key = "settings"
     title = translated(N_("Cài đặt"))
     roles = ("admin",)
@@ -66,6 +67,7 @@ class SettingsScreen(BackupsTab, Screen):
         self.backup = self._backup_module()
         if self.backup is not None:
             self.tabs.addTab(self._backups_tab(), _("Sao lưu"))
+        self.tabs.addTab(self._connection_tab(), _("Kết nối"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(self.tabs)
