@@ -292,3 +292,35 @@ def test_settings_connection_switches_the_open_desk(qtbot, qapp, home, bare_runn
     session.window.close()
     session.login.close()
     Session.current = None
+
+
+def test_a_moved_register_says_where_it_lives_and_offers_the_choices(qtbot, qapp, home, bare_runner, template_db,
+                                                                    monkeypatch):
+    import shutil
+    import sqlite3
+
+    from ui import app as app_module
+    from ui.app import Session
+
+    path = home / "casedesk.sqlite3"
+    shutil.copy(template_db, path)
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO meta (key, value) VALUES ('moved_to', "
+                 "'{\"to\": \"postgresql://casedesk@may-chu:5432/casedesk\", \"at\": \"2026-11-02T09:00:00\"}')")
+    conn.commit()
+    conn.close()
+    shown = []
+    monkeypatch.setattr(app_module, "show_error", lambda parent, exc: shown.append(str(exc)))
+    monkeypatch.setattr(app_module, "show_accounts", lambda *a: None)
+    session = Session(qapp, bare_runner, target=str(path), label="", may_build_demo=False, demo_cases=3)
+    session.may_choose = True
+    stages = []
+    session.shown.connect(stages.append)
+    _drive(qtbot, lambda d: d.demo_button.click())
+    session.start()
+    qtbot.waitUntil(lambda: "login" in stages or "accounts" in stages, timeout=30000)
+    assert shown and "postgresql://casedesk@may-chu:5432/casedesk" in shown[0] and "hãy mở sổ ở đó" in shown[0]
+    assert session.target == str(home / "demo.sqlite3") and desk_config.load().kind == "demo"
+    if session.login is not None:
+        session.login.close()
+    Session.current = None
