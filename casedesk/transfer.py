@@ -33,7 +33,7 @@ from . import audit, context
 from .db import (MOVED_KEY, SCHEMA_VERSION, _make_database, database, is_sqlite, moved_mark, moved_sentence,
                  upgrade_schema)
 from .errors import BadInput, ConnectionSetup, IntegrityProblem, NotAllowed
-from .i18n import _, format_int
+from .i18n import N_, _, format_int
 from .models import (Case, Department, DayCounter, Event, Field, HolidayYear, Meta, PaperList, Procedure,
                      Setting, User)
 
@@ -44,9 +44,10 @@ SERIAL = [User, Procedure, PaperList, Case, Event]
 BATCH = 2000
 # What people call each table in the progress lines and the count check.
 LABELS = {
-    "meta": "thông tin sổ", "setting": "cài đặt", "department": "phòng ban", "field": "lĩnh vực",
-    "user": "người dùng", "procedure": "thủ tục", "paper_list": "danh sách giấy tờ", "case": "hồ sơ",
-    "event": "dòng nhật ký", "day_counter": "bộ đếm số hồ sơ", "holiday_year": "lịch nghỉ",
+    "meta": N_("thông tin sổ"), "setting": N_("cài đặt"), "department": N_("phòng ban"), "field": N_("lĩnh vực"),
+    "user": N_("người dùng"), "procedure": N_("thủ tục"), "paper_list": N_("danh sách giấy tờ"),
+    "case": N_("hồ sơ"), "event": N_("dòng nhật ký"), "day_counter": N_("bộ đếm số hồ sơ"),
+    "holiday_year": N_("lịch nghỉ"),
 }
 
 Progress = Callable[[str, int, int], None]      # (table label, rows done, rows in that table)

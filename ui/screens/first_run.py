@@ -121,12 +121,12 @@ class FirstRunDialog(QDialog):
             self.office_fields[key] = edit
             form.addRow(label, edit)
 
-        field("office", _("Tên đơn vị"), _("Trung tâm Phục vụ hành chính công xã …"))
-        field("commune", _("Xã/phường"), _("Xã Tân Lập"))
-        field("province", _("Tỉnh/thành phố"), _("Tỉnh Phú Thọ"))
+        field("office", _("Tên đơn vị"), "Trung tâm Phục vụ hành chính công xã …")
+        field("commune", _("Xã/phường"), "Xã Tân Lập")
+        field("province", _("Tỉnh/thành phố"), "Tỉnh Phú Thọ")
         field("unit_code", _("Mã đơn vị"), "000.00.31.H26")
         field("admin_login", _("Tên đăng nhập quản trị"), value="admin")
-        field("admin_name", _("Họ tên quản trị"), _("Nguyễn Văn A"))
+        field("admin_name", _("Họ tên quản trị"), "Nguyễn Văn A")
         field("password", _("Mật khẩu quản trị"), secret=True)
         field("confirm", _("Nhập lại mật khẩu"), secret=True)
         self.office_message = MessageLabel(page)
