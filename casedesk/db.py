@@ -78,6 +78,7 @@ def open_database(url_or_path: str | os.PathLike, *, upgrade: bool = True,
     db.casedesk_moved_to = moved_mark(db)
     if upgrade:
         upgrade_schema(db)
+    db.casedesk_schema_ready = schema_version(db) > 0
     from . import context
 
     context.reset()
@@ -120,9 +121,11 @@ def write() -> Iterator[None]:
     try:
         if is_sqlite(db):
             with db.atomic("IMMEDIATE"):
+                _refuse_if_moved(db)
                 yield
         else:
             with db.atomic():
+                _refuse_if_moved(db)
                 yield
     finally:
         calls, _after_write.calls = getattr(_after_write, "calls", []), []
@@ -143,13 +146,31 @@ def _meta_get(db: peewee.Database, key: str) -> str | None:
 
 
 MOVED_KEY = "moved_to"
+# PostgreSQL advisory lock taken shared by every write and exclusively by ``move-to`` on the source:
+# a desk's write waits for the move to end, then sees the mark and is refused (never lands behind it).
+MOVE_LOCK = 0x43446D76
+
+
+def _refuse_if_moved(db: peewee.Database) -> None:
+    """Inside a write transaction (SQLite: holding the write lock): refuse when the register has been
+    moved meanwhile by ``move-to`` (another process), so no write is left behind in the old place."""
+    if not getattr(db, "casedesk_schema_ready", False):
+        return                       # upgrading: the meta table may not be there yet
+    if not is_sqlite(db):
+        db.execute_sql("SELECT pg_advisory_xact_lock_shared(%s)", (MOVE_LOCK,))
+    row = db.execute_sql(f"SELECT value FROM meta WHERE key = {db.param}", (MOVED_KEY,)).fetchone()
+    if row and row[0]:
+        db.casedesk_moved_to = _parse_mark(row[0])
+        raise NotAllowed(moved_sentence(db.casedesk_moved_to))
 
 
 def moved_mark(db: peewee.Database) -> dict | None:
     """Where this register was moved (``casedesk-cli move-to``): ``{"to", "at", "by"}``; None if it was not."""
     value = _meta_get(db, MOVED_KEY)
-    if not value:
-        return None
+    return _parse_mark(value) if value else None
+
+
+def _parse_mark(value: str) -> dict:
     try:
         mark = json.loads(value)
     except ValueError:

@@ -14,8 +14,10 @@ source, and the audit hash chain walked end to end on the target.  A failed chec
 target as empty as it was.
 
 The source is read in one transaction that holds its write lock (SQLite's ``BEGIN IMMEDIATE``;
-the audit head's row lock on PostgreSQL, which every audited write takes): no desk can write
-between the copy and the moment the source is marked, so nothing written is left behind.
+on PostgreSQL an advisory lock every ``db.write()`` takes shared): no desk can write between the
+copy and the moment the source is marked, and a desk's write that waited meanwhile then finds the
+mark (``db.write`` reads it under the same lock) and is refused: nothing written is left behind.
+A server backup reads one REPEATABLE READ snapshot instead, without stopping anyone.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from urllib.parse import urlparse
 import peewee
 
 from . import audit, context
-from .db import (MOVED_KEY, SCHEMA_VERSION, _make_database, database, is_sqlite, moved_mark, moved_sentence,
+from .db import (MOVE_LOCK, MOVED_KEY, SCHEMA_VERSION, _make_database, database, is_sqlite, moved_mark, moved_sentence,
                  upgrade_schema)
 from .errors import BadInput, ConnectionSetup, IntegrityProblem, NotAllowed
 from .i18n import N_, _, format_int
@@ -180,9 +182,14 @@ class source_lock:
         else:
             self.txn = self.src.atomic()
             self.txn.__enter__()
-            self.src.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             if self.lock:
+                # every desk's write takes MOVE_LOCK shared first: once this holds it, no write is under way
+                # and none can start, so each statement here reads the same register (and the writers, let
+                # in after the mark is committed, see it and are refused)
+                self.src.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MOVE_LOCK,))
                 self.src.execute_sql("SELECT value FROM meta WHERE key = %s FOR UPDATE", (audit.HEAD_KEY,))
+            else:   # a backup: one snapshot, the desks writing meanwhile
+                self.src.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         return self
 
     def mark(self, mark: dict) -> None:

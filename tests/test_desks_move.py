@@ -292,3 +292,72 @@ def test_another_offices_backup_is_refused_on_the_server(office_file, home, tmp_
         server_backup.restore_server(other_backup.path, actor="admin")
     assert context.settings().unit_code == "000.00.31.H26"
     close_database()
+
+
+WRITER = """
+import sys, time
+from casedesk import context
+from casedesk.db import open_database
+from casedesk.errors import NotAllowed
+from casedesk.services import cases
+from tests.stress.tools import OFFICE_NOW, intake
+open_database(sys.argv[1])
+context.set_clock(lambda: OFFICE_NOW)
+for i in range(100000):
+    try:
+        code = cases.receive_case(**intake(i)).case.code
+    except NotAllowed as exc:
+        print("REFUSED", exc.message, flush=True)
+        break
+    print("ACK", code, flush=True)
+"""
+
+
+@pytest.mark.parametrize("direction", ["to_server", "from_server"])
+def test_a_desk_writing_during_the_move_loses_nothing(office_file, home, tmp_path, direction):
+    """Another process keeps receiving dossiers while the register moves: every acknowledged one is in the
+    new place, and the first write after the move is refused with the sentence (none lands behind)."""
+    import subprocess
+    import sys
+    import time
+
+    from casedesk.transfer import move_register
+    from tests.stress.tools import ROOT
+
+    path, _codes = office_file
+    close_database()
+    _wipe()
+    if direction == "from_server":
+        open_database(path)
+        move_register(URL, actor="admin")
+        close_database()
+        source, target = URL, tmp_path / "back.sqlite3"
+    else:
+        source, target = str(path), URL
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    child = subprocess.Popen([sys.executable, "-c", WRITER, source], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    try:
+        lines = []
+        while len(lines) < 20:                                   # it is writing
+            line = child.stdout.readline()
+            assert line, child.stderr.read()
+            lines.append(line.strip())
+        open_database(source)
+        result = move_register(target, actor="admin")
+        close_database()
+        out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+    lines += out.splitlines()
+    acked = [line.split()[1] for line in lines if line.startswith("ACK")]
+    assert lines[-1].startswith("REFUSED") and "hãy mở sổ ở đó" in lines[-1], (lines[-3:], err[-500:])
+    open_database(target)
+    from casedesk.models import Case
+
+    here = {c.code for c in Case.select(Case.code)}
+    assert set(acked) <= here, "an acknowledged dossier was left behind"
+    assert result.counts["case"] == len(here) and audit.verify_chain().ok
+    close_database()
