@@ -156,9 +156,11 @@ def _refuse_if_moved(db: peewee.Database) -> None:
     moved meanwhile by ``move-to`` (another process), so no write is left behind in the old place."""
     if not getattr(db, "casedesk_schema_ready", False):
         return                       # upgrading: the meta table may not be there yet
-    if not is_sqlite(db):
-        db.execute_sql("SELECT pg_advisory_xact_lock_shared(%s)", (MOVE_LOCK,))
-    row = db.execute_sql(f"SELECT value FROM meta WHERE key = {db.param}", (MOVED_KEY,)).fetchone()
+    if is_sqlite(db):
+        row = db.execute_sql("SELECT value FROM meta WHERE key = ?", (MOVED_KEY,)).fetchone()
+    else:   # one round trip; the second statement's snapshot is taken once the lock is held
+        row = db.execute_sql("SELECT pg_advisory_xact_lock_shared(%s); SELECT value FROM meta WHERE key = %s",
+                             (MOVE_LOCK, MOVED_KEY)).fetchone()
     if row and row[0]:
         db.casedesk_moved_to = _parse_mark(row[0])
         raise NotAllowed(moved_sentence(db.casedesk_moved_to))

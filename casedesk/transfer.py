@@ -107,10 +107,33 @@ def source_counts(src: peewee.Database) -> dict[str, int]:
 
 
 def _insert(model, rows: list[dict]) -> None:
-    width = max(1, len(model._meta.fields))
-    step = max(1, min(len(rows), 30000 // width))     # SQLite's limit on one statement's parameters
-    for start in range(0, len(rows), step):
-        model.insert_many(rows[start:start + step]).execute()
+    """Rows as the model's fields make them for the database, written with the driver's executemany
+    (peewee's insert_many spends most of a move building SQL text: 28 of 47 s for 10,000 cases)."""
+    db = database.obj
+    fields = model._meta.sorted_fields
+    sqlite = is_sqlite(db)
+
+    def value(field, raw):
+        if raw is None:
+            return None
+        if isinstance(field, peewee.BlobField):
+            return bytes(raw)
+        converted = field.db_value(raw)
+        if sqlite and isinstance(converted, (dt.date, dt.datetime)):
+            return str(converted)              # as peewee stores them: "2026-11-02 09:00:00", "2026-11-02"
+        return converted
+
+    data = [tuple(value(f, r.get(f.name)) for f in fields) for r in rows]
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    table = model._meta.table_name
+    cursor = db.cursor()
+    if sqlite:
+        marks = ", ".join("?" for _f in fields)
+        cursor.executemany(f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', data)
+    else:
+        from psycopg2.extras import execute_values
+
+        execute_values(cursor, f'INSERT INTO "{table}" ({columns}) VALUES %s', data, page_size=1000)
 
 
 def _fix_sequences(db: peewee.Database) -> None:
