@@ -192,7 +192,7 @@ def test_move_refuses_what_would_lose_or_mix_anything(office_file, home, monkeyp
     assert status == 3 and not (tmp_path / "x.sqlite3").exists()
 
 
-def test_a_server_backup_verifies_restores_and_reminds(office_file, home, clock, monkeypatch, tmp_path):
+def test_a_server_backup_verifies_restores_and_reminds(office_file, home, clock, monkeypatch, tmp_path, capsys):
     from casedesk import server_backup
     from casedesk.services import cases, queries
     from casedesk.transfer import move_register
@@ -211,6 +211,10 @@ def test_a_server_backup_verifies_restores_and_reminds(office_file, home, clock,
     assert server_backup.last_server_backup().at == info.created_at and server_backup.reminder() == ""
     assert backup.maybe_daily_backup() is None                         # today's is made (by any desk)
     assert [b.path for b in backup.list_backups()] == [info.path]
+    close_database()
+    assert _cli("--db", URL, "backups", "--json") == 0                 # the command line sees the same
+    assert str(info.path) in capsys.readouterr().out
+    open_database(URL)
     clock.advance(days=1, hours=2)
     assert "đã cũ" in server_backup.reminder()
 

@@ -162,8 +162,11 @@ class MainWindow(QMainWindow):
         self.desk_sync = DeskSync(ctx, self)
         if "://" not in ctx.db_path or ctx.db_path.startswith("sqlite"):
             ctx.runner.run(last_backup_text, on_done=self.backup_label.setText, on_error=lambda e: None)
-        else:
-            ctx.runner.run(server_backup_text, on_done=self._server_backup, on_error=lambda e: None)
+        else:   # a server office: the newest backup of any desk, read again every 15 minutes
+            self._backup_timer = QTimer(self, interval=15 * 60 * 1000)
+            self._backup_timer.timeout.connect(self.refresh_server_backup)
+            self._backup_timer.start()
+            self.refresh_server_backup()
 
     # ------------------------------------------------------------ building
     def _build_header(self) -> None:
@@ -346,6 +349,9 @@ class MainWindow(QMainWindow):
         role = self.ctx.user.role
         self.ctx.runner.run(lambda: queries.queue_counts(login=login),
                             on_done=lambda counts: self._counts(counts, role), on_error=self._counts_failed)
+
+    def refresh_server_backup(self) -> None:
+        self.ctx.runner.run(server_backup_text, on_done=self._server_backup, on_error=lambda e: None)
 
     def _server_backup(self, found: tuple[str, bool]) -> None:
         text, old = found

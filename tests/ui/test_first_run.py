@@ -205,13 +205,21 @@ def test_joining_the_server_checks_then_connects(qtbot, qapp, home, bare_runner)
     assert seen and target.startswith("postgresql://") and url.hostname in target
     saved = desk_config.load()
     assert saved.kind == "server" and saved.database == url.path.lstrip("/")
-    session = Session(qapp, bare_runner, target=target, label=url.hostname, password=password, may_build_demo=False)
+    session = Session(qapp, bare_runner, target=target, label=url.hostname, password=password, may_build_demo=False,
+                      login=("admin", "mat-khau-1234"))
     stages = []
     session.shown.connect(stages.append)
     session.start()
-    qtbot.waitUntil(lambda: "login" in stages, timeout=20000)
+    qtbot.waitUntil(lambda: "main" in stages, timeout=20000)
     assert session.settings.office_name == "TT PVHCC phường Bến Thành"
+    # a server office with no backup yet: the status bar says so, in red, on every desk
+    label = session.window.backup_label
+    qtbot.waitUntil(lambda: "chưa có bản sao lưu" in label.text(), timeout=10000)
+    assert "b71c1c" in label.styleSheet()
+    session.window.shutdown()
+    session.window.close()
     session.login.close()
+    Session.current = None
 
 
 def _make_office():
