@@ -63,15 +63,24 @@ def authenticate(login: str) -> str:
     return auth.login(login, password).login
 
 
+def target_of(args) -> tuple[str, str | None]:
+    """The register a command works on, and the server password if the desk keeps one: ``--db``,
+    ``CASEDESK_DB``, else the one this user's desk opens (Cài đặt → Kết nối), else the default file."""
+    if args.db or os.environ.get("CASEDESK_DB"):
+        return args.db or os.environ["CASEDESK_DB"], None
+    from .desk_config import desk_target
+
+    return desk_target()
+
+
 def open_db(args, *, must_exist: bool = True):
     from .db import open_database
-    from .paths import default_db_path
 
-    path = args.db or os.environ.get("CASEDESK_DB") or str(default_db_path())
+    path, password = target_of(args)
     if must_exist and "://" not in path and path != ":memory:" and not os.path.exists(path):
         raise BadInput(_("Không có cơ sở dữ liệu {path}. Hãy chạy “casedesk-cli init” hoặc “casedesk-cli demo”.")
                        .format(path=path))
-    db = open_database(path)
+    db = open_database(path, password=password)
     from . import context
 
     set_language(args.lang or context.settings().language)
@@ -155,9 +164,7 @@ def cmd_procedures(args) -> int:
 
 def _calendar_for(args):
     """The office's calendar when a database is there, else the shipped one."""
-    from .paths import default_db_path
-
-    path = args.db or os.environ.get("CASEDESK_DB") or str(default_db_path())
+    path, _password = target_of(args)
     if "://" in path or os.path.exists(path):
         open_db(args)
         from . import context

@@ -56,9 +56,9 @@ def cmd_backup(args) -> int:
 
 
 def _target(args) -> str:
-    from .paths import default_db_path
+    from .cli import target_of
 
-    return args.db or os.environ.get("CASEDESK_DB") or str(default_db_path())
+    return target_of(args)[0]
 
 
 def cmd_backups(args) -> int:

@@ -81,6 +81,16 @@ def default_local_path() -> Path:
     return default_db_path()
 
 
+def desk_target() -> tuple[str, str | None]:
+    """What the command line opens without ``--db`` or ``CASEDESK_DB``: the register this user's desk
+    opens (its remembered choice), else the default file; with the server password when the
+    credential store keeps it (else libpq's PGPASSWORD or pgpass)."""
+    choice = load()
+    if choice is None:
+        return str(default_local_path()), None
+    return choice.target(), stored_password(choice) if choice.kind == "server" else None
+
+
 def load() -> DeskConnection | None:
     """The remembered choice; None on a first run (or a file no one can read: asked again)."""
     try:

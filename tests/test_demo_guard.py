@@ -63,3 +63,18 @@ def test_demo_into_a_new_file_needs_nothing(tmp_path, capsys, cases, clock):
     path = tmp_path / "new" / "demo.sqlite3"
     assert _cli("--db", path, "demo", "--cases", cases) == 0
     assert "Tài khoản" in capsys.readouterr().out
+
+
+def test_the_command_line_follows_the_desks_choice(tmp_path, monkeypatch, capsys, clock):
+    """Without --db the command line works on the register this user's desk opens."""
+    from casedesk import desk_config
+
+    monkeypatch.setenv("CASEDESK_HOME", str(tmp_path))
+    monkeypatch.delenv("CASEDESK_DB", raising=False)
+    desk_config.save(desk_config.DeskConnection(kind="demo"))
+    assert _cli("demo", "--cases", "1") == 0
+    assert (tmp_path / "demo.sqlite3").exists() and not (tmp_path / "casedesk.sqlite3").exists()
+    desk_config.save(desk_config.DeskConnection(kind="local", path=str(tmp_path / "office" / "real.sqlite3")))
+    capsys.readouterr()
+    assert _cli("check") == 2                       # no register there yet: said, nothing made
+    assert "real.sqlite3" in capsys.readouterr().err

@@ -365,3 +365,22 @@ def test_a_desk_writing_during_the_move_loses_nothing(office_file, home, tmp_pat
     assert set(acked) <= here, "an acknowledged dossier was left behind"
     assert result.counts["case"] == len(here) and audit.verify_chain().ok
     close_database()
+
+
+def test_the_command_line_opens_the_desks_server(office_file, home, monkeypatch, capsys):
+    from urllib.parse import urlparse
+
+    from casedesk import desk_config
+    from casedesk.transfer import move_register
+
+    path, codes = office_file
+    _wipe()
+    open_database(path)
+    move_register(URL, actor="admin")
+    close_database()
+    url = urlparse(URL)
+    monkeypatch.delenv("CASEDESK_DB", raising=False)
+    desk_config.save(desk_config.DeskConnection(kind="server", host=url.hostname, port=url.port,
+                                                database=url.path.lstrip("/"), user=url.username))
+    assert _cli("search", "nguyen van duong", "--json") == 0
+    assert codes[0] in capsys.readouterr().out
