@@ -95,12 +95,25 @@ def load() -> DeskConnection | None:
     """The remembered choice; None on a first run (or a file no one can read: asked again)."""
     try:
         data = json.loads(config_file().read_text(encoding="utf-8"))
-        if data.get("kind") not in KINDS:
-            return None
-        known = DeskConnection.__dataclass_fields__
-        return DeskConnection(**{k: v for k, v in data.items() if k in known})
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError):
         return None
+    if not isinstance(data, dict) or data.get("kind") not in KINDS:
+        return None
+    try:
+        choice = DeskConnection(kind=data["kind"], path=str(data.get("path") or ""),
+                                host=str(data.get("host") or ""), port=int(data.get("port") or 5432),
+                                database=str(data.get("database") or "casedesk"),
+                                user=str(data.get("user") or "casedesk"),
+                                keep_password=data.get("keep_password") is True,
+                                options={str(k): str(v) for k, v in dict(data.get("options") or {}).items()})
+    except (TypeError, ValueError):
+        return None
+    if choice.kind == "server":
+        try:
+            validate_server(choice.host, choice.port, choice.database, choice.user)
+        except BadInput:
+            return None
+    return choice
 
 
 def save(choice: DeskConnection) -> Path:

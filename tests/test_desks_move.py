@@ -153,6 +153,9 @@ def test_move_refuses_what_would_lose_or_mix_anything(office_file, home, monkeyp
     from casedesk.transfer import move_register
 
     path, _codes = office_file
+    close_database()
+    copy = tmp_path / "copy.sqlite3"
+    copy.write_bytes(path.read_bytes())
     _wipe()
     open_database(path)
     with pytest.raises(BadInput, match="SQLite lên PostgreSQL"):
@@ -190,6 +193,13 @@ def test_move_refuses_what_would_lose_or_mix_anything(office_file, home, monkeyp
     monkeypatch.setenv("CASEDESK_PASSWORD", PASSWORD)
     status = _cli("--db", URL, "move-to", tmp_path / "x.sqlite3", "--as", "mai", "--yes")
     assert status == 3 and not (tmp_path / "x.sqlite3").exists()
+    # a server database that is not there: the connection problem, exit 7, the file left as it was
+    missing = URL.rsplit("/", 1)[0] + "/khong_co_csdl_nay"
+    status = _cli("--db", copy, "move-to", missing, "--as", "admin", "--yes")
+    assert status == 7
+    open_database(copy)
+    assert not getattr(database.obj, "casedesk_moved_to", None)
+    close_database()
 
 
 def test_a_server_backup_verifies_restores_and_reminds(office_file, home, clock, monkeypatch, tmp_path, capsys):
