@@ -34,6 +34,13 @@ STAFF = [
     ("son", "officer", "Hoàng Minh Sơn", ("KT", "CTR")),
     ("thao", "vice_chairman", "Vũ Thị Thảo", ()),
 ]
+# Who signs what the register cannot name from its own trail (documents/signers.py): the demo office
+# fills them, as a real office must before it prints.
+SIGNERS = {
+    "leader_title": "PHÓ CHỦ TỊCH", "leader_name": "Vũ Thị Thảo", "chairman_name": "Nguyễn Đức Thắng",
+    "centre_head_title": "GIÁM ĐỐC", "centre_head_name": "Bùi Thị Hạnh", "report_preparer": "Trần Thị Mai",
+    "address": "Thôn Trung, xã An Phú, tỉnh Phú Thọ",
+}
 
 
 DEMO_KEY = "demo"     # in meta: this register was built as the demo office (by build_demo)
@@ -126,7 +133,7 @@ def build_demo(*, cases: int = 300, seed: int = 1, progress=None) -> dict:
         admin_password = _password()
         with write():      # one transaction: the office and the mark that it is the demo
             office.init_office(admin_login="admin", admin_password=admin_password, admin_name=STAFF[0][2],
-                               **OFFICE)
+                               extra=SIGNERS, **OFFICE)
             Meta.insert(key=DEMO_KEY, value="1").on_conflict_replace().execute()
         users.append(("admin", "admin", STAFF[0][2], admin_password))
         for login, role, name, fields in STAFF[1:]:

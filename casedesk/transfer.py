@@ -36,20 +36,22 @@ from .db import (MOVE_LOCK, MOVED_KEY, SCHEMA_VERSION, _make_database, database,
                  upgrade_schema)
 from .errors import BadInput, ConnectionSetup, IntegrityProblem, NotAllowed
 from .i18n import N_, _, format_int
-from .models import (Case, Department, DayCounter, Event, Field, HolidayYear, Meta, PaperList, Procedure,
-                     Setting, User)
+from .models import (Case, Department, DayCounter, Event, Field, FormNumber, HolidayYear, IntakeRefusal, Meta,
+                     PaperList, Procedure, Setting, User)
 
-# In the order their foreign keys need.
-MODELS = [Meta, Setting, Department, Field, User, Procedure, PaperList, Case, Event, DayCounter, HolidayYear]
+# Every table of a register, in the order their foreign keys need (a test checks none is missing).
+MODELS = [Meta, Setting, Department, Field, User, Procedure, PaperList, Case, Event, DayCounter, HolidayYear,
+          IntakeRefusal, FormNumber]
 # Tables with a serial id (PostgreSQL's sequence is moved past the copied ids).
-SERIAL = [User, Procedure, PaperList, Case, Event]
+SERIAL = [User, Procedure, PaperList, Case, Event, IntakeRefusal, FormNumber]
 BATCH = 2000
 # What people call each table in the progress lines and the count check.
 LABELS = {
     "meta": N_("thông tin sổ"), "setting": N_("cài đặt"), "department": N_("phòng ban"), "field": N_("lĩnh vực"),
     "user": N_("người dùng"), "procedure": N_("thủ tục"), "paper_list": N_("danh sách giấy tờ"),
     "case": N_("hồ sơ"), "event": N_("dòng nhật ký"), "day_counter": N_("bộ đếm số hồ sơ"),
-    "holiday_year": N_("lịch nghỉ"),
+    "holiday_year": N_("lịch nghỉ"), "intake_refusal": N_("hồ sơ từ chối tiếp nhận"),
+    "form_number": N_("số văn bản đã cấp"),
 }
 
 Progress = Callable[[str, int, int], None]      # (table label, rows done, rows in that table)

@@ -104,3 +104,20 @@ def test_a_missing_driver_is_said(monkeypatch):
     monkeypatch.setitem(sys.modules, "psycopg2", None)
     with pytest.raises(ConnectionSetup, match="psycopg2"):
         desk_config.check_server(SERVER, None)
+
+
+def test_a_move_or_server_backup_carries_every_table_of_the_register():
+    """A table added to the models must be added to what move-to and server backups copy."""
+    import peewee
+
+    from casedesk import models
+    from casedesk.transfer import LABELS, MODELS
+
+    found = {obj for obj in vars(models).values()
+             if isinstance(obj, type) and issubclass(obj, models.BaseModel) and obj is not models.BaseModel}
+    assert found == set(MODELS)
+    assert {m._meta.table_name for m in MODELS} <= set(LABELS)
+    for model in MODELS:        # a table's foreign keys point at tables copied before it
+        for field in model._meta.fields.values():
+            if isinstance(field, peewee.ForeignKeyField):
+                assert MODELS.index(field.rel_model) < MODELS.index(model), (model, field)

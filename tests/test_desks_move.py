@@ -24,7 +24,7 @@ URL = os.environ.get("CASEDESK_TEST_PG")
 pytestmark = pytest.mark.skipif(not URL, reason="CASEDESK_TEST_PG is not set")
 
 TABLES = ["setting", "department", "field", "user", "procedure", "paper_list", "case", "event", "day_counter",
-          "holiday_year"]
+          "holiday_year", "intake_refusal", "form_number"]
 
 
 def _wipe():
@@ -60,6 +60,10 @@ def office_file(db, clock, home):
     office.save_holiday_year(actor="admin", year=2027, text=office.holiday_year_text(2027))
     proc = catalogue.get_procedure("HT-01")
     catalogue.new_version(actor="admin", code="HT-01", effective_from=dt.date(2026, 12, 1), days=proc.days + 1)
+    from casedesk.services import forms
+
+    forms.refuse_intake(actor="mai", procedure="HT-01", citizen_name="Hoàng Văn Từ", note="Không thuộc thẩm quyền")
+    forms.form_number("receipt", codes[0], clock.now.date(), actor="mai")
     backup.register_id(create=True)
     return db, codes
 
@@ -134,6 +138,7 @@ def test_move_to_postgres_and_back_gives_the_same_register(office_file, home, ca
     assert audit.verify_chain().ok
     for table in TABLES:
         if table not in ("event", "case", "day_counter", "paper_list"):
+            assert returned[table], table                     # every table had rows to carry
             assert returned[table] == before[table], table
     assert len(returned["case"]) == 5 and len(returned["event"]) == len(before["event"]) + 3
     assert [r.code for r in queries.search_cases("hanh")] == [new.code]
