@@ -27,7 +27,7 @@ from casedesk import __version__, backup, workflow
 from casedesk.db import open_database
 from casedesk.cli import DEMO_MAX_CASES
 from casedesk.demo import build_demo
-from casedesk.errors import CaseDeskError
+from casedesk.errors import CaseDeskError, ConnectionSetup
 from casedesk.i18n import _, set_language
 from casedesk.logs import log_unexpected
 from casedesk.services import office
@@ -345,7 +345,8 @@ class Session(QObject):
     def _failed(self, exc: BaseException) -> None:
         self._close_progress()
         show_error(None, exc)
-        if getattr(exc, "details", None) == "choose_again" and self.may_choose and self.choose_again():
+        again = getattr(exc, "details", None) == "choose_again" or isinstance(exc, ConnectionSetup)
+        if again and self.may_choose and self.choose_again():
             return
         self.quit(NOT_READY_EXIT)
 
@@ -357,7 +358,7 @@ class Session(QObject):
         from .screens.first_run import FirstRunDialog
 
         self.runner.call(close_database)
-        dialog = FirstRunDialog(self.runner, title=_("CaseDesk · chọn lại sổ hồ sơ"))
+        dialog = FirstRunDialog(self.runner, title=_("CaseDesk · chọn lại sổ hồ sơ"), current=desk_config.load())
         if dialog.exec() != QDialog.Accepted or dialog.choice is None:
             return False
         desk_config.save(dialog.choice)

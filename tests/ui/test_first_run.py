@@ -332,3 +332,15 @@ def test_a_moved_register_says_where_it_lives_and_offers_the_choices(qtbot, qapp
     if session.login is not None:
         session.login.close()
     Session.current = None
+
+
+def test_changing_a_server_connection_starts_from_the_servers_page(qtbot, home, bare_runner):
+    from ui.screens.first_run import FirstRunDialog
+
+    saved = desk_config.DeskConnection(kind="server", host="192.168.1.10", port=5433, database="hoso", user="motcua")
+    dialog = FirstRunDialog(bare_runner, current=saved)
+    qtbot.addWidget(dialog)
+    assert dialog.pages.currentIndex() == 2
+    assert (dialog.host.text(), dialog.port.value(), dialog.dbname.text(), dialog.dbuser.text()) == \
+        ("192.168.1.10", 5433, "hoso", "motcua")
+    assert dialog.dbpassword.text() == ""                    # never filled from anywhere

@@ -54,7 +54,7 @@ class FirstRunDialog(QDialog):
     """``choice`` (a ``DeskConnection``), ``password`` (a server's, for this session) and ``login``
     (the new office's admin and password, to log straight in) once accepted."""
 
-    def __init__(self, runner, parent: QWidget | None = None, *, title: str = ""):
+    def __init__(self, runner, parent: QWidget | None = None, *, title: str = "", current: DeskConnection | None = None):
         super().__init__(parent)
         self.runner = runner
         self.choice: DeskConnection | None = None
@@ -69,6 +69,14 @@ class FirstRunDialog(QDialog):
         box = QVBoxLayout(self)
         box.addWidget(self.pages)
         self.resize(760, 560)
+        if current is not None and current.kind == "server":     # the server's page, as it was set
+            self.host.setText(current.host)
+            self.port.setValue(current.port)
+            self.dbname.setText(current.database)
+            self.dbuser.setText(current.user)
+            self.keep_password.setChecked(current.keep_password and self.keep_password.isEnabled())
+            self.pages.setCurrentIndex(2)
+            self.dbpassword.setFocus()
 
     # ------------------------------------------------------------ the three choices
     def _choices_page(self) -> QWidget:

@@ -49,7 +49,7 @@ class ConnectionTab:
     def choose_connection(self) -> None:
         from .first_run import FirstRunDialog
 
-        dialog = FirstRunDialog(self.ctx.runner, self, title=_("CaseDesk · Kết nối"))
+        dialog = FirstRunDialog(self.ctx.runner, self, title=_("CaseDesk · Kết nối"), current=desk_config.load())
         self.connection_dialog = dialog          # tests reach it here
         if dialog.exec() != QDialog.Accepted or dialog.choice is None:
             return
