@@ -64,13 +64,10 @@ def authenticate(login: str) -> str:
 
 
 def target_of(args) -> tuple[str, str | None]:
-    """The register a command works on, and the server password if the desk keeps one: ``--db``,
-    ``CASEDESK_DB``, else the one this user's desk opens (Cài đặt → Kết nối), else the default file."""
-    if args.db or os.environ.get("CASEDESK_DB"):
-        return args.db or os.environ["CASEDESK_DB"], None
+    """The register a command works on, and the server password if the desk keeps one."""
     from .desk_config import desk_target
 
-    return desk_target()
+    return desk_target(args.db)
 
 
 def open_db(args, *, must_exist: bool = True):

@@ -81,10 +81,12 @@ def default_local_path() -> Path:
     return default_db_path()
 
 
-def desk_target() -> tuple[str, str | None]:
-    """What the command line opens without ``--db`` or ``CASEDESK_DB``: the register this user's desk
-    opens (its remembered choice), else the default file; with the server password when the
-    credential store keeps it (else libpq's PGPASSWORD or pgpass)."""
+def desk_target(given: str | None = None) -> tuple[str, str | None]:
+    """What the command line opens: ``--db`` (``given``), ``CASEDESK_DB``, else the register this user's
+    desk opens (its remembered choice, Cài đặt → Kết nối), else the default file; with the server password
+    when the credential store keeps it (else libpq's PGPASSWORD or pgpass)."""
+    if given or os.environ.get("CASEDESK_DB"):
+        return given or os.environ["CASEDESK_DB"], None
     choice = load()
     if choice is None:
         return str(default_local_path()), None

@@ -279,7 +279,7 @@ def test_settings_connection_switches_the_open_desk(qtbot, qapp, home, bare_runn
     window = session.window
     window.show_screen("settings")
     settings = window.screens["settings"]
-    assert "Văn phòng mẫu" in settings.connection_label.text()
+    assert "Sổ hồ sơ đang dùng: Văn phòng mẫu" in settings.connection_label.text()
 
     def make_office(dialog):
         dialog.office_button.click()

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 from casedesk import desk_config
 from casedesk.i18n import _
 
+from .settings_backups import buttons_row
+
 
 def connection_text(db_path: str) -> str:
     """What this desk uses now, in words."""
@@ -31,7 +33,7 @@ class ConnectionTab:
 
     def _connection_tab(self) -> QWidget:
         tab = QWidget()
-        self.connection_label = QLabel(_("Máy này đang dùng: {what}").format(what=connection_text(self.ctx.db_path)))
+        self.connection_label = QLabel(_("Sổ hồ sơ đang dùng: {what}").format(what=connection_text(self.ctx.db_path)))
         self.connection_label.setWordWrap(True)
         note = QLabel(_("Lựa chọn này là của người dùng máy tính này trên máy này; mật khẩu máy chủ không được ghi "
                         "thành chữ thường (kho mật khẩu của máy, PGPASSWORD, tệp pgpass, hoặc hỏi khi mở)."))
@@ -42,7 +44,7 @@ class ConnectionTab:
         box = QVBoxLayout(tab)
         box.addWidget(self.connection_label)
         box.addWidget(note)
-        box.addWidget(self.change_connection)
+        box.addLayout(buttons_row(self.change_connection))
         box.addStretch(1)
         return tab
 
@@ -60,4 +62,4 @@ class ConnectionTab:
         if session is not None:
             session.switch_to(dialog.choice, dialog.password, dialog.login)
             return
-        self.connection_label.setText(_("Máy này đang dùng: {what}").format(what=dialog.choice.label()))
+        self.connection_label.setText(_("Sổ hồ sơ đang dùng: {what}").format(what=dialog.choice.label()))
