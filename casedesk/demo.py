@@ -59,6 +59,33 @@ def is_demo() -> bool:
     return {(login, name) for login, _role, name, _fields in STAFF} <= staff
 
 
+def file_is_demo(path) -> bool:
+    """``is_demo`` for a register file that is not open, read-only (a demo the first run of an older
+    CaseDesk built at the real office's place)."""
+    import json
+    import sqlite3
+
+    from .backup_check import connect_ro
+
+    try:
+        conn = connect_ro(path)
+    except (sqlite3.Error, OSError):
+        return False
+    try:
+        if conn.execute("SELECT 1 FROM meta WHERE key = ?", (DEMO_KEY,)).fetchone():
+            return True
+        settings = dict(conn.execute("SELECT key, value FROM setting WHERE key IN ('office_name', 'unit_code')"))
+        if (json.loads(settings.get("office_name", "null")) != OFFICE["office"]
+                or json.loads(settings.get("unit_code", "null")) != OFFICE["unit_code"]):
+            return False
+        staff = set(conn.execute('SELECT login, full_name FROM "user"').fetchall())
+        return {(login, name) for login, _role, name, _fields in STAFF} <= staff
+    except (sqlite3.Error, ValueError):
+        return False
+    finally:
+        conn.close()
+
+
 def _password() -> str:
     return f"{secrets.choice(['an', 'phu', 'sen', 'lua', 'tre'])}-{secrets.randbelow(9000) + 1000}-" \
            f"{secrets.token_hex(2)}"

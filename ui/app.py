@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -126,7 +127,10 @@ def desk_target(args: argparse.Namespace, runner: Runner, parent: QWidget | None
         return database_target(args), None, None
     choice = desk_config.load()
     if choice is None and _holds_office(default_db_path()):
-        choice = DeskConnection(kind="local", path=str(default_db_path()))
+        # a register from before the first run asked: the demo an older CaseDesk built at the real office's
+        # place goes to the demo's place (the real office's is then free), anything else is this PC's office
+        kind = "demo" if _move_old_demo(default_db_path(), desk_config.demo_path()) else "local"
+        choice = DeskConnection(kind=kind, path="" if kind == "demo" else str(default_db_path()))
         desk_config.save(choice)
     if choice is None:
         from .screens.first_run import FirstRunDialog
@@ -144,6 +148,28 @@ def desk_target(args: argparse.Namespace, runner: Runner, parent: QWidget | None
             if password is None:
                 return None
     return choice.target(), password, None
+
+
+def _move_old_demo(old: Path, demo: Path) -> bool:
+    """Move the demo office an older CaseDesk built at ``old`` to ``demo``; False when ``old`` is a real
+    office's register (or the demo's place is taken).  A consistent copy first, then the old files go."""
+    from casedesk.backup_check import check_file
+    from casedesk.backup_files import copy_database, remove_quietly, sidecars
+    from casedesk.demo import file_is_demo
+
+    if demo.exists() or not file_is_demo(old):
+        return False
+    try:
+        copy_database(old, demo)
+        if not check_file(demo).ok:
+            raise OSError("the copy of the demo does not verify")
+    except (OSError, sqlite3.Error) as exc:
+        remove_quietly(demo)
+        log_unexpected(exc)
+        return False
+    for path in [old, *sidecars(old)]:
+        remove_quietly(path)
+    return True
 
 
 def _holds_office(path: Path) -> bool:

@@ -344,3 +344,42 @@ def test_changing_a_server_connection_starts_from_the_servers_page(qtbot, home, 
     assert (dialog.host.text(), dialog.port.value(), dialog.dbname.text(), dialog.dbuser.text()) == \
         ("192.168.1.10", 5433, "hoso", "motcua")
     assert dialog.dbpassword.text() == ""                    # never filled from anywhere
+
+
+def test_the_demo_an_older_version_built_at_the_offices_place_moves_aside(home, bare_runner, clock):
+    """Before the first run asked, it built the demo at the real office's place; that demo now opens as the
+    demo (from demo.sqlite3, its backups' register id kept) and the real office's place is free."""
+    from casedesk import backup
+    from casedesk.db import open_database
+    from casedesk.demo import DEMO_KEY, build_demo
+    from casedesk.models import Meta
+    from ui.app import desk_target
+    from ui.screens.first_run import create_office
+
+    def build():
+        open_database(home / "casedesk.sqlite3")
+        build_demo(cases=2)
+        Meta.delete().where(Meta.key == DEMO_KEY).execute()         # as an older CaseDesk left it
+        register = backup.register_id(create=True)
+        close_database()
+        return register
+
+    register = bare_runner.call(build)
+    target, _password, _login = desk_target(_args(), bare_runner)
+    assert target == str(home / "demo.sqlite3") and desk_config.load().kind == "demo"
+    assert not (home / "casedesk.sqlite3").exists()
+    assert backup.identify(home / "demo.sqlite3").register_id == register
+    assert bare_runner.call(lambda: create_office(str(home / "casedesk.sqlite3"), dict(
+        office="UBND xã Tân Lập", commune="Xã Tân Lập", province="Tỉnh Phú Thọ", unit_code="000.00.31.H27",
+        admin_login="admin", admin_password="tan-lap-2026", admin_name=None))) == "admin"
+
+
+def test_a_real_office_at_the_default_place_stays_there(home, bare_runner, template_db):
+    """The test office has the demo's name and unit code but not its people: it is a real office."""
+    import shutil
+
+    from ui.app import desk_target
+
+    shutil.copy(template_db, home / "casedesk.sqlite3")
+    assert desk_target(_args(), bare_runner)[0] == str(home / "casedesk.sqlite3")
+    assert not (home / "demo.sqlite3").exists()
