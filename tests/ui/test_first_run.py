@@ -216,6 +216,14 @@ def test_joining_the_server_checks_then_connects(qtbot, qapp, home, bare_runner)
     label = session.window.backup_label
     qtbot.waitUntil(lambda: "chưa có bản sao lưu" in label.text(), timeout=10000)
     assert "b71c1c" in label.styleSheet()
+    # Cài đặt → Sao lưu → Sao lưu ngay works on the server: the copy listed, the reminder gone
+    session.window.show_screen("settings")
+    settings = session.window.screens["settings"]
+    settings.back_up_now()
+    qtbot.waitUntil(lambda: settings.backups.rowCount() == 1, timeout=30000)
+    session.window.refresh_server_backup()
+    qtbot.waitUntil(lambda: "Sao lưu máy chủ lần cuối" in label.text(), timeout=10000)
+    assert "b71c1c" not in label.styleSheet()
     session.window.shutdown()
     session.window.close()
     session.login.close()
