@@ -338,7 +338,6 @@ def test_a_desk_writing_during_the_move_loses_nothing(office_file, home, tmp_pat
     new place, and the first write after the move is refused with the sentence (none lands behind)."""
     import subprocess
     import sys
-    import time
 
     from casedesk.transfer import move_register
     from tests.stress.tools import ROOT

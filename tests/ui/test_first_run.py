@@ -391,3 +391,19 @@ def test_a_real_office_at_the_default_place_stays_there(home, bare_runner, templ
     shutil.copy(template_db, home / "casedesk.sqlite3")
     assert desk_target(_args(), bare_runner)[0] == str(home / "casedesk.sqlite3")
     assert not (home / "demo.sqlite3").exists()
+
+
+def test_a_server_password_kept_nowhere_is_asked_at_start(home, bare_runner, monkeypatch):
+    from ui import app as app_module
+    from ui.app import desk_target
+
+    saved = desk_config.DeskConnection(kind="server", host="192.168.1.10", database="casedesk", user="casedesk")
+    desk_config.save(saved)
+    asked = []
+    monkeypatch.setattr(app_module, "ask_password", lambda parent, choice: asked.append(choice.host) or "bi-mat")
+    assert desk_target(_args(), bare_runner) == (saved.target(), "bi-mat", None) and asked == ["192.168.1.10"]
+    monkeypatch.setattr(app_module, "ask_password", lambda parent, choice: None)      # the user cancelled
+    assert desk_target(_args(), bare_runner) is None
+    monkeypatch.setenv("PGPASSWORD", "tu-moi-truong")                                   # libpq has one: not asked
+    monkeypatch.setattr(app_module, "ask_password", lambda *a: pytest.fail("asked although PGPASSWORD is set"))
+    assert desk_target(_args(), bare_runner) == (saved.target(), None, None)
