@@ -17,7 +17,7 @@ import sys
 
 from . import __version__
 from .errors import BadInput, CaseDeskError
-from .cli_argparse import use_language
+from .cli_argparse import language_of, use_language, version_text
 from .i18n import _, set_language
 from .workflow import CHANNELS, RATINGS, ROLE_LABELS, ROLES, STATES
 
@@ -145,7 +145,11 @@ def cmd_procedures(args) -> int:
     from .i18n import format_money
 
     open_db(args)
-    procs = catalogue.list_procedures()
+    # --find: the intake picker's own ranking, best first
+    procs = catalogue.find_procedures(args.find) if args.find else catalogue.list_procedures()
+    if args.find and not procs and not args.json:
+        print(_("Không có thủ tục nào khớp “{text}”.").format(text=args.find), file=sys.stderr)
+        return 0
     if args.json:
         emit_json([{"code": p.code, "name": p.name, "field": p.field_code, "field_name": p.field_name,
                     "processing_days": p.days, "same_day": p.same_day, "fee": p.fee, "version": p.version,
@@ -262,6 +266,9 @@ def cmd_case_receive(args) -> int:
     open_db(args)
     _require_office()
     actor = authenticate(args.as_user)
+    from .services.queries import identity_warnings
+
+    warnings = identity_warnings(args.id_number, args.name)          # before: the new case is not "another"
     result = cases.receive_case(actor=actor, procedure=args.procedure, citizen_name=args.name,
                                 id_number=args.id_number, phone=args.phone, address=args.address,
                                 email=args.email or "", channel=args.channel, sets=args.sets, at=args.at,
@@ -272,6 +279,8 @@ def cmd_case_receive(args) -> int:
     else:
         print(case.code)
         print(_("Hẹn trả: {d}").format(d=f"{case.due_date:%d/%m/%Y}"))
+    for note in warnings:                      # received all the same; stdout stays the code and the date
+        print(_("Lưu ý: {note}").format(note=note), file=sys.stderr)
     return 0
 
 
@@ -305,10 +314,26 @@ def cmd_case_action(args) -> int:
     return 0
 
 
-def _action_label(action: str) -> str:
-    from .workflow import ACTIONS, label
+def cmd_case_undo_approve(args) -> int:
+    """Take back an approval just given (its own approver, while nothing followed it)."""
+    from .services import cases
+    from .workflow import state_label
 
-    return label(action) if action in ACTIONS else action
+    open_db(args)
+    _require_office()
+    actor = authenticate(args.as_user)
+    result = cases.undo_approval(actor=actor, code=args.code, note=args.note or "")
+    if args.json:
+        emit_json(case_json(result.case))
+    else:
+        print(_("{code}: {state}").format(code=result.case.code, state=state_label(result.case.state)))
+    return 0
+
+
+def _action_label(action: str) -> str:
+    from .workflow import event_label
+
+    return event_label(action)
 
 
 def cmd_case_show(args) -> int:
@@ -384,29 +409,6 @@ def cmd_check(args) -> int:
 DEMO_MAX_CASES = 20_000        # a demo to try the desk; bench/make_db.py builds the big registers
 
 
-def cmd_demo(args) -> int:
-    from .demo import build_demo
-
-    if not 0 <= args.cases <= DEMO_MAX_CASES:
-        raise BadInput(_("{flag} phải từ 0 đến {n}.").format(flag="--cases", n=f"{DEMO_MAX_CASES:,}".replace(",", ".")))
-
-    path = open_db(args, must_exist=False)
-    from .demo import is_demo
-    from .errors import NotAllowed
-    from .services import office
-
-    if office.is_initialised() and not is_demo():
-        raise NotAllowed(_("{path} là sổ hồ sơ của một văn phòng thật: “demo” chỉ tạo hoặc thêm hồ sơ mẫu vào văn "
-                           "phòng mẫu, không ghi vào đây. Hãy chọn một tệp khác bằng --db (ví dụ demo.sqlite3).")
-                         .format(path=path))
-    info = build_demo(cases=args.cases, seed=args.seed)
-    print(_("Văn phòng mẫu: {office} — {n} hồ sơ.").format(office=info["office"], n=info["cases"]))
-    print(_("Tài khoản (mật khẩu chỉ in một lần):"))
-    for login, role, name, password in info["users"]:
-        print(f"  {login:12} {role:14} {password:14} {name}")
-    return 0
-
-
 # ------------------------------------------------------------------ parser
 
 ACTIONS = ("assign", "request-supplement", "resume", "submit", "approve", "return", "refuse", "extend",
@@ -415,7 +417,7 @@ ACTIONS = ("assign", "request-supplement", "resume", "submit", "approve", "retur
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casedesk-cli", description=_("CaseDesk: sổ theo dõi hồ sơ một cửa."))
-    parser.add_argument("--version", action="version", version=f"CaseDesk {__version__}")
+    parser.add_argument("--version", action="version", version=version_text(__version__))
     parser.add_argument("--db", help=_("tệp cơ sở dữ liệu hoặc postgresql://… (mặc định: CASEDESK_DB)"))
     parser.add_argument("--lang", choices=("vi", "en"), help=_("ngôn ngữ thông báo (mặc định: theo cài đặt)"))
     sub = parser.add_subparsers(dest="command", required=True)
@@ -444,6 +446,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_user_list)
 
     p = sub.add_parser("procedures", help=_("danh mục thủ tục"))
+    p.add_argument("--find", metavar="TEXT", default="",
+                   help=_("tìm theo mã hoặc tên (không dấu cũng được), xếp thủ tục khớp nhất lên đầu"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_procedures)
 
@@ -496,6 +500,14 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--rating", choices=RATINGS, help=_("mức hài lòng của người dân"))
         p.add_argument("--json", action="store_true", help=_("in một tài liệu JSON"))
         p.set_defaults(func=cmd_case_action, action=action)
+    p = case.add_parser("undo-approve", help=_("hoàn tác lần phê duyệt vừa rồi (người đã phê duyệt, khi hồ sơ "
+                                                "chưa chuyển bước)"))
+    p.add_argument("code", help=_("mã hồ sơ"))
+    p.add_argument("--as", dest="as_user", required=True, metavar="LOGIN",
+                   help=_("người thực hiện; mật khẩu lấy từ CASEDESK_PASSWORD hoặc được hỏi"))
+    p.add_argument("--note", help=_("lý do (không bắt buộc)"))
+    p.add_argument("--json", action="store_true", help=_("in một tài liệu JSON"))
+    p.set_defaults(func=cmd_case_undo_approve)
     from .cli_law import register_case
 
     register_case(case)
@@ -522,10 +534,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("demo", help=_("tạo văn phòng mẫu"))
-    p.add_argument("--cases", type=int, default=300, help=_("số hồ sơ mẫu (mặc định 300)"))
-    p.add_argument("--seed", type=int, default=1, help=_("hạt giống ngẫu nhiên: cùng số, cùng văn phòng"))
-    p.set_defaults(func=cmd_demo)
+    from .cli_demo import register as register_demo
+
+    register_demo(sub)        # in its own module: the demo, and its refusal to touch a real office
 
     for register in _extensions():
         register(sub)
@@ -536,7 +547,7 @@ def _extensions():
     """Sub-command groups that live in their own modules (documents, reports, backups)."""
     found = []
     for name in ("casedesk.cli_documents", "casedesk.cli_trust", "casedesk.cli_law", "casedesk.cli_import",
-                 "casedesk.cli_move"):
+                 "casedesk.cli_roster", "casedesk.cli_move"):
         try:
             module = __import__(name, fromlist=["register"])
         except ModuleNotFoundError as exc:
@@ -549,7 +560,7 @@ def _extensions():
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    lang = "en" if "--lang" in argv and argv[argv.index("--lang") + 1:][:1] == ["en"] else "vi"
+    lang = language_of(argv)
     set_language(lang)
     use_language(lang)
     parser = build_parser()

@@ -374,8 +374,15 @@ def upgrade_10(db: peewee.Database) -> None:
     db.create_tables([models.IntakeRefusal, models.FormNumber], safe=True)
 
 
+def upgrade_11(db: peewee.Database) -> None:
+    """The duty roster: one row per person, day and half-day (``models.Duty``)."""
+    from . import models
+
+    db.create_tables([models.Duty], safe=True)
+
+
 UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5,
-                                                      upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10]
+                                                      upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10, upgrade_11]
 SCHEMA_VERSION = len(UPGRADES)
 # Upgrades that leave half the file as free pages: the file is compacted (VACUUM) once after them.
 COMPACTING = {8, 9}

@@ -230,6 +230,17 @@ class FormNumber(BaseModel):
 
     class Meta:
         indexes = ((("kind", "owner"), True), (("kind", "year", "number"), True))
+class Duty(BaseModel):
+    """The duty roster (db.upgrade_11): who is at the desk or on which field, by day and half-day."""
+
+    day = pw.DateField()
+    half = pw.CharField(max_length=2)          # "am" | "pm"
+    user = pw.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE")
+    place = pw.CharField(max_length=16)        # "desk", or a field code
+
+    class Meta:
+        table_name = "duty"
+        indexes = ((("day", "half", "user"), True),)
 
 
 # What upgrade_1 creates, as the models stand now (PaperList, of upgrade 8, because Case refers to it).

@@ -24,7 +24,7 @@ URL = os.environ.get("CASEDESK_TEST_PG")
 pytestmark = pytest.mark.skipif(not URL, reason="CASEDESK_TEST_PG is not set")
 
 TABLES = ["setting", "department", "field", "user", "procedure", "paper_list", "case", "event", "day_counter",
-          "holiday_year", "intake_refusal", "form_number"]
+          "holiday_year", "intake_refusal", "form_number", "duty"]
 
 
 def _wipe():
@@ -64,6 +64,9 @@ def office_file(db, clock, home):
 
     forms.refuse_intake(actor="mai", procedure="HT-01", citizen_name="Hoàng Văn Từ", note="Không thuộc thẩm quyền")
     forms.form_number("receipt", codes[0], clock.now.date(), actor="mai")
+    from casedesk.services import roster
+
+    roster.set_duty(actor="admin", day=clock.now.date(), half="am", login="mai", place="desk")
     backup.register_id(create=True)
     return db, codes
 
