@@ -246,25 +246,35 @@ def check_server(choice: DeskConnection, password: str | None) -> tuple[str, boo
     except psycopg2.Error as exc:
         raise ConnectionSetup(describe_failure(exc, choice)) from None
     try:
-        cur = conn.cursor()
-        cur.execute("SELECT to_regclass('public.\"user\"') IS NOT NULL, to_regclass('public.meta') IS NOT NULL")
-        has_users, has_meta = cur.fetchone()
-        users = 0
-        office = ""
-        if has_users:
-            cur.execute('SELECT count(*) FROM "user"')
-            users = cur.fetchone()[0]
-            cur.execute("SELECT value FROM setting WHERE key = 'office_name'")
-            row = cur.fetchone()
-            office = json.loads(row[0]) if row else ""
-        moved = None
-        if has_meta:
-            cur.execute("SELECT value FROM meta WHERE key = 'moved_to'")
-            moved = cur.fetchone()
+        return _what_is_there(conn, choice)
+    except psycopg2.Error:
+        raise ConnectionSetup(_("Cơ sở dữ liệu {db} trên máy chủ có dữ liệu không phải của CaseDesk: hãy kiểm tra "
+                                "lại tên cơ sở dữ liệu.").format(db=choice.database)) from None
     finally:
         conn.close()
+
+
+def _what_is_there(conn, choice: DeskConnection) -> tuple[str, bool]:
+    """What the server database holds: an office (its name), nothing yet, or a moved register."""
+    cur = conn.cursor()
+    cur.execute("SELECT to_regclass('public.\"user\"') IS NOT NULL, to_regclass('public.meta') IS NOT NULL")
+    has_users, has_meta = cur.fetchone()
+    users = 0
+    office = ""
+    if has_users:
+        cur.execute('SELECT count(*) FROM "user"')
+        users = cur.fetchone()[0]
+        cur.execute("SELECT value FROM setting WHERE key = 'office_name'")
+        row = cur.fetchone()
+        office = json.loads(row[0]) if row else ""
+    moved = None
+    if has_meta:
+        cur.execute("SELECT value FROM meta WHERE key = 'moved_to'")
+        moved = cur.fetchone()
     if moved:
-        raise ConnectionSetup(_("Sổ hồ sơ trên máy chủ này đã được chuyển đi ({where}).").format(where=moved[0]))
+        from .db import _parse_mark, moved_sentence
+
+        raise ConnectionSetup(moved_sentence(_parse_mark(moved[0])))
     if users:
         return _("Kết nối tốt: máy chủ có sổ hồ sơ của {office}.").format(office=office or "?"), True
     return _("Kết nối tốt, nhưng cơ sở dữ liệu {db} còn trống: chưa có văn phòng nào. Hãy chuyển sổ của văn phòng "

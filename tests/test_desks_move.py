@@ -401,3 +401,37 @@ def test_the_command_line_opens_the_desks_server(office_file, home, monkeypatch,
                                                 database=url.path.lstrip("/"), user=url.username))
     assert _cli("search", "nguyen van duong", "--json") == 0
     assert codes[0] in capsys.readouterr().out
+
+
+def test_the_connection_check_names_a_moved_register_and_a_foreign_database(office_file, home, tmp_path):
+    from urllib.parse import urlparse
+
+    import peewee
+
+    from casedesk import desk_config
+    from casedesk.errors import ConnectionSetup
+    from casedesk.transfer import move_register
+
+    url = urlparse(URL)
+    server = desk_config.DeskConnection(kind="server", host=url.hostname, port=url.port,
+                                        database=url.path.lstrip("/"), user=url.username)
+    path, _codes = office_file
+    close_database()
+    _wipe()
+    raw = peewee.PostgresqlDatabase(url.path.lstrip("/"), user=url.username, host=url.hostname, port=url.port)
+    raw.execute_sql('CREATE TABLE "user" (name text)')           # another program's tables
+    with pytest.raises(ConnectionSetup, match="không phải của CaseDesk"):
+        desk_config.check_server(server, None)
+    raw.close()
+    _wipe()
+    assert desk_config.check_server(server, None) == (desk_config.check_server(server, None)[0], False)
+    open_database(path)
+    move_register(URL, actor="admin")
+    close_database()
+    text, has_office = desk_config.check_server(server, None)
+    assert has_office and "Trung tâm Phục vụ hành chính công xã An Phú" in text
+    open_database(URL)
+    move_register(tmp_path / "back.sqlite3", actor="admin")
+    close_database()
+    with pytest.raises(ConnectionSetup, match="back.sqlite3"):
+        desk_config.check_server(server, None)
