@@ -407,3 +407,22 @@ def test_a_server_password_kept_nowhere_is_asked_at_start(home, bare_runner, mon
     monkeypatch.setenv("PGPASSWORD", "tu-moi-truong")                                   # libpq has one: not asked
     monkeypatch.setattr(app_module, "ask_password", lambda *a: pytest.fail("asked although PGPASSWORD is set"))
     assert desk_target(_args(), bare_runner) == (saved.target(), None, None)
+
+
+def test_the_office_form_is_filled_and_sent_from_the_keyboard(qtbot, home, bare_runner):
+    from PySide6.QtCore import Qt
+
+    from ui.screens.first_run import FirstRunDialog
+
+    dialog = FirstRunDialog(bare_runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog, Qt.Key_2)                                       # 2: a real office on this PC
+    assert dialog.pages.currentIndex() == 1 and dialog.focusWidget() is dialog.office_fields["office"]
+    for key, value in (("office", "UBND xa Tan Lap"), ("commune", "Xa Tan Lap"), ("province", "Tinh Phu Tho"),
+                       ("unit_code", "000.00.31.H27"), ("password", "tan-lap-2026"), ("confirm", "tan-lap-2026")):
+        dialog.office_fields[key].setText(value)
+    qtbot.keyClick(dialog.office_fields["confirm"], Qt.Key_Return)
+    qtbot.waitUntil(lambda: dialog.choice is not None, timeout=15000)
+    assert dialog.choice.kind == "local" and dialog.login == ("admin", "tan-lap-2026")

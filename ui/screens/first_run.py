@@ -7,6 +7,7 @@ choice has worked: an office is created, or the server answered with an office i
 """
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QStackedWidget, QVBoxLayout, QWidget)
@@ -69,6 +70,7 @@ class FirstRunDialog(QDialog):
         box = QVBoxLayout(self)
         box.addWidget(self.pages)
         self.resize(760, 560)
+        self.pages.currentChanged.connect(self._page_shown)
         if current is not None and current.kind == "server":     # the server's page, as it was set
             self.host.setText(current.host)
             self.port.setValue(current.port)
@@ -110,6 +112,22 @@ class FirstRunDialog(QDialog):
         box.addWidget(note)
         return button
 
+    def keyPressEvent(self, event) -> None:          # noqa: N802 (Qt's name)
+        """On the choices, the keys 1, 2, 3 choose (as do Alt+1, Alt+2, Alt+3)."""
+        buttons = {Qt.Key_1: self.demo_button, Qt.Key_2: self.office_button, Qt.Key_3: self.server_button}
+        if self.pages.currentIndex() == 0 and event.key() in buttons:
+            buttons[event.key()].click()
+            return
+        super().keyPressEvent(event)
+
+    def _page_shown(self, index: int) -> None:
+        """Enter in a field does the page's main action; the first field takes the keyboard."""
+        self.create_button.setDefault(index == 1)
+        self.connect_button.setDefault(index == 2)
+        first = {1: self.office_fields["office"], 2: self.host}.get(index)
+        if first is not None:
+            first.setFocus()
+
     def pick_demo(self) -> None:
         self.choice = DeskConnection(kind="demo")
         self.accept()
@@ -143,7 +161,6 @@ class FirstRunDialog(QDialog):
         back = QPushButton(_("Quay lại"), page)
         back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
         self.create_button = make_primary(QPushButton(_("Tạo văn phòng"), page))
-        self.create_button.setDefault(True)
         self.create_button.clicked.connect(self.create_office)
         box = QVBoxLayout(page)
         box.addWidget(_heading(_("Văn phòng thật trên máy này"), page))
