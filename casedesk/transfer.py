@@ -34,7 +34,7 @@ import peewee
 from . import audit, context
 from .db import (MOVE_LOCK, MOVED_KEY, SCHEMA_VERSION, _make_database, database, is_sqlite, moved_mark, moved_sentence,
                  upgrade_schema)
-from .errors import BadInput, ConnectionSetup, IntegrityProblem, NotAllowed
+from .errors import BadInput, ConnectionSetup, IntegrityProblem, NotAllowed, Unavailable
 from .i18n import N_, _, format_int
 from .models import (Case, Department, DayCounter, Duty, Event, Field, FormNumber, HolidayYear, IntakeRefusal,
                      Meta, PaperList, Procedure, Setting, User)
@@ -205,7 +205,13 @@ class source_lock:
     def __enter__(self):
         if is_sqlite(self.src):
             self.txn = self.src.atomic("IMMEDIATE" if self.lock else "DEFERRED")
-            self.txn.__enter__()
+            try:
+                self.txn.__enter__()
+            except peewee.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                raise Unavailable(_("Sổ hồ sơ đang có máy khác ghi suốt 30 giây: hãy đóng CaseDesk trên các máy "
+                                    "khác rồi chạy lại; chưa chuyển gì.")) from None
         else:
             self.txn = self.src.atomic()
             self.txn.__enter__()

@@ -435,3 +435,29 @@ def test_the_connection_check_names_a_moved_register_and_a_foreign_database(offi
     close_database()
     with pytest.raises(ConnectionSetup, match="back.sqlite3"):
         desk_config.check_server(server, None)
+
+
+def test_a_register_held_by_another_writer_is_not_moved(office_file, home, monkeypatch):
+    """SQLite's write lock held elsewhere past the wait: exit 6 with a sentence, nothing moved or marked."""
+    from casedesk.errors import Unavailable
+    from casedesk.transfer import move_register
+
+    path, _codes = office_file
+    _wipe()
+    open_database(path)
+    database.obj.execute_sql("PRAGMA busy_timeout = 100")
+    other = sqlite3.connect(path, timeout=0.1, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(Unavailable, match="chưa chuyển gì"):
+            move_register(URL, actor="admin")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert not getattr(database.obj, "casedesk_moved_to", None)
+    close_database()
+    open_database(URL)
+    from casedesk.services import office
+
+    assert not office.is_initialised()
+    close_database()
