@@ -152,6 +152,9 @@ class Case(BaseModel):
     ledger_no = pw.IntegerField(null=True)
     last_event_at = pw.DateTimeField()
     updated_at = pw.DateTimeField()
+    # the intake form's own id (a UUID made when the form was opened): sending the same form again after
+    # a lost answer finds this case instead of making a second one; unique index in upgrade 12
+    intake_token = pw.CharField(max_length=64, null=True, index=False)
 
     @property
     def papers(self) -> list[dict]:

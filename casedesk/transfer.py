@@ -349,6 +349,8 @@ def move_register(target: str, *, actor: str, progress: Progress | None = None,
 
 
 def _server_of(db: peewee.Database) -> str:
+    if getattr(db, "server", None):          # CaseDeskPostgres: host:port/dbname, never the password
+        return f"postgresql://{db.server}"
     params = db.connect_params
     user = f"{params.get('user')}@" if params.get("user") else ""
     port = f":{params.get('port')}" if params.get("port") else ""

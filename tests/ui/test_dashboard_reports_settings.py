@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from casedesk import context, workflow
 from casedesk.services import auth, cases, office
@@ -37,7 +37,14 @@ def _show(qtbot, screen):
     screen.resize(1176, 688)
     screen.show()
     screen.activate()
+    _settle(qtbot, screen)
     return screen
+
+
+def _settle(qtbot, screen):
+    """The screens read on the runner: wait for its answers."""
+    qtbot.waitUntil(lambda: screen.ctx.runner.pending() == 0, timeout=20000)
+    QApplication.processEvents()
 
 
 @pytest.fixture
@@ -173,6 +180,7 @@ def test_settings_add_a_user_then_deactivate(qtbot, make_ctx, monkeypatch):
 
     monkeypatch.setattr(settings_dialogs, "exec_dialog", fill_and_save)
     screen.add_user()
+    _settle(qtbot, screen)
     logins = [u.login for u in screen.users.rows()]
     assert "lan" in logins
     assert screen.selected_user().login == "lan"
@@ -201,6 +209,7 @@ def test_settings_calendar_year_round_trip(qtbot, make_ctx):
     ctx = make_ctx("admin")
     screen = _show(qtbot, SettingsScreen(ctx))
     screen.year.setValue(2027)
+    _settle(qtbot, screen)
     before = screen.days_off.rowCount()
     assert before > 0
     screen.days_off.append({"date": dt.date(2027, 12, 31), "name": "Nghỉ cuối năm", "kind": "day_off"})
@@ -212,6 +221,7 @@ def test_settings_calendar_year_round_trip(qtbot, make_ctx):
     screen.save_year()
     qtbot.waitUntil(lambda: not context.calendar().is_working_day(dt.date(2027, 12, 31)), timeout=5000)
     screen.load_year()
+    _settle(qtbot, screen)
     assert screen.days_off.rowCount() == before + 1 and screen.decided.isChecked()
 
 
@@ -219,6 +229,7 @@ def test_settings_new_procedure_version(qtbot, make_ctx, monkeypatch):
     ctx = make_ctx("admin")
     screen = _show(qtbot, SettingsScreen(ctx))
     screen.procedure_filter.setText("khai sinh")
+    _settle(qtbot, screen)
     row = next(i for i, p in enumerate(screen.procedures.rows()) if p.code == "HT-01")
     screen.procedures_view.selectRow(row)
 
@@ -331,6 +342,7 @@ def test_ledger_previews_on_request_and_asks_when_long(qtbot, make_ctx, month, m
     monkeypatch.setattr(reports_screen, "LEDGER_ASK_ABOVE", 1)
     monkeypatch.setattr(reports_screen, "confirm_long", lambda parent, text: asked.append(text) or False)
     screen.make_preview()
+    _settle(qtbot, screen)
     assert asked and "3 hồ sơ" in asked[0]
     assert not screen.progress.isVisible()               # declined: nothing started
     if not _renderers_present():
