@@ -82,9 +82,18 @@ def _sqlite_file(db) -> Path | None:
     return Path(name)
 
 
-def _remember(file: Path | None, register: str) -> None:
+def _remember(file: Path | str | None, register: str) -> None:
     if file is not None:
         known_registers[str(file)] = register if valid_register_id(register) else ""
+
+
+def _known_key(db) -> str | None:
+    """Under what the open register's id is remembered: its file, or its server (never the password)."""
+    file = _sqlite_file(db)
+    if file is not None:
+        return str(file)
+    server = getattr(db, "server", None)
+    return f"postgresql://{server}" if server else None
 
 
 def register_id(*, create: bool = False) -> str:
@@ -111,7 +120,7 @@ def register_id(*, create: bool = False) -> str:
         except peewee.DatabaseError as exc:
             raise BackupError(_("Không ghi được mã của cơ sở dữ liệu: {why}").format(why=exc)) from None
     value = value if valid_register_id(value) else ""
-    _remember(_sqlite_file(db), value)
+    _remember(_known_key(db), value)
     return value
 
 
@@ -147,8 +156,8 @@ def backup_dir(register_file: str | os.PathLike | None = None) -> Path:
         found = _file_register(register_file)
         register = found.id if found else ""
     else:
-        file = _sqlite_file(database.obj)
-        known = known_registers.get(str(file)) if file is not None else None
+        key = _known_key(database.obj) if database.obj is not None else None
+        known = known_registers.get(key) if key is not None else None
         if known is not None:  # read on the worker already: no query on the desktop's GUI thread
             register = known
         elif database.obj is not None:
