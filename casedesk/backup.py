@@ -1,4 +1,8 @@
-"""Backups of the office's SQLite register: making, verifying, listing and rotating them.
+"""Backups of the office's register: making, verifying, listing and rotating them.
+
+A server office's (PostgreSQL) backup is the same kind of file: its register copied into a
+SQLite file through the models (``transfer.copy_to_file``; why not pg_dump: ``server_backup``),
+then checked, named, foldered and rotated exactly as below.
 
 A backup is a consistent copy of the open register (``backup_files.copy_database``),
 written under a temporary name, synced, then *verified* on its own read-only
@@ -171,9 +175,6 @@ def _live_path() -> Path:
     db = database.obj
     if db is None:
         raise BadInput(_("Chưa mở cơ sở dữ liệu."))
-    if not is_sqlite(db):
-        raise BadInput(_("Sao lưu tự động chỉ dành cho cơ sở dữ liệu SQLite trên máy này; "
-                         "với PostgreSQL hãy dùng pg_dump của máy chủ."))
     path = _sqlite_file(db)
     if path is None:
         raise BadInput(_("Cơ sở dữ liệu này không nằm trong một tệp nên không sao lưu được."))

@@ -372,6 +372,7 @@ def copy_to_file(path: Path, *, skip_meta: tuple[str, ...] = (), progress: Progr
             pass
     tgt = _make_database(path)
     tgt.connect()
+    done = False
     try:
         with source_lock(src, lock=False):
             expected = source_counts(src)
@@ -387,8 +388,12 @@ def copy_to_file(path: Path, *, skip_meta: tuple[str, ...] = (), progress: Progr
                 context.reset()
         tgt.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         tgt.execute_sql("PRAGMA journal_mode=DELETE")
+        done = True
     finally:
         tgt.close()
+        if not done:       # the server went away, or the copy did not hold every row: no half file left
+            for extra in (path, *[path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal")]):
+                extra.unlink(missing_ok=True)
     with open(path, "rb") as fh:
         os.fsync(fh.fileno())
     return result

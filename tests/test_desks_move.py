@@ -461,3 +461,33 @@ def test_a_register_held_by_another_writer_is_not_moved(office_file, home, monke
 
     assert not office.is_initialised()
     close_database()
+
+
+def test_a_server_backup_that_fails_half_way_leaves_nothing(office_file, home, monkeypatch):
+    from casedesk import server_backup, transfer
+    from casedesk.transfer import move_register
+
+    path, _codes = office_file
+    _wipe()
+    open_database(path)
+    move_register(URL, actor="admin")
+    close_database()
+    open_database(URL)
+    real = transfer._insert
+
+    def cut(model, rows):          # the server gone in the middle of the cases
+        if model._meta.table_name == "case":
+            from casedesk.errors import Unavailable
+
+            raise Unavailable("mất kết nối giữa chừng")
+        real(model, rows)
+
+    monkeypatch.setattr(transfer, "_insert", cut)
+    with pytest.raises(Exception, match="giữa chừng"):
+        backup.backup_now()
+    folder = home / "backups" / backup.register_id()
+    assert not any(folder.glob("*")) if folder.exists() else True
+    assert server_backup.last_server_backup() is None and "chưa có bản sao lưu" in server_backup.reminder()
+    monkeypatch.setattr(transfer, "_insert", real)
+    assert backup.backup_now().verified
+    close_database()
