@@ -288,6 +288,15 @@ def test_settings_connection_switches_the_open_desk(qtbot, qapp, home, bare_runn
     window.show_screen("settings")
     settings = window.screens["settings"]
     assert "Sổ hồ sơ đang dùng: Văn phòng mẫu" in settings.connection_label.text()
+    # something typed elsewhere and not saved: asked first; No leaves everything as it was
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(window, "unsaved_screens", lambda: ["Tiếp nhận hồ sơ"])
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: asked.append(a[2]) or QMessageBox.No))
+    settings.choose_connection()
+    assert asked and "Tiếp nhận hồ sơ" in asked[0] and session.window is window
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Yes))
 
     def make_office(dialog):
         dialog.office_button.click()

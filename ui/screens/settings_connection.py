@@ -49,7 +49,15 @@ class ConnectionTab:
         return tab
 
     def choose_connection(self) -> None:
+        from ..widgets.action_dialogs import confirm
         from .first_run import FirstRunDialog
+
+        window = self.window()
+        unsaved = window.unsaved_screens() if hasattr(window, "unsaved_screens") else []
+        if unsaved and not confirm(self, _("Đổi kết nối"), _(
+                "Còn thông tin đang nhập dở ở: {screens}. Đổi sổ hồ sơ sẽ bỏ những thông tin này. Vẫn đổi?").format(
+                    screens=", ".join(unsaved))):
+            return
 
         dialog = FirstRunDialog(self.ctx.runner, self, title=_("CaseDesk · Kết nối"), current=desk_config.load())
         self.connection_dialog = dialog          # tests reach it here
