@@ -230,7 +230,7 @@ class FirstRunDialog(QDialog):
         form.addRow(_("Máy chủ"), self.host)
         form.addRow(_("Cổng"), self.port)
         form.addRow(_("Cơ sở dữ liệu"), self.dbname)
-        form.addRow(_("Người dùng"), self.dbuser)
+        form.addRow(_("Tên người dùng"), self.dbuser)
         form.addRow(_("Mật khẩu"), self.dbpassword)
         self.keep_password = QCheckBox(_("Nhớ mật khẩu trong kho mật khẩu của máy (không lưu thành chữ thường)"), page)
         if not desk_config.keyring_available():
@@ -242,7 +242,7 @@ class FirstRunDialog(QDialog):
         back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
         self.test_button = QPushButton(_("&Kiểm tra kết nối"), page)
         self.test_button.clicked.connect(lambda: self.check_server(connect=False))
-        self.connect_button = make_primary(QPushButton(_("Kết nối"), page))
+        self.connect_button = make_primary(QPushButton(_("Kết &nối"), page))
         self.connect_button.clicked.connect(lambda: self.check_server(connect=True))
         box = QVBoxLayout(page)
         box.addWidget(_heading(_("Máy chủ của văn phòng"), page))
