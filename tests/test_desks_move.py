@@ -123,6 +123,9 @@ def test_move_to_postgres_and_back_gives_the_same_register(office_file, home, ca
     assert new.code.endswith("-0005") and queries.get_case(new.code).citizen_name == "Đỗ Thị Hạnh"
     close_database()
 
+    # the register's own check on the server: the chain, and every table replayed from its audit rows
+    assert _cli("--db", URL, "check") == 0, capsys.readouterr().err
+    capsys.readouterr()
     # the file it left says where the register is, and refuses to write there
     assert _cli("--db", path, "case", "list") == 0
     _out, err = capsys.readouterr()
@@ -146,6 +149,9 @@ def test_move_to_postgres_and_back_gives_the_same_register(office_file, home, ca
     assert len(returned["case"]) == 5 and len(returned["event"]) == len(before["event"]) + 3
     assert [r.code for r in queries.search_cases("hanh")] == [new.code]
     assert backup.check_file(back).ok
+    close_database()
+    assert _cli("--db", back, "check") == 0, capsys.readouterr().err
+    open_database(back)
     assert dict(next(r for r in returned["meta"] if dict(r)["key"] == "register_id"))["value"] == \
         dict(next(r for r in before["meta"] if dict(r)["key"] == "register_id"))["value"]
     close_database()
