@@ -92,6 +92,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--lang", choices=("vi", "en"), help=_("ngôn ngữ giao diện (mặc định: theo cài đặt)"))
     parser.add_argument("--demo-cases", type=int, default=300, help=_("số hồ sơ của văn phòng mẫu lần chạy đầu"))
     parser.add_argument("--version", action="version", version=f"CaseDesk {__version__}")
+    # for installers and their tests: open the database and the login window, then quit (exit 0)
+    parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not 0 <= args.demo_cases <= DEMO_MAX_CASES:
         parser.error(_("{flag} phải từ 0 đến {n}.").format(flag="--demo-cases", n=f"{DEMO_MAX_CASES:,}".replace(",", ".")))
@@ -146,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     session = Session(app, runner, target=database_target(args), label=describe_target(database_target(args)),
                       lang=args.lang, demo_cases=args.demo_cases)
     _screenshot_hook(app, session)
+    if args.smoke:
+        _smoke_hook(session)
     session.start()
     code = app.exec() if not session.finished else session.exit_code
     runner.shutdown()
@@ -172,6 +176,22 @@ def _screenshot_hook(app, session) -> None:
         if not started:
             started.append(True)
             QTimer.singleShot(delay, grab)
+
+    session.shown.connect(shown)
+
+
+def _smoke_hook(session) -> None:
+    """``--smoke``: once the login window is up and painted, say so on stdout (with the wall-clock time,
+    so a caller can measure the start) and quit normally, through the same path as closing the window."""
+    def shown(stage: str) -> None:
+        if stage != "login":
+            return
+        import time
+
+        QApplication.processEvents()
+        session.login.grab()                 # the first frame, as the screen would draw it
+        print(f"smoke: login window shown at {time.time():.3f}", flush=True)
+        QTimer.singleShot(0, lambda: session.quit(0))
 
     session.shown.connect(shown)
 
