@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QProgressDialog,
                                QVBoxLayout, QWidget)
 
@@ -30,6 +30,7 @@ from casedesk.demo import build_demo
 from casedesk.errors import CaseDeskError
 from casedesk.i18n import _, set_language
 from casedesk.logs import log_unexpected
+from casedesk.paths import resource_path
 from casedesk.services import office
 
 from . import i18n_qt
@@ -141,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("CaseDesk")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
+    # the taskbar and title-bar icon; on Wayland the desktop file name ties the window to casedesk.desktop
+    app.setWindowIcon(QIcon(str(resource_path("icons", "casedesk.png"))))
+    app.setDesktopFileName("casedesk")
     i18n_qt.install(args.lang or "vi")
     install_excepthook()
     runner = Runner()
