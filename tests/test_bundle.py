@@ -220,7 +220,11 @@ def test_install_menu_puts_the_desk_in_the_menu_and_the_cli_on_path(site):
                    timeout=60)
     installed = home / ".local" / "share" / "applications" / "casedesk.desktop"
     assert installed.is_file()
-    assert f"Exec={app / 'CaseDesk'}" in installed.read_text(encoding="utf-8")
+    written = dict(line.split("=", 1) for line in installed.read_text(encoding="utf-8").splitlines() if "=" in line)
+    assert written["Exec"] == f'"{app / "CaseDesk"}"'          # quoted: the folder's name may have spaces
+    assert written["TryExec"] == str(app / "CaseDesk")
+    if shutil.which("desktop-file-validate"):
+        subprocess.run(["desktop-file-validate", str(installed)], check=True)
     assert (home / ".local" / "share" / "icons" / "hicolor" / "256x256" / "apps" / "casedesk.png").is_file()
     link = home / ".local" / "bin" / "casedesk-cli"
     version = subprocess.run([str(link), "--version"], capture_output=True, text=True, env=env_for(site), timeout=60)
