@@ -302,7 +302,7 @@ def test_build_bat_stops_loudly_and_bundles_the_postgresql_driver():
     assert not any(d.startswith("pyinstaller") for d in extras["test"]), "make test needn't install PyInstaller"
 
 
-def test_icon_files_are_real_and_hold_every_size():
+def test_icon_files_are_real_and_hold_every_size(qapp):
     ico = (ROOT / "resources" / "icons" / "casedesk.ico").read_bytes()
     reserved, kind, count = struct.unpack_from("<HHH", ico)
     assert (reserved, kind) == (0, 1) and count == 7
@@ -328,7 +328,7 @@ def test_icon_files_are_real_and_hold_every_size():
     assert png.pixelColor(128, 128).alpha() == 255 and png.pixelColor(0, 0).alpha() == 0
 
 
-def test_icon_script_draws_the_same_icon(tmp_path):
+def test_icon_script_draws_the_same_icon(tmp_path, qapp):
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("make_icons", ROOT / "resources" / "icons" / "make_icons.py")
