@@ -54,21 +54,26 @@ def adopt_old_windows_folder(new: Path) -> Path:
     if new in _adopted:
         return _adopted[new]
     old = new / OLD_WINDOWS_SUBFOLDER
-    chosen = new
+    chosen, note = new, ""
     if old.is_dir() and not (new / DB_NAME).exists():
-        chosen = _move_up(old, new)
+        chosen, note = _move_up(old, new)
     _adopted[new] = chosen
+    if note:                      # the log lives in the data folder: write only once the choice is made
+        from .logs import logger
+
+        logger().warning(note) if "left there" in note else logger().info(note)
     return chosen
 
 
-def _move_up(old: Path, new: Path) -> Path:
+def _move_up(old: Path, new: Path) -> tuple[Path, str]:
+    """Move ``old``'s contents into ``new``; the folder to use and a line for the log."""
     if (old / DB_NAME).exists():
         if any((old / f"{DB_NAME}{suffix}").exists() for suffix in ("-wal", "-shm", "-journal")):
-            return old
+            return old, f"the register in {old} is open or was not closed cleanly: used there, moved later"
         try:
             (old / DB_NAME).rename(new / DB_NAME)
-        except OSError:
-            return old
+        except OSError as exc:
+            return old, f"could not move {old / DB_NAME} to {new} ({exc}): used there"
     left = []
     for child in sorted(old.iterdir()):
         target = new / child.name
@@ -78,18 +83,13 @@ def _move_up(old: Path, new: Path) -> Path:
             child.rename(target)
         except OSError:
             left.append(child.name)
-    import logging
-
-    log = logging.getLogger("casedesk")
     if left:
-        log.warning("moved the data of CaseDesk 0.1.0 from %s to %s; left there: %s", old, new, ", ".join(left))
-    else:
-        try:
-            old.rmdir()
-        except OSError:
-            pass
-        log.info("moved the data of CaseDesk 0.1.0 from %s to %s", old, new)
-    return new
+        return new, f"moved the data of CaseDesk 0.1.0 from {old} to {new}; left there: {', '.join(left)}"
+    try:
+        old.rmdir()
+    except OSError:
+        pass
+    return new, f"moved the data of CaseDesk 0.1.0 from {old} to {new}"
 
 
 def default_db_path() -> Path:

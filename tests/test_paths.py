@@ -47,7 +47,7 @@ def old_install(new):
     return old
 
 
-def test_the_old_windows_folder_moves_up_once(tmp_path):
+def test_the_old_windows_folder_moves_up_once(tmp_path, own_log):
     new = tmp_path / "CaseDesk"
     old = old_install(new)
     assert paths.adopt_old_windows_folder(new) == new
@@ -62,11 +62,13 @@ def test_the_old_windows_folder_moves_up_once(tmp_path):
     assert paths.adopt_old_windows_folder(new) == new
 
 
-def test_an_open_old_register_is_used_where_it_is(tmp_path):
+def test_an_open_old_register_is_used_where_it_is(tmp_path, own_log):
     new = tmp_path / "CaseDesk"
     old = old_install(new)
     (old / "casedesk.sqlite3-wal").write_bytes(b"committed pages not yet in the main file")
     assert paths.adopt_old_windows_folder(new) == old
+    paths._adopted.clear()
+    assert paths.adopt_old_windows_folder(new) == old            # and again on the next start, until closed
     assert (old / "casedesk.sqlite3").exists() and (old / "casedesk.sqlite3-wal").exists()
     assert not (new / "casedesk.sqlite3").exists()
 
@@ -80,7 +82,7 @@ def test_a_register_already_in_the_new_folder_is_never_overwritten(tmp_path):
     assert (old / "casedesk.sqlite3").exists() and (old / "backups").is_dir()
 
 
-def test_what_cannot_move_stays_and_is_named_in_the_log(tmp_path, caplog):
+def test_what_cannot_move_stays_and_is_named_in_the_log(tmp_path, caplog, own_log):
     new = tmp_path / "CaseDesk"
     old = old_install(new)
     (new / "backups").mkdir()                      # a clash: the old backups stay where they are
@@ -91,7 +93,23 @@ def test_what_cannot_move_stays_and_is_named_in_the_log(tmp_path, caplog):
     assert "backups" in caplog.text
 
 
-def test_data_dir_on_windows_uses_the_short_folder_and_moves_the_old_one(tmp_path, monkeypatch):
+@pytest.fixture
+def own_log(monkeypatch):
+    """A fresh casedesk logger for the test (its file in the data folder under test), removed after."""
+    import logging
+
+    from casedesk import logs
+
+    before = list(logging.getLogger("casedesk").handlers)
+    monkeypatch.setattr(logs, "_logger", None)
+    yield
+    log = logging.getLogger("casedesk")
+    for handler in [h for h in log.handlers if h not in before]:
+        log.removeHandler(handler)
+        handler.close()
+
+
+def test_data_dir_on_windows_uses_the_short_folder_and_moves_the_old_one(tmp_path, monkeypatch, own_log):
     import platformdirs
 
     local = tmp_path / "Local"
@@ -108,6 +126,7 @@ def test_data_dir_on_windows_uses_the_short_folder_and_moves_the_old_one(tmp_pat
     monkeypatch.setattr(paths, "ON_WINDOWS", True)
     assert paths.data_dir() == new
     assert seen == {"appname": "CaseDesk", "appauthor": False}
+    assert "moved the data of CaseDesk 0.1.0" in (new / "casedesk.log").read_text(encoding="utf-8")
     assert paths.default_db_path() == new / "casedesk.sqlite3" and paths.default_db_path().exists()
 
 
