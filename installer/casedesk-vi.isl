@@ -192,12 +192,34 @@ ErrorExecutingProgram=Không chạy được tệp:%n%1
 SourceIsCorrupted=Tệp nguồn bị hỏng
 SourceDoesntExist=Không có tệp nguồn "%1"
 ErrorReadingExistingDest=Có lỗi khi đọc tệp đang có:
-FileExists=Tệp đã có.%n%nGhi đè?
+FileExistsSelectAction=Chọn cách xử lý
+FileExists2=Tệp đã có.
+FileExistsOverwriteExisting=&Ghi đè tệp đang có
+FileExistsKeepExisting=&Giữ tệp đang có
+FileExistsOverwriteOrKeepAll=&Làm như vậy cho các lần trùng sau
+ExistingFileNewerSelectAction=Chọn cách xử lý
+ExistingFileNewer2=Tệp đang có mới hơn tệp trình cài đặt định chép vào.
+ExistingFileNewerOverwriteExisting=&Ghi đè tệp đang có
+ExistingFileNewerKeepExisting=&Giữ tệp đang có (nên chọn)
+ExistingFileNewerOverwriteOrKeepAll=&Làm như vậy cho các lần trùng sau
+ExistingFileReadOnly2=Không thay được tệp đang có vì tệp chỉ cho đọc.
+ExistingFileReadOnlyRetry=&Bỏ thuộc tính chỉ đọc rồi thử lại
+ExistingFileReadOnlyKeepExisting=&Giữ tệp đang có
+FileAbortRetryIgnoreSkipNotRecommended=&Bỏ qua tệp này (không nên)
+FileAbortRetryIgnoreIgnoreNotRecommended=&Bỏ qua lỗi và tiếp tục (không nên)
+ErrorChangingAttr=Có lỗi khi đổi thuộc tính của tệp đang có:
+ErrorRestartReplace=Không thay được tệp khi khởi động lại:
+ErrorRestartingComputer=Không tự khởi động lại được máy. Hãy khởi động lại bằng tay.
 ErrorCreatingTemp=Có lỗi khi tạo tệp trong thư mục cài đặt:
 ErrorReadingSource=Có lỗi khi đọc tệp nguồn:
 ErrorCopying=Có lỗi khi chép tệp:
 ErrorReplacingExistingFile=Có lỗi khi thay tệp đang có:
 ErrorRenamingTemp=Có lỗi khi đổi tên tệp trong thư mục cài đặt:
+
+; *** Registry errors
+ErrorRegOpenKey=Lỗi khi mở khóa Registry:%n%1\%2
+ErrorRegCreateKey=Lỗi khi tạo khóa Registry:%n%1\%2
+ErrorRegWriteKey=Lỗi khi ghi khóa Registry:%n%1\%2
 
 ; *** Uninstall display name markings
 UninstallDisplayNameMark=%1 (%2)

@@ -20,7 +20,7 @@ ISL = INSTALLER / "casedesk-vi.isl"
 BAT = INSTALLER / "build.bat"
 SHELL = INSTALLER / "casedesk-shell.cmd"
 
-# Inno Setup 6.3 messages (Default.isl) that the Vietnamese file may replace, with the placeholders each
+# Inno Setup 6.4 messages (Default.isl) that the Vietnamese file may replace, with the placeholders each
 # carries: a translation that drops %1 shows a blank, one that adds %3 shows garbage
 _P1 = "%1"
 MESSAGE_PLACEHOLDERS: dict[str, str] = {
@@ -40,11 +40,17 @@ MESSAGE_PLACEHOLDERS: dict[str, str] = {
         AbortRetryIgnoreRetry AbortRetryIgnoreIgnore AbortRetryIgnoreCancel StatusClosingApplications StatusCreateDirs
         StatusExtractFiles StatusCreateIcons StatusCreateIniEntries StatusCreateRegistryEntries StatusRegisterFiles
         StatusSavingUninstall StatusRunProgram StatusRestartingApplications StatusRollback SourceIsCorrupted
-        ErrorReadingExistingDest FileExists ErrorCreatingTemp ErrorReadingSource ErrorCopying ErrorReplacingExistingFile
+        ErrorReadingExistingDest ErrorCreatingTemp ErrorReadingSource ErrorCopying ErrorReplacingExistingFile
         ErrorRenamingTemp UninstallDisplayNameMark32Bit UninstallDisplayNameMark64Bit UninstallDisplayNameMarkAllUsers
         UninstallDisplayNameMarkCurrentUser UninstallOnlyOnWin64 OnlyAdminCanUninstall ConfirmDeleteSharedFileTitle
         ConfirmDeleteSharedFile2 SharedFileNameLabel SharedFileLocationLabel WizardUninstalling
-        AdditionalIcons CreateDesktopIcon""".split(), ""),
+        AdditionalIcons CreateDesktopIcon FileExistsSelectAction FileExists2 FileExistsOverwriteExisting
+        FileExistsKeepExisting FileExistsOverwriteOrKeepAll ExistingFileNewerSelectAction ExistingFileNewer2
+        ExistingFileNewerOverwriteExisting ExistingFileNewerKeepExisting ExistingFileNewerOverwriteOrKeepAll
+        ExistingFileReadOnly2 ExistingFileReadOnlyRetry ExistingFileReadOnlyKeepExisting
+        FileAbortRetryIgnoreSkipNotRecommended FileAbortRetryIgnoreIgnoreNotRecommended ErrorChangingAttr
+        ErrorRestartReplace ErrorRestartingComputer""".split(), ""),
+    **dict.fromkeys("ErrorRegOpenKey ErrorRegCreateKey ErrorRegWriteKey".split(), "%1 %2"),
     **dict.fromkeys("""SetupWindowTitle UninstallAppFullTitle SetupLdrStartupMessage SetupFileMissing InvalidParameter
         OnlyOnTheseArchitectures SetupAppRunningError UninstallAppRunningError ErrorCreatingDir ErrorTooManyFilesInDir
         BadDirName32 DirExists DirDoesntExist BadGroupName RunEntryExec RunEntryShellExec ErrorInternal2
