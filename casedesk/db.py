@@ -314,8 +314,15 @@ def upgrade_9(db: peewee.Database) -> None:
     db.execute_sql("ALTER TABLE event DROP COLUMN prev_hash, DROP COLUMN hash")
 
 
+def upgrade_10(db: peewee.Database) -> None:
+    """Dossiers refused at the counter (form 03, never cases) and the per-year numbers of printed forms."""
+    from . import models
+
+    db.create_tables([models.IntakeRefusal, models.FormNumber], safe=True)
+
+
 UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5,
-                                                      upgrade_6, upgrade_7, upgrade_8, upgrade_9]
+                                                      upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10]
 SCHEMA_VERSION = len(UPGRADES)
 # Upgrades that leave half the file as free pages: the file is compacted (VACUUM) once after them.
 COMPACTING = {8, 9}
