@@ -133,6 +133,13 @@ def test_cli_receives_a_case_and_prints_a_receipt_with_embedded_fonts(site, offi
     # the same words through a pipe with LANG=C: UTF-8 mode keeps Vietnamese intact
     found = cli(site, "--db", str(office), "search", "nguyen van duong")
     assert CITIZEN in found.stdout
+    # the ledger as a spreadsheet and read back (openpyxl both ways, frozen): the case is already there
+    sheet = site["work"] / "so-theo-doi.xlsx"
+    day = case["received_at"][:10]
+    cli(site, "--db", str(office), "print", "ledger", "--from", day, "--to", day, "-o", str(sheet))
+    again = json.loads(cli(site, "--db", str(office), "import", "ledger", str(sheet), "--as", "quantri",
+                           "--dry-run", "--json", password=ADMIN_PW).stdout)
+    assert (again["rows"], again["already"], again["ready"], again["refused"]) == (1, 1, 0, [])
 
 
 def pdf_text_and_fonts(pdf: Path) -> tuple[str, list[tuple[str, bool]]]:
