@@ -27,7 +27,7 @@ ADMIN_PW = "Quan-tri-2026!"
 CLERK_PW = "Mai-mat-khau-2026!"
 OFFICE = "Trung tâm Phục vụ hành chính công xã An Phú"
 CITIZEN = "Nguyễn Văn Đường"
-MAX_SIZE_MB = 230          # MiB: 257 before the trimming in installer/casedesk.spec, 207 after
+MAX_SIZE_MB = 230          # MiB: 257 before the trimming in installer/casedesk.spec, 200 after
 MAX_START_S = 20.0         # the login window; about 1 s on an idle 2-core machine
 
 
