@@ -24,7 +24,9 @@ ln -sf "$here/CaseDesk" "$bin/casedesk"
 ln -sf "$here/casedesk-cli" "$bin/casedesk-cli"
 # the menu entry names the program by its full path (quoted: a folder name may have spaces), since
 # ~/.local/bin is not on every desktop session's PATH
-sed -e "s|^Exec=casedesk|Exec=\"$here/CaseDesk\"|" -e "s|^TryExec=casedesk|TryExec=$here/CaseDesk|" \
+# (a folder name with "&", "|" or "\" is escaped for sed first)
+esc=$(printf '%s' "$here" | sed -e 's/[&|\\]/\\&/g')
+sed -e "s|^Exec=casedesk|Exec=\"$esc/CaseDesk\"|" -e "s|^TryExec=casedesk|TryExec=$esc/CaseDesk|" \
   "$here/casedesk.desktop" > "$apps/casedesk.desktop"
 command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database -q "$apps" || true
 echo "Đã thêm CaseDesk vào menu; casedesk-cli ở $bin. / CaseDesk added to the menu; casedesk-cli is in $bin."
