@@ -152,6 +152,9 @@ class Case(BaseModel):
     ledger_no = pw.IntegerField(null=True)
     last_event_at = pw.DateTimeField()
     updated_at = pw.DateTimeField()
+    # the intake form's own id (a UUID made when the form was opened): sending the same form again after
+    # a lost answer finds this case instead of making a second one; unique index in upgrade 12
+    intake_token = pw.CharField(max_length=64, null=True, index=False)
 
     @property
     def papers(self) -> list[dict]:
@@ -230,6 +233,17 @@ class FormNumber(BaseModel):
 
     class Meta:
         indexes = ((("kind", "owner"), True), (("kind", "year", "number"), True))
+class Duty(BaseModel):
+    """The duty roster (db.upgrade_11): who is at the desk or on which field, by day and half-day."""
+
+    day = pw.DateField()
+    half = pw.CharField(max_length=2)          # "am" | "pm"
+    user = pw.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE")
+    place = pw.CharField(max_length=16)        # "desk", or a field code
+
+    class Meta:
+        table_name = "duty"
+        indexes = ((("day", "half", "user"), True),)
 
 
 # What upgrade_1 creates, as the models stand now (PaperList, of upgrade 8, because Case refers to it).

@@ -125,3 +125,24 @@ def test_two_desks_at_once(pg):
     assert sorted(int(c[-4:]) for c in codes) == list(range(1, 31))
     open_database(URL)
     assert verify_chain().ok
+
+
+def test_undo_an_approval_the_roster_and_the_proposal_on_postgresql(pg, clock):
+    from casedesk.audit import verify_chain
+    from casedesk.procedure_search import forget_usage
+    from casedesk.services import assignment, cases, catalogue, queries, roster
+
+    case = _receive()
+    for action, actor, kw in [("assign", "mai", {"to": "hung"}), ("submit", "hung", {}), ("approve", "thao", {})]:
+        clock.advance(minutes=5)
+        cases.ACTION_FUNCS[action](actor=actor, code=case.code, **kw)
+    clock.advance(minutes=1)
+    assert cases.undo_approval(actor="thao", code=case.code).case.state == "awaiting_approval"
+    assert queries.get_case(case.code).history[-1].action == "undo_approve"
+    roster.set_duty(actor="admin", day=dt.date(2026, 11, 2), half="am", login="hung", place="HT")
+    roster.copy_week(actor="admin", source=dt.date(2026, 11, 2), target=dt.date(2026, 11, 9))
+    assert [(e.login, e.place) for e in roster.week(dt.date(2026, 11, 9))] == [("hung", "HT")]
+    assert [(o.login, o.on_duty, o.open_in_field) for o in assignment.candidates("HT")] == [("hung", True, 1)]
+    forget_usage()
+    assert catalogue.find_procedures("tam tru")[0].code == "CTR-02"
+    assert verify_chain().ok

@@ -20,14 +20,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QIcon
-from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QProgressDialog,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QMessageBox, QPlainTextEdit,
+                               QProgressDialog, QVBoxLayout, QWidget)
 
 from casedesk import __version__, backup, workflow
 from casedesk.db import open_database
 from casedesk.cli import DEMO_MAX_CASES
+from casedesk.cli_argparse import language_of, use_language, version_text
 from casedesk.demo import build_demo
-from casedesk.errors import CaseDeskError
+from casedesk.errors import CaseDeskError, Unavailable
 from casedesk.i18n import _, set_language
 from casedesk.logs import log_unexpected
 from casedesk.paths import resource_path
@@ -35,7 +36,7 @@ from casedesk.services import office
 
 from . import i18n_qt
 from .appctx import AppContext, AppSignals
-from .errors import install_excepthook, runner_error, show_error
+from .errors import install_excepthook, message_for, runner_error, show_error
 from .main_window import MainWindow
 from .ops import Runner
 from .register_banner import RegisterCheckTask, show_banner
@@ -92,7 +93,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                                        "dữ liệu của người dùng)"))
     parser.add_argument("--lang", choices=("vi", "en"), help=_("ngôn ngữ giao diện (mặc định: theo cài đặt)"))
     parser.add_argument("--demo-cases", type=int, default=300, help=_("số hồ sơ của văn phòng mẫu lần chạy đầu"))
-    parser.add_argument("--version", action="version", version=f"CaseDesk {__version__}")
+    parser.add_argument("--version", action="version", version=version_text(__version__))
     # for installers and their tests: open the database and the login window, then quit (exit 0)
     parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -114,14 +115,17 @@ def database_target(args: argparse.Namespace) -> str:
 def describe_target(target: str) -> str:
     """The server's name for a LAN office; empty for a file on this PC (shown as "Máy này")."""
     if "://" in target and not target.startswith("sqlite"):
-        from urllib.parse import urlparse
+        from casedesk.db_pg import server_label
 
-        return urlparse(target).hostname or target
+        return server_label(target)
     return ""
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    lang = language_of(argv)
+    set_language(lang)
+    use_language(lang)                 # --help, --version and argparse's errors in the user's language
     args = parse_args(argv)
     set_language(args.lang or "vi")
     if not has_display():
@@ -197,6 +201,7 @@ def _smoke_hook(session) -> None:
         print(f"smoke: login window shown at {time.time():.3f}", flush=True)
         QTimer.singleShot(0, lambda: session.quit(0))
 
+    session.smoke = True
     session.shown.connect(shown)
 
 
@@ -204,6 +209,7 @@ class Session(QObject):
     """Who is logged in and which window shows: login, then the main window, then login again."""
 
     shown = Signal(str)              # "accounts", "login", "main": a window is up (screenshots, tests)
+    smoke = False                    # --smoke: no dialog may wait for a click
     check_delay_ms = 3000            # the register check waits until the login window is up and drawn
 
     def __init__(self, app: QApplication, runner: Runner, *, target: str, label: str, lang: str | None = None,
@@ -287,7 +293,17 @@ class Session(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self._close_progress()
-        show_error(None, exc)
+        if self.smoke:                  # --smoke waits on no dialog: the sentence goes to stderr, the code out
+            title, text = message_for(exc)
+            print(f"{title}: {exc.message if isinstance(exc, CaseDeskError) else text}", file=sys.stderr, flush=True)
+            self.quit(exc.exit_code if isinstance(exc, CaseDeskError) else 1)
+            return
+        if isinstance(exc, Unavailable):      # the server not up yet, the LAN not back: try again on request
+            if ask_retry(exc.message):
+                self.start()
+                return
+        else:
+            show_error(None, exc)
         self.quit(NOT_READY_EXIT)
 
     def _close_progress(self) -> None:
@@ -301,13 +317,14 @@ class Session(QObject):
             self._progress = None
 
     # ------------------------------------------------------------ login / logout
-    def show_login(self, select: str | None = None) -> None:
-        select = select or QSettings("CaseDesk", "CaseDesk").value("last_login", None)
+    def show_login(self, select: str | None = None, *, logged_out: bool = False) -> None:
+        if not logged_out:
+            select = select or QSettings("CaseDesk", "CaseDesk").value("last_login", None)
         if self.login is None:
             self.login = LoginScreen(self.runner, office_name=self.settings.office_name, db_label=self.label)
             self.login.logged_in.connect(self._logged_in)
             self.login.resize(1024, 700)
-        self.login.reset(select)
+        self.login.reset(None if logged_out else select, nobody=logged_out)
         if self.check_problem:
             show_banner(self.login, self.check_problem)
         self.login.show()
@@ -335,12 +352,12 @@ class Session(QObject):
 
     def logout(self) -> None:
         window, self.window = self.window, None
-        login = window.ctx.user.login if window is not None else None
         if window is not None:
             window.shutdown()
             window.hide()
             window.deleteLater()
-        self.show_login(select=login)
+        # nobody chosen and the focus on the names: the next person's first key is never a password
+        self.show_login(logged_out=True)
 
     def daily_backup(self) -> None:
         """On the way out: the day's automatic backup (once a day; local SQLite only)."""
@@ -355,6 +372,17 @@ class Session(QObject):
         self.exit_code = code
         self.finished = True
         self.app.quit()
+
+
+def ask_retry(why: str) -> bool:
+    """At start-up, with the register out of reach: "Thử lại" (the default) or "Thoát" (tests replace this)."""
+    box = QMessageBox(QMessageBox.Warning, _("Chưa mở được dữ liệu"),
+                      why + "\n\n" + _("Khi máy chủ đã bật và mạng đã thông, bấm Thử lại."), QMessageBox.NoButton)
+    retry = box.addButton(_("Thử lại"), QMessageBox.AcceptRole)
+    box.addButton(_("Thoát"), QMessageBox.RejectRole)
+    box.setDefaultButton(retry)
+    box.exec()
+    return box.clickedButton() is retry
 
 
 class NotReady(CaseDeskError):

@@ -5,6 +5,9 @@ action is refused (bad input or not allowed), and refusals are audited apart.
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+import peewee
 
 from .. import audit, context, search, workflow
 from ..db import database, is_sqlite, write
@@ -18,6 +21,7 @@ from .queries import case_view
 from .views import ActionResult, Changes
 
 LATE_GRACE = dt.timedelta(minutes=2)
+UNDO_APPROVE = "undo_approve"        # an audit action outside the workflow table: see undo_approval
 
 
 # ------------------------------------------------------------------ helpers
@@ -164,11 +168,13 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
                  address: str, email: str = "", channel: str = "in_person", sets: int = 1,
                  papers: list[dict] | None = None, pickup: str = "desk",
                  birth_date: dt.date | str | None = None, at=None, note: str = "",
-                 fee: int | str | None = None) -> ActionResult:
+                 fee: int | str | None = None, token: str | None = None) -> ActionResult:
     """The clerk logs a complete dossier: it gets its code, due date and ledger number.
 
     ``fee``: what is collected when the procedure's fee depends on the dossier (per page, per copy);
-    the procedure's own fee when None."""
+    the procedure's own fee when None.  ``token``: the intake form's own id; the same form sent again
+    (its first answer lost with the connection) returns the case it made, never a second one."""
+    token = _intake_token(token)
     citizen_name = person_name(citizen_name)
     id_number = validate_id_number(id_number)
     phone = normalize_phone(phone)
@@ -206,6 +212,10 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
         with write():
             user = auth.acting_user(actor)
             _guard(user, None, "receive")
+            if token is not None:
+                saved = _already_received(token, id_number)
+                if saved is not None:
+                    return saved
             proc = catalogue.procedure_row(procedure, on=received_at.date())
             view = catalogue.to_view(proc)
             paper_list = PaperList.id_for(_clean_papers(papers, view.papers))
@@ -222,7 +232,8 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
                 id_number=id_number, phone=phone, address=address, email=email, birth_date=birth_date,
                 sets=sets, fee=proc.fee if fee is None else fee, paper_list=paper_list, pickup=pickup, received_at=received_at,
                 received_on=day, due_date=due.due, original_due_date=due.due, received_by=user.id,
-                ledger_book=book, ledger_no=ledger_no, last_event_at=received_at, updated_at=now)
+                ledger_book=book, ledger_no=ledger_no, last_event_at=received_at, updated_at=now,
+                intake_token=token)
             search.index_case(case.id, folded)
             # the code, procedure and first due date are hashed with the row but kept by the case row
             changes = audit.receive_changes(code=code, procedure=proc.code, version=proc.version,
@@ -234,7 +245,38 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
                          changes=changes, kept=audit.RECEIVE_KEYS)
         return ActionResult(case_view(case.id), Changes(cases=True, case_code=code))
 
-    return _run("receive", actor, work)
+    try:
+        return _run("receive", actor, work)
+    except peewee.IntegrityError:
+        # another process sent the same form at the same moment and its insert won
+        saved = _already_received(token, id_number) if token is not None else None
+        if saved is None:
+            raise
+        return saved
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def _intake_token(token: str | None) -> str | None:
+    if token in (None, ""):
+        return None
+    token = str(token).strip()
+    if not _TOKEN.fullmatch(token):
+        raise BadInput(_("Mã phiếu nhập phải gồm 8 đến 64 chữ cái, chữ số hoặc dấu gạch (ví dụ một UUID)."),
+                       field="token")
+    return token
+
+
+def _already_received(token: str, id_number: str) -> ActionResult | None:
+    """The case an earlier sending of the same form made, if it reached the register."""
+    row = Case.select(Case.id, Case.code, Case.id_number).where(Case.intake_token == token).first()
+    if row is None:
+        return None
+    if row.id_number != id_number:
+        raise BadInput(_("Mã phiếu nhập {token} đã dùng cho hồ sơ {code} của người khác; mỗi lần tiếp nhận "
+                         "cần một mã phiếu mới.").format(token=token, code=row.code), field="token")
+    return ActionResult(case_view(row.id), Changes(cases=True, case_code=row.code))
 
 
 # ------------------------------------------------------------------ actions
@@ -336,6 +378,40 @@ def submit_case(*, actor: str, code: str, at=None, note: str = "") -> ActionResu
 
 def approve_case(*, actor: str, code: str, at=None, note: str = "") -> ActionResult:
     return _transition("approve", actor=actor, code=code, at=at, note=note)
+
+
+def undo_approval(*, actor: str, code: str, note: str = "") -> ActionResult:
+    """Take back an approval just given: only its own approver, only while nothing followed it.
+
+    The case goes back to "Chờ phê duyệt" and its resolution is cleared; the approval row stays in the
+    trail and an ``undo_approve`` row is appended after it."""
+    note = clean_note(note)
+    now = context.now()
+
+    def work() -> ActionResult:
+        with write():
+            user = auth.acting_user(actor)
+            case = _load(code)
+            last = (Event.select().where((Event.case == case.id) & (Event.action != "denied"))
+                    .order_by(Event.id.desc()).first())
+            if case.state != workflow.APPROVED or last is None or last.action != "approve":
+                exc = NotAllowed(_("Hồ sơ {code} đã chuyển bước sau khi phê duyệt; không hoàn tác được.").format(
+                    code=case.code))
+                exc.case_id = case.id
+                raise exc
+            if last.actor != user.login:
+                exc = NotAllowed(_("Chỉ người đã phê duyệt hồ sơ {code} mới hoàn tác được.").format(code=case.code))
+                exc.case_id = case.id
+                raise exc
+            when = max(now, case.last_event_at)
+            Case.update(state=workflow.AWAITING, resolved_at=None, resolved_on=None, last_event_at=when,
+                        updated_at=now).where(Case.id == case.id).execute()
+            audit.record(case_id=case.id, actor=user.login, action=UNDO_APPROVE, at=when, recorded_at=now,
+                         from_state=workflow.APPROVED, to_state=workflow.AWAITING, note=note,
+                         changes={"undone": last.id})
+        return ActionResult(case_view(case.id), Changes(cases=True, case_code=case.code))
+
+    return _run(UNDO_APPROVE, actor, work)
 
 
 def return_case(*, actor: str, code: str, note: str, at=None) -> ActionResult:

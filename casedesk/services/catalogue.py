@@ -104,14 +104,12 @@ def get_procedure(code: str, *, on: dt.date | None = None) -> ProcedureView:
 
 
 def find_procedures(text: str, *, on: dt.date | None = None) -> list[ProcedureView]:
-    """Procedures whose code or name contains every typed word, accents ignored."""
-    words = fold(text or "").split()
-    result = []
-    for view in list_procedures(on=on):
-        hay = fold(view.name) + " " + view.code.lower()
-        if all(w in hay for w in words):
-            result.append(view)
-    return result
+    """Procedures matching the typed text, best first (``procedure_search.rank``: code, whole words,
+    word starts, substrings; exact tones, then the office's most used, among equals)."""
+    from ..procedure_search import office_usage, rank
+
+    on = on or context.today()
+    return rank(list_procedures(on=on), text, office_usage(on))
 
 
 def fields() -> list[tuple[str, str]]:

@@ -79,8 +79,8 @@ def test_login_switch_user_and_back(qtbot, qapp, runner, db, keys, monkeypatch):
     assert session.window is None
     keys.idle()
     assert login.isVisible()
-    assert login.selected_login() == "mai"                   # switch user starts from who was there
-    assert login.password.text() == ""
+    assert login.selected_login() is None                    # nobody chosen: the next person picks their name
+    assert login.password.text() == "" and keys.focused() is login.users
     session.deleteLater()
 
 
@@ -173,11 +173,18 @@ def test_smoke_on_a_register_without_an_office_fails_instead_of_hanging(tmp_path
 
     sqlite3.connect(db).close()                    # an existing file with no office in it
     env = _env(CASEDESK_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen")
-    # the error dialog is modal: in the child, replace it by a line on stdout
-    result = subprocess.run([sys.executable, "-c", "import sys; from ui import app; "
-                             "app.show_error = lambda *a, **k: print('error shown'); "
-                             "sys.exit(app.main(sys.argv[1:]))", "--db", str(db), "--smoke"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "ui.app", "--db", str(db), "--smoke"], cwd=ROOT,
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == app_module.NOT_READY_EXIT, result.stdout + result.stderr
     assert "smoke: login window shown" not in result.stdout
-    assert "error shown" in result.stdout
+    assert "chưa có văn phòng nào" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_smoke_with_the_server_out_of_reach_exits_6_without_asking(tmp_path):
+    """The desk's "Thử lại / Thoát" question would wait for a click: --smoke answers with exit 6 instead."""
+    env = _env(CASEDESK_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-m", "ui.app", "--db", "postgresql://casedesk@127.0.0.1:9/van_phong",
+                             "--smoke"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 6, result.stdout + result.stderr
+    assert "smoke: login window shown" not in result.stdout and "Traceback" not in result.stderr
+    assert result.stderr.strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from casedesk import context, workflow
 from casedesk.services import auth, cases, office
@@ -37,7 +37,14 @@ def _show(qtbot, screen):
     screen.resize(1176, 688)
     screen.show()
     screen.activate()
+    _settle(qtbot, screen)
     return screen
+
+
+def _settle(qtbot, screen):
+    """The screens read on the runner: wait for its answers."""
+    qtbot.waitUntil(lambda: screen.ctx.runner.pending() == 0, timeout=20000)
+    QApplication.processEvents()
 
 
 @pytest.fixture
@@ -99,8 +106,30 @@ def _renderers_present() -> bool:
     return True
 
 
+def test_reports_open_on_the_last_complete_month(qtbot, make_ctx, month, clock):
+    screen = _show(qtbot, ReportsScreen(make_ctx("thao")))          # Thursday 05/11/2026
+    assert (screen.year.value(), screen.month.currentData()) == (2026, 10)
+    assert screen.span.text() == "Kỳ báo cáo: 01/10/2026 – 31/10/2026"
+    assert screen.quarter.currentData() == 3                        # July–September: the last one over
+    clock.set(dt.datetime(2027, 1, 4, 8, 0))
+    screen = _show(qtbot, ReportsScreen(make_ctx("thao")))
+    assert (screen.year.value(), screen.month.currentData(), screen.quarter.currentData()) == (2026, 12, 4)
+
+
+def test_last_complete_month_in_both_styles():
+    from casedesk.report_periods import last_complete_month
+
+    assert last_complete_month(dt.date(2026, 11, 5)) == (2026, 10)
+    assert last_complete_month(dt.date(2026, 11, 30)) == (2026, 10)
+    assert last_complete_month(dt.date(2026, 1, 1)) == (2025, 12)
+    assert last_complete_month(dt.date(2026, 11, 14), "15-14") == (2026, 10)    # 15/10–14/11 still running
+    assert last_complete_month(dt.date(2026, 11, 15), "15-14") == (2026, 11)    # it ended yesterday
+    assert last_complete_month(dt.date(2026, 1, 3), "15-14") == (2025, 12)
+
+
 def test_reports_screen_previews_the_month(qtbot, make_ctx, month):
     screen = _show(qtbot, ReportsScreen(make_ctx("thao")))
+    screen.month.setCurrentIndex(10)                                  # November, where the cases are
     assert screen.span.text() == "Kỳ báo cáo: 01/11/2026 – 30/11/2026"
     screen.cut_style.setChecked(True)
     assert screen.span.text() == "Kỳ báo cáo: 15/10/2026 – 14/11/2026"
@@ -151,6 +180,7 @@ def test_settings_add_a_user_then_deactivate(qtbot, make_ctx, monkeypatch):
 
     monkeypatch.setattr(settings_dialogs, "exec_dialog", fill_and_save)
     screen.add_user()
+    _settle(qtbot, screen)
     logins = [u.login for u in screen.users.rows()]
     assert "lan" in logins
     assert screen.selected_user().login == "lan"
@@ -179,6 +209,7 @@ def test_settings_calendar_year_round_trip(qtbot, make_ctx):
     ctx = make_ctx("admin")
     screen = _show(qtbot, SettingsScreen(ctx))
     screen.year.setValue(2027)
+    _settle(qtbot, screen)
     before = screen.days_off.rowCount()
     assert before > 0
     screen.days_off.append({"date": dt.date(2027, 12, 31), "name": "Nghỉ cuối năm", "kind": "day_off"})
@@ -190,6 +221,7 @@ def test_settings_calendar_year_round_trip(qtbot, make_ctx):
     screen.save_year()
     qtbot.waitUntil(lambda: not context.calendar().is_working_day(dt.date(2027, 12, 31)), timeout=5000)
     screen.load_year()
+    _settle(qtbot, screen)
     assert screen.days_off.rowCount() == before + 1 and screen.decided.isChecked()
 
 
@@ -197,6 +229,7 @@ def test_settings_new_procedure_version(qtbot, make_ctx, monkeypatch):
     ctx = make_ctx("admin")
     screen = _show(qtbot, SettingsScreen(ctx))
     screen.procedure_filter.setText("khai sinh")
+    _settle(qtbot, screen)
     row = next(i for i, p in enumerate(screen.procedures.rows()) if p.code == "HT-01")
     screen.procedures_view.selectRow(row)
 
@@ -283,6 +316,7 @@ def test_reports_save_pdf_and_excel(qtbot, make_ctx, month, tmp_path, monkeypatc
 
     ctx = make_ctx("thao")
     screen = _show(qtbot, ReportsScreen(ctx))
+    screen.month.setCurrentIndex(10)
     qtbot.waitUntil(lambda: screen.save_pdf.isEnabled(), timeout=20000)
     saved = []
     ctx.signals.status.connect(saved.append)
@@ -308,6 +342,7 @@ def test_ledger_previews_on_request_and_asks_when_long(qtbot, make_ctx, month, m
     monkeypatch.setattr(reports_screen, "LEDGER_ASK_ABOVE", 1)
     monkeypatch.setattr(reports_screen, "confirm_long", lambda parent, text: asked.append(text) or False)
     screen.make_preview()
+    _settle(qtbot, screen)
     assert asked and "3 hồ sơ" in asked[0]
     assert not screen.progress.isVisible()               # declined: nothing started
     if not _renderers_present():
@@ -316,3 +351,54 @@ def test_ledger_previews_on_request_and_asks_when_long(qtbot, make_ctx, month, m
     screen.make_preview()
     qtbot.waitUntil(lambda: screen.pdf is not None and screen._shown.kind == "ledger", timeout=20000)
     assert screen.page_count >= 1 and screen.page_labels
+
+
+# ------------------------------------------------------------------ duty roster
+
+def test_the_admin_keeps_the_roster_from_the_keyboard_and_home_shows_it(qtbot, make_ctx, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QComboBox
+
+    from casedesk.services import roster
+    from ui.screens import settings_roster
+
+    ctx = make_ctx("admin")
+    screen = _show(qtbot, SettingsScreen(ctx))
+    tab = screen.roster
+    screen.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.table.rowCount() > 0, timeout=5000)
+    names = [tab.table.verticalHeaderItem(r).text() for r in range(tab.table.rowCount())]
+    assert "Vũ Thị Thảo" not in names and "Lê Văn Hùng" in names and "Trần Thị Mai" in names
+    assert "02/11/2026" in tab.title.text() and "07/11/2026" in tab.title.text()
+    row = names.index("Lê Văn Hùng")
+    tab.table.setFocus()
+    tab.table.setCurrentCell(row, 0)                              # Monday morning
+    qtbot.keyClick(tab.table, Qt.Key_Return)
+    editor = tab.table.findChild(QComboBox)
+    assert editor is not None
+    choices = [editor.itemText(i) for i in range(editor.count())]
+    assert choices[:2] == ["—", "Bộ phận một cửa"] and "Hộ tịch" in choices and "Đất đai" not in choices
+    editor.hidePopup()
+    editor.setCurrentIndex(editor.findText("Hộ tịch"))
+    qtbot.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: [(e.login, e.place) for e in roster.week(dt.date(2026, 11, 2))] == [("hung", "HT")],
+                    timeout=5000)
+    qtbot.waitUntil(lambda: tab.table.item(row, 0) is not None and tab.table.item(row, 0).text() == "Hộ tịch",
+                    timeout=5000)
+    # copied onto the next week, after a confirmation
+    monkeypatch.setattr(settings_roster, "confirm", lambda *a: True)
+    tab.copy.click()
+    qtbot.waitUntil(lambda: roster.week(dt.date(2026, 11, 9)) != [], timeout=5000)
+    qtbot.waitUntil(lambda: "09/11/2026" in tab.title.text(), timeout=5000)
+    # Delete takes him off (in the week now shown)
+    qtbot.waitUntil(lambda: tab.table.item(row, 0) is not None and tab.table.item(row, 0).text() == "Hộ tịch",
+                    timeout=5000)
+    tab.table.setFocus()
+    tab.table.setCurrentCell(row, 0)
+    qtbot.keyClick(tab.table, Qt.Key_Delete)
+    qtbot.waitUntil(lambda: roster.week(dt.date(2026, 11, 9)) == [], timeout=5000)
+    # the home screen says who is on duty today
+    home = _show(qtbot, DashboardScreen(make_ctx("mai")))
+    qtbot.waitUntil(lambda: "trực" in home.staff.text(), timeout=10000)
+    assert "trực sáng Hộ tịch" in home.staff.text()
+    assert "không trực hôm nay" in home.staff.text()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QFileDialog, QFormLayout, QFrame, QHBoxLayout,
@@ -20,6 +21,7 @@ from casedesk import context
 from casedesk.errors import CaseDeskError
 from casedesk.files import write_atomic
 from casedesk.i18n import N_, _, format_int, short_date
+from casedesk.report_periods import last_complete_month
 from casedesk.services import queries
 from casedesk.services.queries import CaseFilter
 from casedesk.services.views import Changes
@@ -183,6 +185,13 @@ class ReportsScreen(LiveMixin, Screen):
         self.styles.addButton(self.calendar_style)
         self.styles.addButton(self.cut_style)
         (self.cut_style if ctx.settings.period_style == "15-14" else self.calendar_style).setChecked(True)
+        # open on the last month already over, not the one still running (nor its unfinished quarter)
+        year, month = last_complete_month(today, ctx.settings.period_style or "calendar")
+        self.year.setValue(year)
+        self.month.setCurrentIndex(month - 1)
+        holding = (month - 1) // 3                  # the quarter that month is in, 0-based
+        complete = holding if month % 3 == 0 else holding - 1
+        self.quarter.setCurrentIndex(complete if complete >= 0 else holding)   # same year as the spin box
         self.span = QLabel()
         self.span.setStyleSheet("color:#444")
         self.span.setWordWrap(True)
@@ -331,12 +340,29 @@ class ReportsScreen(LiveMixin, Screen):
             if request.date_to < request.date_from:
                 self._show_problem(_("Ngày cuối phải sau ngày đầu."))
                 return
-            count = queries.count_cases(CaseFilter(received_from=request.date_from, received_to=request.date_to))
-            if count > LEDGER_ASK_ABOVE and not confirm_long(
-                    self, _("Sổ theo dõi có {n} hồ sơ (khoảng {p} trang); lập sổ có thể mất vài phút và trong "
-                            "lúc đó các việc khác phải chờ. Tiếp tục?").format(
-                        n=format_int(count), p=format_int(count // 5 + 1))):
-                return
+            self._job += 1
+            job = self._job
+            span = CaseFilter(received_from=request.date_from, received_to=request.date_to)
+            self.page_info.setText(_("Đang đếm hồ sơ của sổ…"))
+            self.ctx.runner.run(lambda: queries.count_cases(span),
+                                on_done=lambda count: self._ledger_counted(job, request, count),
+                                on_error=lambda exc: self._preview_failed(job, exc))
+            return
+        self._render(request)
+
+    def _ledger_counted(self, job: int, request: Request, count: int) -> None:
+        """A long ledger is made only if the user agrees (the count was read on the runner)."""
+        if job != self._job or not shiboken6.isValid(self):
+            return
+        if count > LEDGER_ASK_ABOVE and not confirm_long(
+                self, _("Sổ theo dõi có {n} hồ sơ (khoảng {p} trang); lập sổ có thể mất vài phút và trong "
+                        "lúc đó các việc khác phải chờ. Tiếp tục?").format(
+                    n=format_int(count), p=format_int(count // 5 + 1))):
+            self.page_info.setText(_("Nhấn Xem trước (F5) để lập sổ theo dõi."))
+            return
+        self._render(request)
+
+    def _render(self, request: Request) -> None:
         self._job += 1
         job = self._job
         self.progress.setRange(0, 0)
