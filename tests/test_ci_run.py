@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SUMMARY = "490 passed, 3 skipped in 300.00s (0:05:00)"
 
 
-def fake_checkout(tmp_path: Path, *, suite: int, bundle: int, bundle_tests: int, suite_output: str = SUMMARY) -> Path:
+def fake_checkout(tmp_path: Path, *, suite: int, bundle: int, bundle_tests: int, suite_output: str = SUMMARY,
+                  bundle_output: str = "8 passed in 20.00s") -> Path:
     repo = tmp_path / "repo"
     (repo / ".ci").mkdir(parents=True)
     shutil.copy(ROOT / ".ci" / "run", repo / ".ci" / "run")
@@ -32,7 +33,7 @@ def fake_checkout(tmp_path: Path, *, suite: int, bundle: int, bundle_tests: int,
     (venv / "python").write_text(
         "#!/bin/sh\n"
         'echo "bundle dir: $CASEDESK_TEST_BUNDLE" >> "$(dirname "$0")/../../seen"\n'
-        f'echo "8 passed in 20.00s"; exit {bundle_tests}\n')
+        f'printf "%s\\n" "{bundle_output}"; exit {bundle_tests}\n')
     for script in (bin_dir / "make", bin_dir / "apt-get", venv / "python"):
         script.chmod(0o755)
     return repo
@@ -65,3 +66,13 @@ def test_a_suite_that_ran_nothing_fails(tmp_path):
     code, out, _repo = run_ci(tmp_path, suite=2, bundle=0, bundle_tests=0,
                               suite_output="no tests ran in 0.01s")
     assert code == 1
+
+
+@pytest.mark.parametrize("output", [
+    "SKIPPED [8] tests/test_bundle.py:60: CASEDESK_TEST_BUNDLE does not name a built bundle\n8 skipped in 1.00s",
+    "8 deselected in 0.50s",
+])
+def test_bundle_tests_that_did_not_run_fail_the_run(tmp_path, output):
+    code, out, _repo = run_ci(tmp_path, suite=0, bundle=0, bundle_tests=0, bundle_output=output)
+    assert code != 0
+    assert out[-1] == SUMMARY
