@@ -15,6 +15,12 @@ DROP_PLUGIN_DIRS = {"egldeviceintegrations", "generic", "networkinformation", "t
 DROP_PLATFORMS = {"qeglfs", "qlinuxfb", "qminimal", "qminimalegl", "qvnc", "qvkkhrdisplay", "qdirect2d"}
 DROP_IMAGEFORMATS = {"qicns", "qtga", "qtiff", "qwbmp", "qwebp", "qpdf"}
 DROP_QT_LIBS = ("Qt6EglFSDeviceIntegration", "Qt6EglFsKmsSupport", "Qt6Network", "Qt6Qml", "Qt6Quick")
+# Qt's GTK 3 theme plugin would bring the build machine's GTK, its theme data missing, into the bundle
+# (11 MB when GTK is installed there); CaseDesk draws with Fusion, and file dialogs still use the desktop's
+# portal.  The libraries only that plugin needs go with it (a PC that has them keeps its own).
+DROP_PLATFORMTHEMES = {"qgtk3"}
+DROP_GTK_LIBS = ("gtk-3", "gdk-3", "atk-1.0", "atk-bridge-2.0", "gdk_pixbuf-2.0", "epoxy", "cairo-gobject",
+                 "pangocairo-1.0", "Xcomposite", "Xdamage", "Xinerama", "Xi", "Xrandr", "Xcursor")
 # babel's CLDR data: Vietnamese and the English the interface offers (en_GB and its parents); the other
 # 800-odd locales are 34 MB nobody reads
 KEEP_BABEL = {"root", "vi", "vi_VN", "en", "en_001", "en_150", "en_GB"}
@@ -38,6 +44,10 @@ def wanted(dest: str, path=Path) -> bool:
             return False
         if kind == "imageformats" and _stem(dest) in DROP_IMAGEFORMATS:
             return False
+        if kind == "platformthemes" and _stem(dest) in DROP_PLATFORMTHEMES:
+            return False
+    if len(parts) == 1 and dest.name.split(".so")[0].removeprefix("lib") in DROP_GTK_LIBS:
+        return False
     if any(_stem(dest).startswith(lib) for lib in DROP_QT_LIBS):
         return False
     if parts[:2] == ("babel", "locale-data") and dest.stem not in KEEP_BABEL:
