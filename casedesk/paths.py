@@ -43,6 +43,17 @@ def data_dir() -> Path:
     return path
 
 
+def config_dir() -> Path:
+    """Per-user settings (``connection.json``): ``~/.config/CaseDesk`` on Linux; on Windows the data folder
+    itself (platformdirs gives the same local folder for both), moved from 0.1.0's place like the data."""
+    from platformdirs import user_config_dir
+
+    path = Path(user_config_dir(**APP_DIRS))
+    if ON_WINDOWS:
+        path = adopt_old_windows_folder(path)
+    return path
+
+
 def adopt_old_windows_folder(new: Path) -> Path:
     """Once: move the data of CaseDesk 0.1.0 (``new/CaseDesk``) up into ``new``; return the folder to use.
 

@@ -135,3 +135,45 @@ def test_casedesk_home_still_overrides_everything(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "ON_WINDOWS", True)
     assert paths.data_dir() == tmp_path / "elsewhere"
     assert not (tmp_path / "elsewhere" / "CaseDesk").exists()
+
+
+def test_the_desks_connection_choice_follows_the_data_on_windows(tmp_path, monkeypatch, own_log):
+    """connection.json sits where platformdirs puts settings; on Windows that is the data folder, so a
+    choice saved in 0.1.0's place (%LOCALAPPDATA%\\CaseDesk\\CaseDesk) moves with the data and is found."""
+    import platformdirs
+
+    from casedesk import desk_config
+
+    local = tmp_path / "Local"
+    new = local / "CaseDesk"
+    old = new / "CaseDesk"
+    old.mkdir(parents=True)
+    (old / "connection.json").write_text('{"kind": "server"}', encoding="utf-8")
+    (old / "demo.sqlite3").write_bytes(b"demo")
+    asked = []
+
+    def fake(**kw):
+        asked.append(kw)
+        return str(local / kw["appname"])
+
+    monkeypatch.delenv("CASEDESK_HOME", raising=False)
+    monkeypatch.setattr(platformdirs, "user_config_dir", fake)
+    monkeypatch.setattr(platformdirs, "user_data_dir", fake)
+    monkeypatch.setattr(paths, "ON_WINDOWS", True)
+    assert desk_config.config_file() == new / "connection.json"
+    assert (new / "connection.json").read_text(encoding="utf-8") == '{"kind": "server"}'
+    assert (new / "demo.sqlite3").exists() and not old.exists()
+    assert paths.data_dir() == desk_config.config_dir() == new
+    assert all(kw == {"appname": "CaseDesk", "appauthor": False} for kw in asked)
+
+
+def test_linux_folders_are_unchanged(monkeypatch):
+    """appauthor is ignored on Linux: the data and settings folders of existing installs stay put."""
+    from platformdirs.unix import Unix
+
+    monkeypatch.setenv("XDG_DATA_HOME", "/home/mai/.local/share")
+    monkeypatch.setenv("XDG_CONFIG_HOME", "/home/mai/.config")
+    assert Unix(**paths.APP_DIRS).user_data_dir == Unix("CaseDesk", "CaseDesk").user_data_dir == \
+        "/home/mai/.local/share/CaseDesk"
+    assert Unix(**paths.APP_DIRS).user_config_dir == Unix("CaseDesk", "CaseDesk").user_config_dir == \
+        "/home/mai/.config/CaseDesk"
