@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test bench stress clean
+.PHONY: install run test bench stress bundle clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,5 +26,10 @@ bench: $(STAMP)
 	$(PY) bench/run.py; status=$$?; QT_QPA_PLATFORM=offscreen $(PY) bench/ui_start.py || status=1; \
 	$(PY) bench/import_bench.py || status=1; exit $$status
 
+# the Linux one-folder bundle in dist/ (PyInstaller and the PostgreSQL driver come with the "bundle" extra)
+bundle: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bundle]'
+	PYTHON=$(PY) bash installer/build.sh
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build dist *.egg-info

@@ -60,9 +60,9 @@ def config_dir() -> Path:
     override = os.environ.get("CASEDESK_HOME")
     if override:
         return Path(override)
-    from platformdirs import user_config_dir
+    from .paths import config_dir as user_config_dir      # one answer for the folder, Windows' move included
 
-    return Path(user_config_dir("CaseDesk", "CaseDesk"))
+    return user_config_dir()
 
 
 def config_file() -> Path:

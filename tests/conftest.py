@@ -9,8 +9,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # A user's own CASEDESK_* settings (home folder, database, language...) must not change what a test sees;
-# only the PostgreSQL test server's address is passed through.
-for _name in [n for n in os.environ if n.startswith("CASEDESK_") and n != "CASEDESK_TEST_PG"]:
+# only the test set-up's own CASEDESK_TEST_* (the PostgreSQL test server, the built bundle) pass through.
+for _name in [n for n in os.environ if n.startswith("CASEDESK_") and not n.startswith("CASEDESK_TEST_")]:
     del os.environ[_name]
 
 from casedesk import context  # noqa: E402

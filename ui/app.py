@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QMessageBox, QPlainTextEdit,
                                QProgressDialog, QVBoxLayout, QWidget)
 
@@ -32,11 +32,12 @@ from casedesk.demo import build_demo
 from casedesk.errors import CaseDeskError, ConnectionSetup, Unavailable
 from casedesk.i18n import _, set_language
 from casedesk.logs import log_unexpected
+from casedesk.paths import resource_path
 from casedesk.services import office
 
 from . import i18n_qt
 from .appctx import AppContext, AppSignals
-from .errors import install_excepthook, runner_error, show_error
+from .errors import install_excepthook, message_for, runner_error, show_error
 from .main_window import MainWindow
 from .ops import Runner
 from .register_banner import RegisterCheckTask, show_banner
@@ -95,6 +96,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--demo", action="store_true", help=_("mở văn phòng mẫu (dùng thử), tạo nó nếu chưa có"))
     parser.add_argument("--demo-cases", type=int, default=300, help=_("số hồ sơ của văn phòng mẫu lần chạy đầu"))
     parser.add_argument("--version", action="version", version=version_text(__version__))
+    # for installers and their tests: open the database and the login window, then quit (exit 0)
+    parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not 0 <= args.demo_cases <= DEMO_MAX_CASES:
         parser.error(_("{flag} phải từ 0 đến {n}.").format(flag="--demo-cases", n=f"{DEMO_MAX_CASES:,}".replace(",", ".")))
@@ -225,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("CaseDesk")
     app.setApplicationVersion(__version__)
     app.setStyle("Fusion")
+    # the taskbar and title-bar icon; on Wayland the desktop file name ties the window to casedesk.desktop
+    app.setWindowIcon(QIcon(str(resource_path("icons", "casedesk.png"))))
+    app.setDesktopFileName("casedesk")
     i18n_qt.install(args.lang or "vi")
     install_excepthook()
     runner = Runner()
@@ -242,6 +248,8 @@ def main(argv: list[str] | None = None) -> int:
                       may_build_demo=explicit or target == str(demo_path()))
     session.may_choose = not explicit
     _screenshot_hook(app, session)
+    if args.smoke:
+        _smoke_hook(session)
     session.start()
     code = app.exec() if not session.finished else session.exit_code
     runner.shutdown()
@@ -272,12 +280,30 @@ def _screenshot_hook(app, session) -> None:
     session.shown.connect(shown)
 
 
+def _smoke_hook(session) -> None:
+    """``--smoke``: once the login window is up and painted, say so on stdout (with the wall-clock time,
+    so a caller can measure the start) and quit normally, through the same path as closing the window."""
+    def shown(stage: str) -> None:
+        if stage != "login":
+            return
+        import time
+
+        QApplication.processEvents()
+        session.login.grab()                 # the first frame, as the screen would draw it
+        print(f"smoke: login window shown at {time.time():.3f}", flush=True)
+        QTimer.singleShot(0, lambda: session.quit(0))
+
+    session.smoke = True
+    session.shown.connect(shown)
+
+
 class Session(QObject):
     """Who is logged in and which window shows: login, then the main window, then login again."""
 
     current: "Session | None" = None      # the running one (Cài đặt → Kết nối switches its register)
 
     shown = Signal(str)              # "accounts", "login", "main": a window is up (screenshots, tests)
+    smoke = False                    # --smoke: no dialog may wait for a click
     check_delay_ms = 3000            # the register check waits until the login window is up and drawn
 
     def __init__(self, app: QApplication, runner: Runner, *, target: str, label: str, lang: str | None = None,
@@ -382,6 +408,11 @@ class Session(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self._close_progress()
+        if self.smoke:                  # --smoke waits on no dialog: the sentence goes to stderr, the code out
+            title, text = message_for(exc)
+            print(f"{title}: {exc.message if isinstance(exc, CaseDeskError) else text}", file=sys.stderr, flush=True)
+            self.quit(exc.exit_code if isinstance(exc, CaseDeskError) else 1)
+            return
         if isinstance(exc, Unavailable):      # the server not up yet, the LAN not back: try again on request
             if ask_retry(exc.message):
                 self.start()

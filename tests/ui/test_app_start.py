@@ -146,3 +146,46 @@ def test_qt_own_buttons_and_menus_speak_vietnamese(qapp):
         assert english.buttons()[0].text() == "Cancel"
     finally:
         i18n_qt.install("vi")
+
+
+def test_smoke_opens_the_login_window_and_quits_cleanly(tmp_path):
+    """``--smoke`` (for installers and tests/test_bundle.py): the register opened, the login window
+    painted, a normal quit (exit 0, the day's backup made on the way out); hidden from --help."""
+    db = tmp_path / "van-phong.sqlite3"
+    env = _env(CASEDESK_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen", CASEDESK_PASSWORD="Quan-tri-2026!")
+    made = subprocess.run([sys.executable, "-m", "casedesk", "--db", str(db), "init", "--office", "UBND xã An Phú",
+                           "--commune", "Xã An Phú", "--province", "Tỉnh Phú Thọ", "--unit-code", "000.00.12.H21",
+                           "--admin-user", "quantri"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
+    assert made.returncode == 0, made.stderr
+    result = subprocess.run([sys.executable, "-m", "ui.app", "--db", str(db), "--smoke"], cwd=ROOT,
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "smoke: login window shown at " in result.stdout
+    assert "Traceback" not in result.stderr
+    assert list((tmp_path / "home" / "backups").rglob("*.sqlite3")), "the daily backup on quitting"
+    helped = subprocess.run([sys.executable, "-m", "ui.app", "--help"], cwd=ROOT, capture_output=True, text=True,
+                            env=env, timeout=60)
+    assert "--smoke" not in helped.stdout
+
+
+def test_smoke_on_a_register_without_an_office_fails_instead_of_hanging(tmp_path):
+    db = tmp_path / "empty.sqlite3"
+    import sqlite3
+
+    sqlite3.connect(db).close()                    # an existing file with no office in it
+    env = _env(CASEDESK_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-m", "ui.app", "--db", str(db), "--smoke"], cwd=ROOT,
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == app_module.NOT_READY_EXIT, result.stdout + result.stderr
+    assert "smoke: login window shown" not in result.stdout
+    assert "chưa có văn phòng nào" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_smoke_with_the_server_out_of_reach_exits_6_without_asking(tmp_path):
+    """The desk's "Thử lại / Thoát" question would wait for a click: --smoke answers with exit 6 instead."""
+    env = _env(CASEDESK_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen")
+    result = subprocess.run([sys.executable, "-m", "ui.app", "--db", "postgresql://casedesk@127.0.0.1:9/van_phong",
+                             "--smoke"], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 6, result.stdout + result.stderr
+    assert "smoke: login window shown" not in result.stdout and "Traceback" not in result.stderr
+    assert result.stderr.strip()
