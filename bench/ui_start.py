@@ -197,14 +197,32 @@ def child_scroll(db: str, user: str, password: str, limit_s: float) -> dict:
             out["rss_first_page"] = rss_mb()
             start = time.time()
             table = screen.table
-            while time.time() - start < limit_s:
-                before = screen.model.loaded()
-                table.scrollToBottom()
-                app.processEvents()
-                wait(screen)
-                if screen.model.rowCount() >= screen.model.total() or (
-                        screen.model.loaded() == before and not screen.model.canFetchMore()):
-                    break
+            model = screen.model
+            bar = table.verticalScrollBar()
+            busy = getattr(model, "busy", lambda: False)      # the windowed model; the older one has none
+
+            def settle() -> None:
+                deadline = time.time() + 120
+                while time.time() < deadline:
+                    app.processEvents()
+                    if runner.pending() == 0 and not busy() and not model.loading():
+                        app.processEvents()
+                        if runner.pending() == 0 and not busy():
+                            return
+                    time.sleep(0.001)
+
+            def last_shown() -> bool:
+                last = model.index(model.rowCount() - 1, 0).data()
+                return model.rowCount() >= model.total() and bar.value() >= bar.maximum() and last not in (None, "…")
+
+            # page by page to the end, painting each step (every page of the list is read and shown once)
+            step = max(1, 150 if table.verticalScrollMode() == table.ScrollMode.ScrollPerItem else 150 * 30)
+            while time.time() - start < limit_s and not last_shown():
+                bar.setValue(min(bar.maximum(), bar.value() + step))
+                table.viewport().repaint()
+                settle()
+                table.viewport().repaint()
+                settle()
             out.update(rows_shown=screen.model.rowCount(), total=screen.model.total(),
                        seconds=time.time() - start, rss_end=rss_mb(),
                        peak=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
