@@ -176,12 +176,28 @@ def _days_left_page(pairs: list[tuple[str, dt.date]], today: dt.date) -> list[in
     return urgency.days_left_many(pairs, today, context.calendar())
 
 
+def _when(value):
+    """A stored time or date as Python's: SQLite gives ISO text (read by the C parser, not peewee's
+    format-by-format ``strptime``, which was most of a page's time), PostgreSQL the objects themselves."""
+    if isinstance(value, str):
+        return (dt.datetime.fromisoformat(value) if len(value) > 10 else dt.date.fromisoformat(value))
+    return value
+
+
+def _fetch(query, times: tuple[int, ...] = (6, 7)) -> list[tuple]:
+    """A case select's rows as tuples, the columns at ``times`` made datetimes or dates."""
+    rows = Case._meta.database.execute(query).fetchall()
+    if not rows:
+        return []
+    return [tuple(_when(v) if i in times else v for i, v in enumerate(row)) for row in rows]
+
+
 def _rows(query) -> list[CaseRow]:
     """Rows for a page: ``query`` is a case select or its tuples already read."""
     today = context.today()
     names = _user_names()
     rows = []
-    found = query if isinstance(query, list) else list(query.tuples())
+    found = query if isinstance(query, list) else _fetch(query)
     left = _days_left_page([(c[3], c[7]) for c in found], today)
     proc_names = dict(Procedure.select(Procedure.id, Procedure.name)
                       .where(Procedure.id.in_({c[4] for c in found})).tuples()) if found else {}
@@ -281,7 +297,7 @@ def _display_sorted(f: CaseFilter, today: dt.date, order: str, descending: bool,
             query = query.where(_after((rank, Case.id), (rank_of.get(after[0], unknown), after[1]),
                                        descending, inclusive))
         query = query.order_by(rank.desc() if descending else rank.asc(), by_id)
-        return list(_page(query, skip, limit).tuples())
+        return _fetch(_page(query, skip, limit))
     ordered = list(enumerate(groups))
     if descending:
         ordered.reverse()
@@ -306,7 +322,7 @@ def _display_sorted(f: CaseFilter, today: dt.date, order: str, descending: bool,
         query = _select(f, today, where).order_by(by_id)
         if limit is not None:
             query = query.limit(limit - len(found))
-        found.extend(_page(query, skip, None).tuples())
+        found.extend(_fetch(_page(query, skip, None)))
         skip = 0
     return found
 
@@ -346,7 +362,7 @@ def page_cases(f: CaseFilter | None = None, *, order: str = "due_date", descendi
     if after is not None:
         query = query.where(_after((key, Case.id), (key.to_value(after[0]), after[1]), descending, inclusive))
     query = query.order_by(key.desc() if descending else key.asc(), Case.id.desc() if descending else Case.id.asc())
-    found = list(_page(query, skip, limit).tuples())
+    found = _fetch(_page(query, skip, limit), (6, 7, 9) if order in ("due_date", "received_at") else (6, 7))
     return CasePage(_rows([c[:9] for c in found]), [(c[9], c[0]) for c in found])
 
 
