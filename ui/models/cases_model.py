@@ -444,7 +444,9 @@ class CasesTableModel(QAbstractTableModel):
         i = r - self._start
         if not 0 <= i < len(self._rows):                 # outside the window: asked for, "…" meanwhile
             self.ensure(r)
-            return PLACEHOLDER if int(role) == _DISPLAY else None
+            if int(role) == _DISPLAY:
+                return PLACEHOLDER if index.column() == 0 else ""
+            return _("Đang đọc…") if int(role) == _TOOLTIP else None
         look = self._looks.get(r)
         if look is None or look[0] is not self._rows[i]:
             look = self._looks[r] = self._look(self._rows[i])
