@@ -87,7 +87,8 @@ def test_a_jump_of_the_scroll_bar_paints_the_rows_there_and_back_to_the_top(tabl
     for value in (bar.maximum() // 2, bar.maximum() // 10 * 9, 3 * BATCH, bar.maximum(), 0):
         bar.setValue(value)
         table.viewport().repaint()
-        assert model.index(table.rowAt(0), 1).data() in ("…", None) or model.row_at(table.rowAt(0))
+        painted = model.index(table.rowAt(0), 0).data()
+        assert painted == "…" or painted == model.row_at(table.rowAt(0)).code      # "…" until its page comes
         settle(qtbot, runner, model)
         table.viewport().repaint()
         settle(qtbot, runner, model)
@@ -121,3 +122,29 @@ def test_selection_and_open_work_deep_and_a_refresh_keeps_the_place(table, qtbot
     assert table.current_code() == big[15_003]                  # the same case stays selected, near its place
     assert abs(table.currentIndex().row() - 15_003) <= 2
     assert abs(bar.value() - 15_000) <= 2 * BATCH
+
+
+def test_rows_asked_far_apart_while_a_page_is_on_its_way_never_make_one_huge_read(table, qtbot, runner, big,
+                                                                                 monkeypatch):
+    model = table.model()
+    reads = []
+    real = queries.page_cases
+
+    def counted(*args, **kwargs):
+        reads.append(kwargs.get("limit"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(queries, "page_cases", counted)
+    bar = table.verticalScrollBar()
+    bar.setValue(5_000)                          # painted at 5,000: its page is asked for...
+    table.viewport().repaint()
+    assert model.busy()
+    bar.setValue(17_000)                         # ...and before the read starts the user is at 17,000
+    table.viewport().repaint()
+    settle(qtbot, runner, model)
+    table.viewport().repaint()
+    settle(qtbot, runner, model)
+    assert all(limit is not None and limit <= WINDOW for limit in reads), reads
+    first, end = model.window()
+    assert first <= 17_000 and 17_020 < end and end - first <= WINDOW
+    assert code_at(table, 17_000) == big[17_000]

@@ -328,7 +328,10 @@ class CasesTableModel(QAbstractTableModel):
         if first > last or (self._start <= first and last < self._start + len(self._rows)):
             return
         wanted = self._wanted
-        self._wanted = (first, last) if wanted is None else (min(first, wanted[0]), max(last, wanted[1]))
+        if wanted is None or first > wanted[1] + BATCH or last < wanted[0] - BATCH:
+            self._wanted = (first, last)         # painted elsewhere since: the older rows are no longer shown
+        else:                                    # the rest of the same screenful
+            self._wanted = (min(first, wanted[0]), max(last, wanted[1]))
         if not self._fetching and not self._scheduled:
             self._scheduled = True
             QTimer.singleShot(0, self._fetch_wanted)
@@ -361,7 +364,7 @@ class CasesTableModel(QAbstractTableModel):
             return
         lo, hi = self._wanted
         self._wanted = None
-        hi = min(hi, self._total - 1)
+        hi = min(hi, self._total - 1, lo + WINDOW - 1)      # never more than a window in one read
         if lo > hi or (self._start <= lo and hi < self._start + len(self._rows)):
             return
         first, last, cursor, backwards, skip = self._plan(lo, hi)
