@@ -148,3 +148,21 @@ def test_rows_asked_far_apart_while_a_page_is_on_its_way_never_make_one_huge_rea
     first, end = model.window()
     assert first <= 17_000 and 17_020 < end and end - first <= WINDOW
     assert code_at(table, 17_000) == big[17_000]
+
+
+def test_a_refresh_after_every_case_of_the_window_went_shows_the_new_end(table, qtbot, runner, big):
+    model, bar = table.model(), table.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    table.viewport().repaint()
+    settle(qtbot, runner, model)
+    first, end = model.window()
+    assert end == 20_000
+    Case.delete().where(Case.code.in_(big[first - 50:])).execute()        # another desk's work: all gone
+    model.refresh()
+    settle(qtbot, runner, model)
+    table.viewport().repaint()
+    settle(qtbot, runner, model)
+    left = first - 50
+    assert model.total() == model.rowCount() == left
+    assert code_at(table, left - 1) == big[left - 1]
+    assert model.window()[1] == left and model.loaded() <= WINDOW

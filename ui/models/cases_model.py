@@ -273,22 +273,21 @@ class CasesTableModel(QAbstractTableModel):
         after = self._keys[0] if keep and self._keys else None
         count = min(max(len(self._rows), BATCH), WINDOW) if keep else BATCH
 
-        def read() -> tuple[int, queries.CasePage]:
+        def read() -> tuple[int, int, queries.CasePage]:
             total = queries.count_cases(case_filter)
             page = queries.page_cases(case_filter, order=order, descending=descending, after=after,
                                       inclusive=True, limit=count) if total else queries.CasePage([], [])
-            if total and after is not None and not page.rows:        # the window's cases all went: the end
-                page = queries.page_cases(case_filter, order=order,
-                                          descending=not descending, limit=count)
-                page = queries.CasePage(page.rows[::-1], page.keys[::-1])
-            return total, page
+            if total and after is not None and not page.rows:        # nothing from there on: the list's end
+                page = queries.page_cases(case_filter, order=order, descending=not descending, limit=count)
+                return total, max(0, total - len(page.rows)), queries.CasePage(page.rows[::-1], page.keys[::-1])
+            return total, start, page
 
         generation = self._generation
         self._set_loading(True)
-        self._runner.run(read, on_done=lambda result: self._loaded(generation, start, *result),
+        self._runner.run(read, on_done=lambda result: self._loaded(generation, *result),
                          on_error=lambda exc: self._failed(generation, exc), label=_("Đang đọc danh sách hồ sơ…"))
 
-    def _loaded(self, generation: int, start: int, total: int, page) -> None:
+    def _loaded(self, generation: int, total: int, start: int, page) -> None:
         if generation != self._generation or not shiboken6.isValid(self):    # overtaken, or its screen closed
             return
         self._set_loading(False)
