@@ -257,3 +257,33 @@ def _report_call(reports, first: dt.date, last: dt.date):
         if a in params and b in params:
             return lambda: reports.compute(**{a: first, b: last})
     return None
+
+
+DEEP_ORDERS = (("due_date", "c.due_date", "due_date"), ("citizen_name", "c.name_sort", "name_sort"))
+
+
+def bench_deep_pages(raw, rng, n) -> list[Figure]:
+    """A page deep in the case list (10 %, 50 %, 90 % of it, by due date and by name): keyset through the
+    services (``page_cases`` after the row before the page, what the desktop's window reads when the user
+    scrolls there) against the same keyset query on bare sqlite3.  The row before each page is found
+    once, untimed; the target is the same at every depth."""
+    from casedesk.services import queries
+    from casedesk.services.queries import CaseFilter
+
+    total = raw.execute('SELECT COUNT(*) FROM "case"').fetchone()[0]
+    figs = []
+    for order, column, name in DEEP_ORDERS:
+        for depth in (0.1, 0.5, 0.9):
+            value, cid = raw.execute(f'SELECT {name}, id FROM "case" ORDER BY {name}, id LIMIT 1 OFFSET ?',
+                                     (int(total * depth),)).fetchone()
+            python_value = dt.date.fromisoformat(value) if order == "due_date" else value
+            sql = LIST_SQL.format(where=f"WHERE ({column}, c.id) > (?, ?)").replace(
+                "ORDER BY c.due_date, c.id", f"ORDER BY {column}, c.id")
+            fig = Figure(f"A page deep in the list: 200 by {order} at {depth:.0%} of {total:,} (page_cases)",
+                         target="p95 ≤ 2 ms")
+            paired(fig, lambda _x, order=order, key=(python_value, cid): queries.page_cases(
+                       CaseFilter(), order=order, after=key, limit=200),
+                   lambda _x, sql=sql, args=(value, cid): raw.execute(sql, args).fetchall(),
+                   list(range(max(10, n))), rng=rng, warmup=3)
+            figs.append(judge(fig, p95_ms=2))
+    return figs

@@ -42,7 +42,7 @@ if str(HERE) not in sys.path:
 os.environ.setdefault("CASEDESK_HOME", str(HERE / ".casedesk-home"))
 
 import make_db  # noqa: E402
-from desk_figures import bench_lists, bench_lookups, bench_report, bench_search  # noqa: E402
+from desk_figures import bench_deep_pages, bench_lists, bench_lookups, bench_report, bench_search  # noqa: E402
 from figures import Figure, clock, pct, rounds_of, table  # noqa: E402
 from office_life import People  # noqa: E402
 
@@ -343,7 +343,7 @@ def main(argv: list[str] | None = None) -> int:
                              "rounds' ratios, with its spread (default 3, quick 1)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
-    parser.add_argument("--only", default="", help="comma list: search,lookup,list,report,receipt,receive,memory,size")
+    parser.add_argument("--only", default="", help="comma list: search,lookup,list,deep,report,receipt,receive,memory,size")
     args = parser.parse_args(argv)
     cases = QUICK_CASES if args.quick else args.cases
     samples = args.samples or (100 if args.quick else 300)
@@ -366,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
         figs.extend(rounds_of(rounds, lambda: bench_lookups(raw, rng, samples)))
     if want("list"):
         figs.extend(rounds_of(rounds, lambda: bench_lists(raw, rng, max(30, samples // 5))))
+    if want("deep"):
+        figs.extend(rounds_of(rounds, lambda: bench_deep_pages(raw, rng, max(30, samples // 5))))
     if want("report"):
         figs.extend(rounds_of(rounds, lambda: [bench_report(raw, rng, max(20, samples // 8))]))
     if want("receipt"):

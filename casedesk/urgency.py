@@ -45,19 +45,11 @@ def days_left(state: str, due: dt.date, today: dt.date, calendar) -> int | None:
 
 
 def days_left_many(pairs: Iterable[tuple[str, dt.date]], today: dt.date, calendar) -> list[int | None]:
-    """``days_left`` for a page of (state, due) in one walk over the calendar (a row overdue by years
-    would otherwise walk it once per row)."""
-    pairs = list(pairs)
-    dues = [due for state, due in pairs if state in workflow.OPEN_STATES]
-    if not dues:
-        return [None] * len(pairs)
-    day, last = min(min(dues), today), max(max(dues), today)
-    count, worked = 0, {}                  # working days in (first day - 1, day]
-    while day <= last:
-        count += calendar.is_working_day(day)
-        worked[day] = count
-        day += dt.timedelta(days=1)
-    return [_signed(abs(worked[due] - worked[today]), due, today) if state in workflow.OPEN_STATES else None
+    """``days_left`` for a page of (state, due): two look-ups in the calendar's running count of
+    working days per row (``WorkCalendar.working_index``), however old the due date."""
+    index = calendar.working_index
+    now = index(today)
+    return [_signed(abs(index(due) - now), due, today) if state in workflow.OPEN_STATES else None
             for state, due in pairs]
 
 

@@ -310,6 +310,9 @@ class WorkCalendar:
         self._data = dict(load_year_files() if year_data is None else year_data)
         self.culture_day_off = culture_day_off
         self._years: dict[int, _Year] = {}
+        # year -> (working days before 1 January, counted from an arbitrary first year; working days
+        # from 1 January to each day of the year, that day included): see ``working_index``
+        self._counts: dict[int, tuple[int, tuple[int, ...]]] = {}
 
     # -- per-year table
 
@@ -395,13 +398,47 @@ class WorkCalendar:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
-        """Number of working days in the interval (a, b]."""
+        """Number of working days in the interval (a, b]: two look-ups in ``working_index``."""
         a, b = _as_date(a), _as_date(b)
-        count, d = 0, a + _ONE
-        while d <= b:
-            count += self.is_working_day(d)
+        return self.working_index(b) - self.working_index(a) if b > a else 0
+
+    def working_index(self, d: dt.date) -> int:
+        """A running count of working days up to ``d`` included: ``working_index(b) - working_index(a)``
+        is the number of working days in (a, b].  Each year's counts are made once (366 days) and
+        chained to its neighbours' totals, so a case overdue by five years costs two look-ups, not a
+        walk of 1,827 days.  Only differences mean anything: the count starts at the first year asked."""
+        d = _as_date(d)
+        base, running = self._year_counts(d.year)
+        return base + running[d.toordinal() - dt.date(d.year, 1, 1).toordinal()]
+
+    def _counts_within(self, year: int) -> tuple[int, ...]:
+        table = self._year(year)
+        running, count, d = [], 0, dt.date(year, 1, 1)
+        while d.year == year:
+            if d in table.working or (d not in table.off and d.weekday() < 5):
+                count += 1
+            running.append(count)
             d += _ONE
-        return count
+        return tuple(running)
+
+    def _year_counts(self, year: int) -> tuple[int, tuple[int, ...]]:
+        got = self._counts.get(year)
+        if got is not None:
+            return got
+        if not self._counts:
+            self._counts[year] = got = (0, self._counts_within(year))
+            return got
+        known = min(self._counts, key=lambda y: abs(y - year))
+        step = 1 if year > known else -1
+        for y in range(known + step, year + step, step):
+            running = self._counts_within(y)
+            if step == 1:            # this year starts where the year before ended
+                before, previous = self._counts[y - 1]
+                base = before + previous[-1]
+            else:                    # and ends where the year after starts
+                base = self._counts[y + 1][0] - running[-1]
+            self._counts[y] = (base, running)
+        return self._counts[year]
 
     def _off_between(self, a: dt.date, b: dt.date) -> tuple[DayInfo, ...]:
         """Days off strictly between ``a`` and ``b``."""

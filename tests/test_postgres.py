@@ -146,3 +146,33 @@ def test_undo_an_approval_the_roster_and_the_proposal_on_postgresql(pg, clock):
     forget_usage()
     assert catalogue.find_procedures("tam tru")[0].code == "CTR-02"
     assert verify_chain().ok
+
+
+def test_keyset_pages_equal_the_whole_sorted_list_on_the_server(pg, clock):
+    """The case list's keyset (``(key, id) > (value, id)``) in every order, both ways, on PostgreSQL: its
+    dates come back as objects, not ISO text, and its text order is the server's."""
+    from casedesk.services import cases, queries
+    from casedesk.services.queries import CaseFilter
+
+    names = ["Nguyễn Văn Đường", "Trần Thị An", "Lê Văn Dũng", "Phạm Thị Ánh", "Đỗ Thu Hà"]
+    for i in range(23):
+        case = _receive(names[i % len(names)])
+        if i % 3 == 0:
+            cases.assign_case(actor="mai", code=case.code, to="hung")
+        if i % 7 == 6:
+            clock.advance(days=1)
+    for order in ("due_date", "received_at", "code", "citizen_name", "state", "field", "procedure", "assignee"):
+        for descending in (False, True):
+            whole = queries.page_cases(CaseFilter(), order=order, descending=descending, limit=None)
+            codes, after = [], None
+            while True:
+                page = queries.page_cases(CaseFilter(), order=order, descending=descending, after=after, limit=4)
+                if not page.rows:
+                    break
+                codes += [r.code for r in page.rows]
+                after = page.keys[-1]
+            assert codes == [r.code for r in whole.rows], (order, descending)
+            assert len(codes) == 23
+            jump = queries.page_cases(CaseFilter(), order=order, descending=descending, after=whole.keys[5],
+                                      skip=3, limit=4)
+            assert [r.code for r in jump.rows] == codes[9:13]

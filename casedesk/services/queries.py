@@ -158,8 +158,13 @@ def _where(f: CaseFilter, today: dt.date) -> list:
 
 
 def _select(f: CaseFilter, today: dt.date, clauses: list | None = None):
-    query = Case.select(Case.id, Case.code, Case.citizen_name, Case.state, Case.procedure, Case.field,
-                        Case.received_at, Case.due_date, Case.assignee)
+    # the procedure's name and the officer's login and name joined in: one statement a page, not three
+    query = (Case.select(Case.id, Case.code, Case.citizen_name, Case.state, Case.procedure, Case.field,
+                         Case.received_at, Case.due_date, Case.assignee, Procedure.name, User.login, User.full_name)
+             .join(Procedure, on=(Case.procedure == Procedure.id))
+             .switch(Case)
+             .join(User, peewee.JOIN.LEFT_OUTER, on=(Case.assignee == User.id))
+             .switch(Case))
     for clause in _where(f, today) if clauses is None else clauses:
         query = query.where(clause)
     return query
@@ -176,22 +181,30 @@ def _days_left_page(pairs: list[tuple[str, dt.date]], today: dt.date) -> list[in
     return urgency.days_left_many(pairs, today, context.calendar())
 
 
+KEY_AT = 12        # where ``page_cases`` finds the sort key it adds after ``_select``'s columns
+
+
+def _fetch(query, key: str | None = None) -> list[tuple]:
+    """A case select's rows as tuples, its received time and due date (and the sort key when it is one
+    of them: ``key`` "date" or "time") as Python's.  SQLite gives ISO text, read here by the C parser
+    (peewee's format-by-format ``strptime`` was most of a page's time); PostgreSQL gives the objects."""
+    rows = Case._meta.database.execute(query).fetchall()
+    if not rows or not isinstance(rows[0][7], str):
+        return [tuple(r) for r in rows]
+    day, when = dt.date.fromisoformat, dt.datetime.fromisoformat
+    if key is None:
+        return [r[:6] + (when(r[6]), day(r[7])) + r[8:] for r in rows]
+    read = day if key == "date" else when
+    return [r[:6] + (when(r[6]), day(r[7])) + r[8:KEY_AT] + (read(r[KEY_AT]),) + r[KEY_AT + 1:] for r in rows]
+
+
 def _rows(query) -> list[CaseRow]:
-    """Rows for a page: ``query`` is a case select or its tuples already read."""
-    today = context.today()
-    names = _user_names()
-    rows = []
-    found = query if isinstance(query, list) else list(query.tuples())
-    left = _days_left_page([(c[3], c[7]) for c in found], today)
-    proc_names = dict(Procedure.select(Procedure.id, Procedure.name)
-                      .where(Procedure.id.in_({c[4] for c in found})).tuples()) if found else {}
-    for c, days in zip(found, left):
-        cid, code, name, state, proc_id, field, received_at, due, assignee_id = c
-        login, full = names.get(assignee_id, (None, ""))
-        rows.append(CaseRow(id=cid, code=code, citizen_name=name, state=state, procedure_name=proc_names[proc_id],
-                            field_code=field, received_at=received_at, due_date=due, assignee=login,
-                            assignee_name=full, days_left=days))
-    return rows
+    """Rows for a page: ``query`` is a case select (``_select``) or its tuples already read."""
+    found = query if isinstance(query, list) else _fetch(query)
+    left = _days_left_page([(c[3], c[7]) for c in found], context.today())
+    return [CaseRow(id=c[0], code=c[1], citizen_name=c[2], state=c[3], procedure_name=c[9], field_code=c[5],
+                    received_at=c[6], due_date=c[7], assignee=c[10], assignee_name=c[11] or "", days_left=days)
+            for c, days in zip(found, left)]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -231,10 +244,12 @@ def _display_groups(order: str) -> tuple[peewee.Field, list[list[int | None]]]:
     return column, groups
 
 
-def _page(query, offset: int, limit: int | None):
+def _page(query, skip: int, limit: int | None):
+    """LIMIT, and OFFSET only for ``skip``: rows passed over after the keyset's cursor (a jump of the
+    scroll bar; reading on from a row never skips)."""
     if limit is not None:
         query = query.limit(limit)
-    return query.offset(offset) if offset else query     # peewee writes SQLite's LIMIT -1 when there is no limit
+    return query.offset(skip) if skip else query       # peewee writes SQLite's LIMIT -1 when there is no limit
 
 
 def _in_group(column: peewee.Field, group: list[int | None]):
@@ -243,57 +258,115 @@ def _in_group(column: peewee.Field, group: list[int | None]):
     return column == group[0] if len(group) == 1 else column.in_(group)
 
 
-def _display_sorted(f: CaseFilter, today: dt.date, order: str, descending: bool, offset: int,
-                    limit: int | None) -> list[tuple]:
-    """One page sorted by procedure name or officer name, fast at a million cases.
+def _after(columns: tuple, values: tuple, descending: bool, inclusive: bool):
+    """``(sort key, id) > (value, id)`` in the list's direction (``>=`` when ``inclusive``)."""
+    left, right = peewee.Tuple(*columns), peewee.Tuple(*values)
+    if descending:
+        return left <= right if inclusive else left < right
+    return left >= right if inclusive else left > right
+
+
+def _display_sorted(f: CaseFilter, today: dt.date, order: str, descending: bool, after: tuple | None,
+                    skip: int, limit: int | None, inclusive: bool = False) -> list[tuple]:
+    """One page sorted by procedure name or officer name, read on from ``after`` (the procedure or
+    officer id and the case id of the row before it), fast at a million cases and at any depth.
 
     A filtered list (every filter has an index: state, officer, field, dates, search) is sorted
     whole by each case's group rank: the same work as sorting by the key itself.  The unfiltered
     list is too big for that (sorting a million rows for one page: seconds), so it is read group
-    by group in display order, each through the column's own index in id order; earlier groups
-    are skipped by counting their index entries."""
+    by group in display order, each through the column's own index in id order, starting in the
+    cursor's group after the cursor's id.  ``skip`` (a jump) passes over whole groups by counting
+    their index entries."""
     column, groups = _display_groups(order)
     clauses = _where(f, today)
     by_id = Case.id.desc() if descending else Case.id.asc()
+    rank_of = {value: rank for rank, group in enumerate(groups) for value in group}
+    unknown = len(groups)                       # a procedure or officer added since: sorts last
     if clauses:
         # CASE assignee_id WHEN 7 THEN 1 ... ELSE <rank of "no officer"> END: every value is listed, the ids
         # written in (they are the tables' own integers; two parameters a procedure cost more than the sort)
         whens = " ".join(f"WHEN {int(value)} THEN {rank}"
                          for rank, group in enumerate(groups) for value in group if value is not None)
-        otherwise = next((r for r, g in enumerate(groups) if None in g), len(groups))
+        otherwise = rank_of.get(None, unknown)
         rank = peewee.NodeList((peewee.SQL("CASE"), column, peewee.SQL(f"{whens} ELSE {otherwise} END")))
-        query = _select(f, today, clauses).order_by(rank.desc() if descending else rank.asc(), by_id)
-        return list(_page(query, offset, limit).tuples())
+        query = _select(f, today, clauses)
+        if after is not None:
+            query = query.where(_after((rank, Case.id), (rank_of.get(after[0], unknown), after[1]),
+                                       descending, inclusive))
+        query = query.order_by(rank.desc() if descending else rank.asc(), by_id)
+        return _fetch(_page(query, skip, limit))
+    ordered = list(enumerate(groups))
+    if descending:
+        ordered.reverse()
+    if after is not None:                       # begin in the cursor's group
+        here = rank_of.get(after[0], unknown)
+        ordered = [(r, g) for r, g in ordered if (r <= here if descending else r >= here)]
     found: list[tuple] = []
-    skip = offset
-    for group in reversed(groups) if descending else groups:
+    for rank, group in ordered:
         if limit is not None and len(found) >= limit:
             break
+        where = [_in_group(column, group)]
+        if after is not None and rank == rank_of.get(after[0], unknown):
+            where.append(_after((Case.id,), (after[1],), descending, inclusive))
         if skip:
-            size = Case.select(peewee.fn.COUNT(peewee.SQL("*"))).where(_in_group(column, group)).scalar() or 0
+            counted = Case.select(peewee.fn.COUNT(peewee.SQL("*")))
+            for clause in where:
+                counted = counted.where(clause)
+            size = counted.scalar() or 0
             if size <= skip:
                 skip -= size
                 continue
-        query = _select(f, today, clauses).where(_in_group(column, group)).order_by(by_id)
+        query = _select(f, today, where).order_by(by_id)
         if limit is not None:
             query = query.limit(limit - len(found))
-        found.extend(_page(query, skip, None).tuples())
+        found.extend(_fetch(_page(query, skip, None)))
         skip = 0
     return found
 
 
-def list_cases(f: CaseFilter | None = None, *, order: str = "due_date", descending: bool = False,
-               offset: int = 0, limit: int | None = 200) -> list[CaseRow]:
-    f = f or CaseFilter()
-    offset = min(max(offset, 0), 2 ** 62)
+@dataclass(frozen=True)
+class CasePage:
+    """Rows of a list and each row's place in its order: (sort value, case id); for the procedure and
+    officer sorts the value is the procedure's or officer's id.  Pass a row's key as ``after`` to read on."""
+    rows: list[CaseRow]
+    keys: list[tuple]
+
+
+def _clamp(skip: int, limit: int | None) -> tuple[int, int | None]:
+    skip = min(max(skip, 0), 2 ** 62)
     if limit is not None:  # SQLite takes 64-bit limits: "--limit 99999999999999999999" means all
         limit = min(limit, 2 ** 62) if limit >= 0 else None         # and a negative one means all too
+    return skip, limit
+
+
+def page_cases(f: CaseFilter | None = None, *, order: str = "due_date", descending: bool = False,
+               after: tuple | None = None, skip: int = 0, limit: int | None = 200,
+               inclusive: bool = False) -> CasePage:
+    """The rows after the row whose key is ``after`` (none: from the top), in the list's order:
+    keyset paging, so a page deep in the list costs what the first one does.  ``inclusive`` starts at
+    that row itself (a refresh keeping the user's place); ``skip`` passes over that many rows first
+    (a jump of the scroll bar, walking the index from the nearest known row).  Read backwards by
+    asking the opposite direction after the first row shown, and reversing."""
+    f = f or CaseFilter()
+    skip, limit = _clamp(skip, limit)
+    today = context.today()
     if order in DISPLAY_SORTS:
-        return _rows(_display_sorted(f, context.today(), order, descending, offset, limit))
+        found = _display_sorted(f, today, order, descending, after, skip, limit, inclusive)
+        at = 4 if order == "procedure" else 8
+        return CasePage(_rows(found), [(c[at], c[0]) for c in found])
     key = SORT_KEYS.get(order, Case.due_date)
-    query = _select(f, context.today()).order_by(key.desc() if descending else key.asc(),
-                                                  Case.id.desc() if descending else Case.id.asc())
-    return _rows(_page(query, offset, limit))
+    query = _select(f, today).select_extend(key)
+    if after is not None:
+        query = query.where(_after((key, Case.id), (key.to_value(after[0]), after[1]), descending, inclusive))
+    query = query.order_by(key.desc() if descending else key.asc(), Case.id.desc() if descending else Case.id.asc())
+    found = _fetch(_page(query, skip, limit), {"due_date": "date", "received_at": "time"}.get(order))
+    return CasePage(_rows(found), [(c[KEY_AT], c[0]) for c in found])
+
+
+def list_cases(f: CaseFilter | None = None, *, order: str = "due_date", descending: bool = False,
+               offset: int = 0, limit: int | None = 200, after: tuple | None = None) -> list[CaseRow]:
+    """A page of the list: after the row keyed ``after`` (see ``page_cases``), ``offset`` rows on."""
+    return page_cases(f, order=order, descending=descending, after=after, skip=offset, limit=limit).rows
 
 
 def count_cases(f: CaseFilter | None = None) -> int:

@@ -1,13 +1,16 @@
 """The table of cases behind every list (all cases, my work, approvals).
 
-Lazy: only what the view has scrolled to is loaded, in batches of ``BATCH`` rows
-(Qt's canFetchMore/fetchMore); the total comes from one COUNT.  Sorting and
-filtering happen in SQL through ``casedesk.services.queries``; ``data()`` only
-reads the ``CaseRow`` already in memory, so a million cases cost the same as a
-hundred.  Deadline colours always come with a word (the "Còn" text and its
+A window over the list: ``rowCount`` is the true total (one COUNT), so the scroll bar
+is the list's real length, but only a window of at most ``WINDOW`` rows around what
+the view has painted is held; rows the view asks for outside it show "…" and are read
+on the runner, a page at a time, by keyset from the nearest row known (the window's
+edges, or either end of the list), and rows far from them are dropped: memory stays
+flat however far the user scrolls a million cases.  Sorting and filtering happen in SQL
+through ``casedesk.services.queries.page_cases``; ``data()`` only reads the ``CaseRow``
+already in memory.  Deadline colours always come with a word (the "Còn" text and its
 tooltip) and a shape (the icon), never colour alone.
 
-Every read (the count, the first page, each further batch) runs on the app's
+Every read (the count, the first page, each further page) runs on the app's
 ``runner`` and the rows arrive on the GUI thread; an answer that a newer filter,
 order or refresh has overtaken is dropped.  A read that fails (the server went
 away) keeps the rows shown and marks them stale (``stale()``, ``staleChanged``)
@@ -21,7 +24,7 @@ import tempfile
 from typing import Callable
 
 import shiboken6
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QPolygonF
 
 from casedesk import urgency as _urgency
@@ -34,8 +37,9 @@ from casedesk.services.queries import CaseFilter
 from casedesk.services.views import CaseRow
 from casedesk.text import given_name_first
 
-BATCH = 200
-REFRESH_CAP = 2000          # a refresh reloads what was visible, up to this many rows
+BATCH = 200                 # rows read at a time
+WINDOW = 5 * BATCH          # rows held at most: the rest of the list is dropped and read again when shown
+PLACEHOLDER = "…"           # a row painted while its page is on its way
 
 # (key, header, sort key in queries.list_cases)
 COLUMNS = (
@@ -168,7 +172,7 @@ def received_text(row: CaseRow) -> str:
 # ------------------------------------------------------------------ model
 
 class CasesTableModel(QAbstractTableModel):
-    """Cases matching a ``CaseFilter``, sorted in SQL, fetched lazily."""
+    """Cases matching a ``CaseFilter``, sorted in SQL: every row counted, a window of them held."""
 
     totalChanged = Signal(int)
     loadingChanged = Signal(bool)       # a background read started / its rows arrived
@@ -182,17 +186,21 @@ class CasesTableModel(QAbstractTableModel):
         self._filter = case_filter or CaseFilter()
         self._order = order
         self._descending = descending
-        self._rows: list[CaseRow] = []
+        self._start = 0                        # list position of _rows[0]
+        self._rows: list[CaseRow] = []         # the window: rows _start .. _start + len - 1
+        self._keys: list[tuple] = []           # each held row's place in the order (queries.page_cases)
         self._looks: dict[int, tuple] = {}     # row number -> (row, urgency, column texts), see data()
         self._total = 0
         self._runner = runner
         self._generation = 0            # bumped by every reload: older answers are dropped
         self._fetching = False
+        self._wanted: tuple[int, int] | None = None      # rows painted outside the window, first and last
+        self._scheduled = False                          # a read of them is about to be asked
         self._loading = False
         self._stale = False
         self.loaded_at: dt.datetime | None = None    # wall-clock time of the last successful read
         if auto_load:
-            self._reload(BATCH)
+            self._reload()
 
     # -------------------------------------------------- what the screens use
     @property
@@ -211,7 +219,16 @@ class CasesTableModel(QAbstractTableModel):
         return self._loading
 
     def loaded(self) -> int:
+        """How many rows are held now (at most ``WINDOW``)."""
         return len(self._rows)
+
+    def window(self) -> tuple[int, int]:
+        """The list positions held: first, and one past the last."""
+        return self._start, self._start + len(self._rows)
+
+    def busy(self) -> bool:
+        """A read is asked for or on its way (the first page, a refresh, or a page outside the window)."""
+        return self._loading or self._fetching or self._scheduled
 
     def stale(self) -> bool:
         """The last read failed: what is shown is as of ``loaded_at``."""
@@ -222,51 +239,64 @@ class CasesTableModel(QAbstractTableModel):
             self._stale = stale
             self.staleChanged.emit(stale)
 
-    def row_at(self, row: int) -> CaseRow:
-        return self._rows[row]
+    def row_at(self, row: int) -> CaseRow | None:
+        """The case at list position ``row``, or None while it is outside the window."""
+        i = row - self._start
+        return self._rows[i] if 0 <= i < len(self._rows) else None
 
     def row_of(self, code: str) -> int:
+        """The list position of the case ``code`` if it is held, else -1."""
         for i, r in enumerate(self._rows):
             if r.code == code:
-                return i
+                return self._start + i
         return -1
 
     def set_filter(self, case_filter: CaseFilter) -> None:
         self._filter = case_filter
-        self._reload(BATCH)
+        self._reload()
 
     def set_order(self, order: str, descending: bool = False) -> None:
         self._order, self._descending = order, descending
-        self._reload(BATCH)
+        self._reload()
 
     def refresh(self) -> None:
-        """Re-read after a change, keeping about as many rows as were loaded."""
-        self._reload(min(max(len(self._rows), BATCH), REFRESH_CAP))
+        """Re-read after a change (here or at another desk), keeping the user's place: the window is
+        read again from its first case (or the one after it, if that one went)."""
+        self._reload(keep=True)
 
-    def _reload(self, count: int) -> None:
+    def _reload(self, *, keep: bool = False) -> None:
         self._generation += 1
         self._fetching = False
+        self._wanted = None
         case_filter, order, descending = self._filter, self._order, self._descending
+        start = self._start if keep and self._rows else 0
+        after = self._keys[0] if keep and self._keys else None
+        count = min(max(len(self._rows), BATCH), WINDOW) if keep else BATCH
 
-        def read() -> tuple[int, list[CaseRow]]:
+        def read() -> tuple[int, int, queries.CasePage]:
             total = queries.count_cases(case_filter)
-            rows = queries.list_cases(case_filter, order=order, descending=descending,
-                                      offset=0, limit=count) if total else []
-            return total, rows
+            page = queries.page_cases(case_filter, order=order, descending=descending, after=after,
+                                      inclusive=True, limit=count) if total else queries.CasePage([], [])
+            if total and after is not None and not page.rows:        # nothing from there on: the list's end
+                page = queries.page_cases(case_filter, order=order, descending=not descending, limit=count)
+                return total, max(0, total - len(page.rows)), queries.CasePage(page.rows[::-1], page.keys[::-1])
+            return total, start, page
 
         generation = self._generation
         self._set_loading(True)
         self._runner.run(read, on_done=lambda result: self._loaded(generation, *result),
                          on_error=lambda exc: self._failed(generation, exc), label=_("Đang đọc danh sách hồ sơ…"))
 
-    def _loaded(self, generation: int, total: int, rows: list[CaseRow]) -> None:
+    def _loaded(self, generation: int, total: int, start: int, page) -> None:
         if generation != self._generation or not shiboken6.isValid(self):    # overtaken, or its screen closed
             return
         self._set_loading(False)
         self.loaded_at = dt.datetime.now()
         self._set_stale(False)
         self.beginResetModel()
-        self._total, self._rows = total, rows
+        self._total = max(total, len(page.rows))
+        self._start = max(0, min(start, self._total - len(page.rows)))
+        self._rows, self._keys = list(page.rows), list(page.keys)
         self._looks.clear()
         self.endResetModel()
         self.totalChanged.emit(self._total)
@@ -288,43 +318,102 @@ class CasesTableModel(QAbstractTableModel):
             self._loading = loading
             self.loadingChanged.emit(loading)
 
+    # -------------------------------------------------- the window
+    def ensure(self, first: int, last: int | None = None) -> None:
+        """Rows ``first`` .. ``last`` are about to be shown: read them if they are not held (on the
+        runner, shortly: every row painted in one go is gathered into one read)."""
+        last = first if last is None else last
+        first, last = max(0, first), min(last, self._total - 1)
+        if first > last or (self._start <= first and last < self._start + len(self._rows)):
+            return
+        wanted = self._wanted
+        if wanted is None or first > wanted[1] + BATCH or last < wanted[0] - BATCH:
+            self._wanted = (first, last)         # painted elsewhere since: the older rows are no longer shown
+        else:                                    # the rest of the same screenful
+            self._wanted = (min(first, wanted[0]), max(last, wanted[1]))
+        if not self._fetching and not self._scheduled:
+            self._scheduled = True
+            QTimer.singleShot(0, self._fetch_wanted)
+
+    def _plan(self, lo: int, hi: int) -> tuple[int, int, tuple | None, bool, int]:
+        """Which rows to read for ``lo`` .. ``hi`` and from where: (first, end, cursor, backwards, skip).
+        Next to the window: the page before or after it, from its edge.  Elsewhere (a jump): a page
+        around them, walking from the nearest row whose key is known, the window's edges or either
+        end of the list."""
+        total, start, end = self._total, self._start, self._start + len(self._rows)
+        if self._rows and end <= lo < end + BATCH:
+            return end, min(total, max(hi + 1, end + BATCH)), self._keys[-1], False, 0
+        if self._rows and start - BATCH <= hi < start:
+            return max(0, min(lo, start - BATCH)), start, self._keys[0], True, 0
+        first = max(0, min(lo - (BATCH - (hi - lo + 1)) // 2, total - BATCH))
+        last = min(total, max(first + BATCH, hi + 1))
+        ways = [(first, None, False), (total - last, None, True)]
+        if self._rows and first >= end:
+            ways.append((first - end, self._keys[-1], False))
+        if self._rows and last <= start:
+            ways.append((start - last, self._keys[0], True))
+        skip, cursor, backwards = min(ways, key=lambda w: w[0])
+        return first, last, cursor, backwards, skip
+
+    def _fetch_wanted(self) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._scheduled = False
+        if self._fetching or self._wanted is None or not shiboken6.isValid(self):
+            return
+        lo, hi = self._wanted
+        self._wanted = None
+        hi = min(hi, self._total - 1, lo + WINDOW - 1)      # never more than a window in one read
+        if lo > hi or (self._start <= lo and hi < self._start + len(self._rows)):
+            return
+        first, last, cursor, backwards, skip = self._plan(lo, hi)
+        case_filter, order, descending = self._filter, self._order, self._descending
+
+        def read():
+            page = queries.page_cases(case_filter, order=order, descending=descending != backwards,
+                                      after=cursor, skip=skip, limit=last - first)
+            return queries.CasePage(page.rows[::-1], page.keys[::-1]) if backwards else page
+
+        self._fetching = True
+        generation = self._generation
+        self._runner.run(read, on_done=lambda page: self._arrived(generation, first, last, page),
+                         on_error=lambda exc: self._failed(generation, exc), label=_("Đang đọc danh sách hồ sơ…"))
+
+    def _arrived(self, generation: int, first: int, last: int, page) -> None:
+        if generation != self._generation or not shiboken6.isValid(self):
+            return                                           # a reload came in between: its rows stand
+        self._fetching = False
+        if len(page.rows) < last - first:                    # the list shrank meanwhile: count it again
+            self.refresh()
+            return
+        start, end = self._start, self._start + len(self._rows)
+        if self._rows and first == end:                      # read on: the oldest rows go
+            rows, keys = self._rows + page.rows, self._keys + page.keys
+            drop = max(0, len(rows) - WINDOW)
+            self._start, self._rows, self._keys = start + drop, rows[drop:], keys[drop:]
+        elif self._rows and last == start:                   # read back: the furthest rows go
+            rows, keys = page.rows + self._rows, page.keys + self._keys
+            self._start, self._rows, self._keys = first, rows[:WINDOW], keys[:WINDOW]
+        else:                                                # a jump: the window moves there
+            self._start, self._rows, self._keys = first, list(page.rows), list(page.keys)
+        low, high = self._start, self._start + len(self._rows)
+        self._looks = {r: look for r, look in self._looks.items() if low <= r < high}
+        self.dataChanged.emit(self.index(first, 0), self.index(last - 1, len(COLUMNS) - 1))
+        if self._wanted is not None:
+            self._fetch_wanted()
+
     # -------------------------------------------------- Qt model interface
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._total
 
     def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
     def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:
-        return not parent.isValid() and not self._fetching and len(self._rows) < self._total
+        return False                 # every row is counted from the start; the window reads what is shown
 
     def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:
-        if parent.isValid() or self._fetching:
-            return
-        start = len(self._rows)
-        case_filter, order, descending = self._filter, self._order, self._descending
-
-        def read() -> list[CaseRow]:
-            return queries.list_cases(case_filter, order=order, descending=descending, offset=start, limit=BATCH)
-
-        self._fetching = True
-        generation = self._generation
-        self._runner.run(read, on_done=lambda more: self._append(generation, start, more),
-                         on_error=lambda exc: self._failed(generation, exc), label=_("Đang đọc danh sách hồ sơ…"))
-
-    def _append(self, generation: int, start: int, more: list[CaseRow]) -> None:
-        if generation != self._generation or start != len(self._rows) or not shiboken6.isValid(self):
-            return                                           # a reload came in between: its rows stand
-        self._fetching = False
-        known = {r.id for r in self._rows[-BATCH:]}
-        more = [r for r in more if r.id not in known]      # a case received meanwhile shifts the pages
-        if not more:
-            self._total = start                              # the list shrank meanwhile: stop asking
-            self.totalChanged.emit(self._total)
-            return
-        self.beginInsertRows(QModelIndex(), start, start + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
+        return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
@@ -334,7 +423,7 @@ class CasesTableModel(QAbstractTableModel):
         if (key, descending) == (self._order, self._descending):
             return
         self._order, self._descending = key, descending
-        self._reload(BATCH)
+        self._reload()
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole):
         if orientation == Qt.Horizontal and 0 <= section < len(COLUMNS):
@@ -352,11 +441,17 @@ class CasesTableModel(QAbstractTableModel):
     def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
         """Called for every visible cell and role at each paint: answers from the row's cached look."""
         r = index.row()
-        if not 0 <= r < len(self._rows) or not index.isValid():
+        if not index.isValid() or not 0 <= r < self._total:
             return None
+        i = r - self._start
+        if not 0 <= i < len(self._rows):                 # outside the window: asked for, "…" meanwhile
+            self.ensure(r)
+            if int(role) == _DISPLAY:
+                return PLACEHOLDER if index.column() == 0 else ""
+            return _("Đang đọc…") if int(role) == _TOOLTIP else None
         look = self._looks.get(r)
-        if look is None or look[0] is not self._rows[r]:
-            look = self._looks[r] = self._look(self._rows[r])
+        if look is None or look[0] is not self._rows[i]:
+            look = self._looks[r] = self._look(self._rows[i])
         row, kind, texts = look
         col = index.column()
         role = int(role)
@@ -463,11 +558,14 @@ def export_xlsx(path: str, case_filter: CaseFilter, *, order: str = "due_date", 
     done = 0
     if report:
         report(0, total, _("Đang xuất {n} hồ sơ…").format(n=total))
+    after = None
     while done < total:
-        rows = queries.list_cases(case_filter, order=order, descending=descending, offset=done,
-                                  limit=EXPORT_BATCH)
+        page = queries.page_cases(case_filter, order=order, descending=descending, after=after,
+                                  limit=EXPORT_BATCH)            # read on from the last row: no OFFSET walk
+        rows = page.rows
         if not rows:
             break
+        after = page.keys[-1]
         for r in rows:
             ws.append([r.code, r.citizen_name, r.procedure_name,
                        dated(r.received_at, "dd/mm/yyyy hh:mm"), dated(r.due_date, "dd/mm/yyyy"),
