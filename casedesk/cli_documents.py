@@ -40,7 +40,7 @@ def cmd_print_ledger(args) -> int:
     from .documents import build
 
     _open(args)
-    payload = build.render_ledger(args.date_from, args.date_to)
+    payload = build.render_ledger(args.date_from, args.date_to, agency=args.agency)
     target = write_atomic(args.output, payload)
     print(_("Đã lưu sổ theo dõi hồ sơ vào {path}.").format(path=str(target)))
     return 0
@@ -55,7 +55,7 @@ def cmd_report(args) -> int:
 
     _open(args)
     period = reports.parse_period(args.kind, args.spec, args.period)
-    report = reports.compute(period)
+    report = reports.compute(period, agency=args.agency)
     reports.check_report(report)
     written = []
     for fmt, path in (("pdf", args.pdf), ("xlsx", args.xlsx)):
@@ -113,6 +113,7 @@ def register(subparsers) -> None:
     p.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD")
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    p.add_argument("--agency", help=_("sổ của cơ quan khác (ví dụ cong_an_xa); mặc định: sổ của UBND xã"))
     p.set_defaults(func=cmd_print_ledger)
 
     report = subparsers.add_parser("report", help=_("báo cáo tình hình giải quyết hồ sơ (biểu II.06a)"))
@@ -124,6 +125,8 @@ def register(subparsers) -> None:
                        help=_("kỳ theo tháng dương lịch hoặc từ ngày 15 tháng trước đến ngày 14"))
         p.add_argument("--pdf", metavar="FILE")
         p.add_argument("--xlsx", metavar="FILE")
+        p.add_argument("--agency", help=_("chỉ thủ tục của cơ quan này (ví dụ cong_an_xa); mặc định: "
+                                          "thủ tục của UBND xã, không gồm thủ tục tiếp nhận thay cơ quan khác"))
         p.add_argument("--json", action="store_true")
         p.set_defaults(func=cmd_report, kind=kind)
 

@@ -79,6 +79,8 @@ class ReceiptData:
     clerk_name: str
     issued_on: dt.date
     representative: str | Representative | None = None
+    time_unit: str = "working_days"   # the law's unit for processing_days: working_days | days | same_day
+    fee_text: str = ""                # printed instead of the amount ("theo Nghị quyết HĐND tỉnh", exemption)
 
 
 # --------------------------------------------------------------- Mẫu 02 supplement
