@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .errors import BadInput
 from .files import write_atomic
-from .i18n import _
+from .i18n import N_, _
 
 UNIT_LABELS = {"working_days": "ngày làm việc", "days": "ngày", "same_day": "trong ngày"}
 
@@ -115,7 +115,7 @@ def _done(args, view, message: str, emit_json) -> int:
     return 0
 
 
-STATUS_LABELS = {"add": "thêm", "edit": "sửa (phiên bản mới)", "same": "không đổi", "refused": "từ chối"}
+STATUS_LABELS = {"add": N_("thêm"), "edit": N_("sửa (phiên bản mới)"), "same": N_("không đổi"), "refused": N_("từ chối")}
 
 
 def cmd_import(args) -> int:

@@ -70,10 +70,13 @@ def compute(proc, *, pages=None, copies=None) -> tuple[int, dict]:
     basis: dict = {}
     if kind == "free":
         return 0, basis
+    # the counts typed go into the receive row; none typed: one page, one copy, nothing to record
+    if copies is not None:
+        basis["copies"] = copies
+    if pages is not None:
+        basis["pages"] = pages
     if kind == "per_copy":
-        n = copies or 1
-        basis["copies"] = n
-        return proc.fee * n, basis
+        return proc.fee * (copies or 1), basis
     if kind == "per_page":
         rule = proc.fee_rule or {}
         n_pages, n_copies = pages or 1, copies or 1
@@ -82,6 +85,5 @@ def compute(proc, *, pages=None, copies=None) -> tuple[int, dict]:
         per_copy = proc.fee * min(n_pages, first) + after * max(n_pages - first, 0)
         if rule.get("cap"):
             per_copy = min(per_copy, int(rule["cap"]))
-        basis.update(pages=n_pages, copies=n_copies)
         return per_copy * n_copies, basis
     return proc.fee, basis          # fixed, or province (0 until the admin enters the amount)

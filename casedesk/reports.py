@@ -62,11 +62,12 @@ def report_json(report: Report) -> dict:
         return doc
 
     p = report.period
+    scope = {"agency": report.agency, "agency_name": report.agency_name} if report.agency else {}
     return {
+        **scope,
         "period": {"kind": p.kind, "spec": p.spec, "from": p.date_from.isoformat(),
                    "to": p.date_to.isoformat(), "label": p.label, "style": p.style,
                    "as_of": report.as_of.isoformat() if report.as_of else None},
-        "agency": report.agency, "agency_name": report.agency_name or None,
         "rows": [row_doc(r) for r in report.rows],
         "total": row_doc(report.total, total=True),
         "officers": [{"login": getattr(o, "login", ""), "name": o.name, "received": o.received,
