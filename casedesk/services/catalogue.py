@@ -262,7 +262,14 @@ def new_version(*, actor: str, code: str, effective_from: dt.date, name: str | N
         values = dict(code=base.code, version=base.version + 1, effective_from=effective_from,
                       field=base.field_code, department=base.department_code, name=base.name,
                       days=base.days, fee=base.fee, fee_note=base.fee_note, result=base.result,
-                      papers=base.papers, active=base.active)
+                      papers=base.papers, active=base.active,
+                      **{k: getattr(base, k) for k in ("national_code", "agency", "time_unit", "extension_days",
+                                                       "legal_basis", "source_note", "verified", "fee_kind",
+                                                       "fee_rule")})
+        if "days" in changes and base.time_unit == "same_day" and changes["days"]:
+            values["time_unit"] = "working_days"
+        if "days" in changes and base.time_unit == "working_days" and not changes["days"]:
+            values["time_unit"] = "same_day"
         values.update(changes)
         values["name_folded"] = fold(values["name"])
         if same_day is not None:

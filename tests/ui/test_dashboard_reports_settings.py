@@ -201,6 +201,7 @@ def test_settings_new_procedure_version(qtbot, make_ctx, monkeypatch):
     screen.procedures_view.selectRow(row)
 
     def change_fee(dialog):
+        dialog.fee_kind.setCurrentIndex(dialog.fee_kind.findData("fixed"))     # HT-01 ships free
         dialog.fee.setValue(5000)
         dialog._add_paper()
         dialog.submit()
@@ -212,6 +213,7 @@ def test_settings_new_procedure_version(qtbot, make_ctx, monkeypatch):
     from casedesk.services import catalogue
     proc = catalogue.get_procedure("HT-01")
     assert proc.fee == 5000 and proc.version == 2 and proc.papers[-1].name == "Giấy tờ mới"
+    assert proc.national_code == "1.001193" and proc.time_unit == "same_day"      # the sources carried over
     assert workflow.OPEN_STATES                              # imported for the fixtures' states
 
 
@@ -316,3 +318,40 @@ def test_ledger_previews_on_request_and_asks_when_long(qtbot, make_ctx, month, m
     screen.make_preview()
     qtbot.waitUntil(lambda: screen.pdf is not None and screen._shown.kind == "ledger", timeout=20000)
     assert screen.page_count >= 1 and screen.page_labels
+
+
+def test_settings_catalogue_add_turn_on_police_and_import_preview(qtbot, make_ctx, monkeypatch, tmp_path):
+    from casedesk import catalogue_xlsx
+    from casedesk.services import catalogue
+
+    screen = _show(qtbot, SettingsScreen(make_ctx("admin")))
+
+    def add(dialog):
+        dialog.code.setText("HT-16")
+        dialog.name.setText("Đăng ký khai sinh lưu động")
+        dialog.unit.setCurrentIndex(dialog.unit.findData("working_days"))
+        dialog.days.setValue(5)
+        dialog.national_code.setText("1.000419")
+        dialog.submit()
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.Accepted, timeout=5000)
+        return True
+
+    monkeypatch.setattr(settings_dialogs, "exec_dialog", add)
+    screen.add_procedure()
+    assert catalogue.get_procedure("HT-16").national_code == "1.000419"
+
+    asked = []
+    monkeypatch.setattr(settings_dialogs, "confirm_dialog", lambda *a, **kw: asked.append(a[2]) or True)
+    screen.procedure_filter.setText("tach ho")
+    screen.procedures_view.selectRow(0)
+    assert screen.procedures.row_at(0).code == "CTR-04"
+    assert "Luật Cư trú" in screen.procedure_source.text()
+    screen.toggle_procedure()
+    assert "Công an xã" in asked[-1]
+    qtbot.waitUntil(lambda: "CTR-04" in {p.code for p in catalogue.list_procedures()}, timeout=5000)
+
+    sheet = tmp_path / "dm.xlsx"
+    sheet.write_bytes(catalogue_xlsx.export_bytes())
+    screen.import_file(sheet)
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=5000)
+    assert asked[-1].startswith("Thêm 0, sửa 0")
