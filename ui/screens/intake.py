@@ -17,11 +17,11 @@ import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QPushButton, QRadioButton, QScrollArea, QSpinBox, QToolButton, QVBoxLayout,
                                QWidget)
 
-from casedesk import context, workflow
+from casedesk import context, fees, workflow
 from casedesk.errors import BadInput, CaseDeskError
 from casedesk.i18n import N_, _, format_money, short_date, weekday_name
 from casedesk.services import cases
@@ -67,9 +67,14 @@ def parse_birth_date(text: str) -> dt.date | None:
     return day
 
 
-def due_preview(days: int):
-    """The due date a dossier received now would get (runs on the runner)."""
-    return context.calendar().due(context.now(), days, cutoff=context.settings().cutoff_time)
+def due_preview(proc):
+    """The due date a dossier of ``proc`` received now would get, in the law's unit (runs on the runner).
+    A bare number of working days is still taken (an older caller)."""
+    if isinstance(proc, int):
+        return context.calendar().due(context.now(), proc, cutoff=context.settings().cutoff_time)
+    from casedesk.services import catalogue
+
+    return catalogue.due_for(proc, context.now())
 
 
 class IntakeScreen(Screen):
@@ -120,13 +125,41 @@ class IntakeScreen(Screen):
         self.fee_amount_label.setBuddy(self.fee_amount)
         self.fee_amount.hide()
         self.fee_amount_label.hide()
+        # per page / per copy: the counts give the amount (still editable); an exemption makes it 0
+        self.fee_pages = QSpinBox(proc_box)
+        self.fee_pages.setRange(1, fees.MAX_COUNT)
+        self.fee_pages.setPrefix(_("Số trang: "))
+        self.fee_pages.setAccessibleName(_("Số trang"))
+        self.fee_copies = QSpinBox(proc_box)
+        self.fee_copies.setRange(1, fees.MAX_COUNT)
+        self.fee_copies.setPrefix(_("Số bản: "))
+        self.fee_copies.setAccessibleName(_("Số bản"))
+        for box in (self.fee_pages, self.fee_copies):
+            box.hide()
+            box.valueChanged.connect(lambda _v: self._recompute_fee())
+        self.exemption = QComboBox(proc_box)
+        self.exemption.addItem(_("Không miễn"), "")
+        for kind, label in fees.EXEMPTIONS.items():
+            self.exemption.addItem(_(label), kind)
+        self.exemption.setAccessibleName(_("Diện miễn phí, lệ phí"))
+        self.exemption.setToolTip(_("Người được miễn phí, lệ phí: lệ phí thành 0 và lý do được ghi vào nhật ký."))
+        self.exemption.currentIndexChanged.connect(lambda _i: self._update_fee())
+        exemption_label = QLabel(_("&Miễn phí, lệ phí:"), proc_box)
+        exemption_label.setBuddy(self.exemption)
+        counts = QHBoxLayout()
+        counts.addWidget(self.fee_pages)
+        counts.addWidget(self.fee_copies)
+        counts.addStretch(1)
         bottom = QGridLayout()
         bottom.addWidget(sets_label, 0, 0)
         bottom.addWidget(self.sets, 0, 1, Qt.AlignLeft)
         bottom.addWidget(QLabel(_("Lệ phí:"), proc_box), 1, 0, Qt.AlignTop)
         bottom.addWidget(self.fee, 1, 1)
-        bottom.addWidget(self.fee_amount_label, 2, 0)
-        bottom.addWidget(self.fee_amount, 2, 1, Qt.AlignLeft)
+        bottom.addLayout(counts, 2, 1)
+        bottom.addWidget(self.fee_amount_label, 3, 0)
+        bottom.addWidget(self.fee_amount, 3, 1, Qt.AlignLeft)
+        bottom.addWidget(exemption_label, 4, 0)
+        bottom.addWidget(self.exemption, 4, 1, Qt.AlignLeft)
         bottom.setColumnStretch(1, 1)
         papers_title = QLabel(_("Thành phần hồ sơ"), proc_box)
         font = papers_title.font()
@@ -300,7 +333,11 @@ class IntakeScreen(Screen):
             channel=self.channels.checkedButton().property("value"),
             pickup=self.pickups.checkedButton().property("value"), sets=self.sets.value(),
             papers=self.papers.papers() if proc else None, birth_date=birth.isoformat() if birth else None,
-            fee=self.fee_amount.value() if proc and not self.fee_amount.isHidden() else None,
+            fee=(self.fee_amount.value() if proc and not self.fee_amount.isHidden() and not self.exemption.currentData()
+                 else None),
+            pages=self.fee_pages.value() if proc and not self.fee_pages.isHidden() else None,
+            copies=self.fee_copies.value() if proc and not self.fee_copies.isHidden() else None,
+            exemption=self.exemption.currentData() or None,
         )
 
     # ------------------------------------------------------------ procedure
@@ -313,7 +350,8 @@ class IntakeScreen(Screen):
         self._refresh_due()
 
     def _chain_tabs(self) -> None:
-        chain = [self.picker.edit, *self.papers.focus_widgets(), self.sets, self.fee_amount, self.name.edit, self.id_number.edit,
+        chain = [self.picker.edit, *self.papers.focus_widgets(), self.sets, self.fee_pages, self.fee_copies,
+                 self.fee_amount, self.exemption, self.name.edit, self.id_number.edit,
                  self.birth.edit, self.phone.edit, self.email.edit, self.address.edit,
                  self.channels.checkedButton() or self.channels.button(0),
                  self.pickups.checkedButton() or self.pickups.button(0), self.save_button]
@@ -322,17 +360,37 @@ class IntakeScreen(Screen):
 
     def _update_fee(self) -> None:
         proc = self._proc
-        variable = bool(proc and proc.fee_note)
+        exempt = bool(self.exemption.currentData())
+        variable = bool(proc and (proc.fee_note or proc.fee_kind in ("per_page", "per_copy"))) and not exempt
         self.fee_amount.setHidden(not variable)
         self.fee_amount_label.setHidden(not variable)
+        self.fee_pages.setHidden(not (variable and proc.fee_kind == "per_page"))
+        self.fee_copies.setHidden(not (variable and proc.fee_kind in ("per_page", "per_copy")))
         if proc is None:
             self.fee.setText("—")
             return
-        text = format_money(proc.fee)
+        if exempt:
+            self.fee.setText(_("Miễn ({reason})").format(reason=self.exemption.currentText()))
+            return
+        text = _("Theo Nghị quyết HĐND tỉnh (chưa nhập mức thu)") if proc.fee_pending else format_money(proc.fee)
         if proc.fee_note:
             text = f"{text} ({proc.fee_note})"
-            self.fee_amount.setValue(proc.fee)
         self.fee.setText(text)
+        if variable:
+            self._recompute_fee()
+
+    def _recompute_fee(self) -> None:
+        """The amount the counts give (the clerk may still type another)."""
+        proc = self._proc
+        if proc is None or self.fee_amount.isHidden():
+            return
+        try:
+            amount, _basis = fees.compute(
+                proc, pages=None if self.fee_pages.isHidden() else self.fee_pages.value(),
+                copies=None if self.fee_copies.isHidden() else self.fee_copies.value())
+        except BadInput:
+            amount = proc.fee
+        self.fee_amount.setValue(amount)
 
     def missing_papers(self) -> list[str]:
         return self.papers.missing() if self._proc else []
@@ -355,8 +413,7 @@ class IntakeScreen(Screen):
             self.why.setText("")
             self.why_button.setVisible(False)
             return
-        days = proc.days
-        self.ctx.runner.run(lambda: due_preview(days),
+        self.ctx.runner.run(lambda: due_preview(proc),
                             on_done=lambda due: self._show_due(proc, due), on_error=lambda e: None)
 
     def _show_due(self, proc: ProcedureView, due) -> None:
