@@ -399,3 +399,17 @@ def cases_view(code):
     from casedesk.services import queries
 
     return queries.get_case(code)
+
+
+def test_the_verification_button_shows_only_where_the_law_allows_it(db, receive):
+    from casedesk.services import cases as svc
+    from casedesk.services import queries
+
+    with_ext = receive(procedure="HT-09").code
+    without = receive(procedure="HT-11").code
+    for code in (with_ext, without):
+        svc.assign_case(actor="mai", code=code, to="hung")
+    assert "verify_extend" in queries.allowed_actions(queries.get_case(with_ext), login="hung")
+    assert "verify_extend" not in queries.allowed_actions(queries.get_case(without), login="hung")
+    svc.verify_extend_case(actor="hung", code=with_ext, note="Xác minh", days=1)
+    assert "verify_extend" not in queries.allowed_actions(queries.get_case(with_ext), login="hung")

@@ -413,8 +413,7 @@ def ledger_data(date_from, date_to, agency: str | None = None) -> LedgerData:
     if agency and not books:
         book = f"{book}-{agency.upper()}"
     return LedgerData(office=office_header(), date_from=first, date_to=last, book=book, rows=tuple(rows),
-                      field_name=_("thủ tục của {agency}, tiếp nhận thay").format(agency=agency_name)
-                      if agency else "")
+                      agency_name=agency_name if agency else "")
 
 
 # ------------------------------------------------------------------ rendering

@@ -236,6 +236,7 @@ class LedgerData:
     book: str
     rows: tuple[LedgerRow, ...]
     field_name: str = ""  # books are kept per field or group of fields
+    agency_name: str = ""  # another agency's book: its procedures, received on its behalf
 
 
 # --------------------------------------------------------------- II.06a report
