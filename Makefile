@@ -23,7 +23,8 @@ stress: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -s -m stress -o addopts='' -p no:cacheprovider
 
 bench: $(STAMP)
-	$(PY) bench/run.py; status=$$?; QT_QPA_PLATFORM=offscreen $(PY) bench/ui_start.py || status=1; exit $$status
+	$(PY) bench/run.py; status=$$?; QT_QPA_PLATFORM=offscreen $(PY) bench/ui_start.py || status=1; \
+	$(PY) bench/import_bench.py || status=1; exit $$status
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -1,9 +1,10 @@
 """Measuring for the benchmarks: percentiles, one figure's two sides, timing them interleaved,
-the best of several rounds, the verdict against a target, and the Markdown table."""
+several rounds paired and pooled, the verdict against a target, and the Markdown table."""
 from __future__ import annotations
 
 import gc
 import random
+import statistics
 import time
 from dataclasses import dataclass, field
 
@@ -31,10 +32,14 @@ class Figure:
     value: float | None = None        # for single-number figures (rates, sizes)
     raw_value: float | None = None
     p50_only: bool = False            # only medians were reported
-    rounds: int = 1                   # best of this many rounds (see best_of)
+    rounds: int = 1                   # pooled from this many rounds (see rounds_of)
+    round_ratios: list[float] = field(default_factory=list)   # each round's own p50 ratio
+    limits: dict = field(default_factory=dict)                 # what judge() was asked, to judge again
 
     @property
     def ratio(self) -> float | None:
+        if self.round_ratios:
+            return statistics.median(self.round_ratios)
         if self.value is not None and self.raw_value:
             return self.value / self.raw_value if self.unit not in ("cases/s",) else self.raw_value / self.value
         if self.app and self.raw:
@@ -50,6 +55,8 @@ class Figure:
             d.update(raw_p50=pct(self.raw, 50), raw_p95=pct(self.raw, 95))
         if self.value is not None:
             d.update(value=self.value, raw_value=self.raw_value)
+        if self.round_ratios:
+            d.update(rounds=self.rounds, round_ratios=self.round_ratios)
         return d
 
 
@@ -70,22 +77,33 @@ def paired(fig: Figure, app_fn, raw_fn, inputs, *, warmup: int = 10, rng: random
     return fig
 
 
-def best_of(rounds: int, measure) -> list[Figure]:
-    """Run ``measure`` (-> figures) ``rounds`` times; keep, for each figure, the round with the lowest
-    CaseDesk p95.  Other work on the machine only ever adds time, so the quietest round is the truest;
-    its raw side was measured in that same round."""
+def rounds_of(rounds: int, measure) -> list[Figure]:
+    """Run ``measure`` (-> figures) ``rounds`` times and pool them: each figure keeps every sample of
+    both sides from every round, its ratio is the median of the rounds' own ratios (each round's two
+    sides were timed interleaved, so they saw the same noise), and the spread of those ratios is shown.
+    No round is picked: a quiet round for one side can't be paired with a noisy one for the other."""
     runs = [measure() for _ in range(max(1, rounds))]
-    best = []
+    pooled = []
     for i, first in enumerate(runs[0]):
-        candidates = [r[i] for r in runs if i < len(r) and r[i].name == first.name]
-        fig = min(candidates, key=lambda f: pct(f.app, 95) if f.app else float("inf"))
-        if len(candidates) > 1 and fig.app:
-            fig.rounds = len(candidates)
-        best.append(fig)
-    return best
+        same = [r[i] for r in runs if i < len(r) and r[i].name == first.name]
+        fig = Figure(first.name, unit=first.unit, target=first.target, note=first.note,
+                     p50_only=first.p50_only, value=first.value, raw_value=first.raw_value)
+        for one in same:
+            fig.app.extend(one.app)
+            fig.raw.extend(one.raw)
+        fig.rounds = len(same)
+        if len(same) > 1:
+            fig.round_ratios = [one.ratio for one in same if one.ratio is not None]
+        if first.limits:
+            judge(fig, **first.limits)
+        else:
+            fig.ok = first.ok if len(same) == 1 else None
+        pooled.append(fig)
+    return pooled
 
 
 def judge(fig: Figure, *, p95_ms: float | None = None, ratio: float | None = None) -> Figure:
+    fig.limits = {"p95_ms": p95_ms, "ratio": ratio}
     checks = []
     if p95_ms is not None:
         checks.append(pct(fig.app, 95) <= p95_ms)
@@ -120,6 +138,8 @@ def table(figs: list[Figure]) -> str:
         else:
             cells = ["–"] * 4
         ratio = f"{f.ratio:.2f}×" if f.ratio is not None else "–"
+        if len(f.round_ratios) > 1:
+            ratio += f" ({min(f.round_ratios):.2f}–{max(f.round_ratios):.2f})"
         met = {True: "yes", False: "**NO**", None: "–"}[f.ok]
         lines.append(f"| {f.name} | " + " | ".join(cells) + f" | {ratio} | {f.target} | {met} |")
     notes = [f"- {f.name}: {f.note}" for f in figs if f.note]

@@ -99,6 +99,44 @@ def record(*, case_id: int | None, actor: str, action: str, at: dt.datetime, rec
     return event
 
 
+def record_many(entries: list[dict]) -> None:
+    """Append many audit rows at once (a ledger import); call inside ``db.write()``.
+
+    Each entry holds ``record``'s keyword arguments (no ``kept``).  The chain is the same as if
+    ``record`` had been called for each in turn: the head is read (and locked) once, the digests are
+    chained in memory, the rows are inserted together and the head is moved once."""
+    if not entries:
+        return
+    from .db import database, is_sqlite
+
+    db = database.obj
+    prev = _head()
+    rows = []
+    for e in entries:
+        at = e["at"].replace(microsecond=0)
+        recorded_at = e["recorded_at"].replace(microsecond=0)
+        changes = e.get("changes") or {}
+        digest = row_hash(prev, case_id=e.get("case_id"), actor=e["actor"], action=e["action"],
+                          from_state=e.get("from_state"), to_state=e.get("to_state"), note=e.get("note", ""),
+                          changes=changes, at=at, recorded_at=recorded_at, late_entry=e.get("late_entry", False))
+        recorded = None if recorded_at == at else recorded_at
+        text = json.dumps(changes, ensure_ascii=False, sort_keys=True)      # as JSONText stores it
+        rows.append((e.get("case_id"), e["actor"], e["action"], e.get("from_state"), e.get("to_state"),
+                     e.get("note", ""), text, at, recorded, bool(e.get("late_entry", False)),
+                     bytes.fromhex(digest)))
+        prev = digest
+    if is_sqlite(db):
+        rows = [r[:7] + (r[7].isoformat(sep=" "), r[8] and r[8].isoformat(sep=" "), int(r[9]), r[10])
+                for r in rows]
+    p = db.param
+    db.cursor().executemany(
+        "INSERT INTO event (case_id, actor, action, from_state, to_state, note, changes, at, recorded_at, "
+        f"late_entry, digest) VALUES ({', '.join([p] * 11)})", rows)
+    Meta.insert(key=HEAD_KEY, value=prev).on_conflict(
+        conflict_target=[Meta.key], update={Meta.value: prev}
+    ).execute()
+
+
 # ------------------------------------------------------------------ checking
 
 @dataclass(frozen=True)
@@ -248,3 +286,9 @@ def file_row(conn, row_id: int | None = None) -> tuple[int, str]:
     else:
         row = conn.execute(f"SELECT id, {column} FROM event WHERE id = ?", (row_id,)).fetchone()
     return (int(row[0]), _hex(row[1])) if row else (0, "")
+
+
+def lock_chain() -> None:
+    """Take the audit head's row lock now (PostgreSQL; SQLite's write transaction already holds the
+    write lock): a writer that must look before it counts does both while no other desk can write."""
+    _head()

@@ -273,6 +273,8 @@ def cmd_case_action(args) -> int:
     if action == "deliver":
         kwargs["receiver"] = args.receiver or ""
         kwargs["rating"] = args.rating
+    if action == "withdraw" and args.refund:
+        kwargs["refund"] = True
     result = func(**kwargs)
     if args.json:
         emit_json(case_json(result.case))
@@ -464,11 +466,16 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--to-date", required=True, help=_("ngày hẹn mới, dạng YYYY-MM-DD"))
         if action == "verify-extend":
             p.add_argument("--days", help=_("số ngày làm việc xác minh thêm (mặc định: tối đa thủ tục cho phép)"))
+        if action == "withdraw":
+            p.add_argument("--refund", action="store_true", help=_("đã hoàn trả phí, lệ phí đã nộp (in trên mẫu 05)"))
         if action == "deliver":
             p.add_argument("--receiver", help=_("họ tên người nhận kết quả"))
             p.add_argument("--rating", choices=RATINGS, help=_("mức hài lòng của người dân"))
         p.add_argument("--json", action="store_true", help=_("in một tài liệu JSON"))
         p.set_defaults(func=cmd_case_action, action=action)
+    from .cli_law import register_case
+
+    register_case(case)
     p = case.add_parser("show")
     p.add_argument("code")
     p.add_argument("--json", action="store_true")
@@ -505,7 +512,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _extensions():
     """Sub-command groups that live in their own modules (documents, reports, backups)."""
     found = []
-    for name in ("casedesk.cli_catalogue", "casedesk.cli_documents", "casedesk.cli_trust"):
+    for name in ("casedesk.cli_catalogue", "casedesk.cli_documents", "casedesk.cli_trust", "casedesk.cli_law",
+                 "casedesk.cli_import"):
         try:
             module = __import__(name, fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -29,10 +29,13 @@ def _open(args) -> None:
 def cmd_print_case(args) -> int:
     from .documents import build
 
+    from .services import forms
+
     _open(args)
-    payload = build.render_case_document(args.kind, args.code, paper=args.paper)
+    payload = build.render_case_document(args.kind, args.code, paper=args.paper, actor="cli")
     target = write_atomic(args.output, payload)
-    print(_("Đã lưu {document} vào {path}.").format(document=build.document_label(args.kind), path=str(target)))
+    kind = "intake-refusal" if args.kind == "refusal" and forms.is_refusal_code(args.code) else args.kind
+    print(_("Đã lưu {document} vào {path}.").format(document=build.document_label(kind), path=str(target)))
     return 0
 
 
@@ -40,7 +43,12 @@ def cmd_print_ledger(args) -> int:
     from .documents import build
 
     _open(args)
-    payload = build.render_ledger(args.date_from, args.date_to, agency=args.agency)
+    if str(args.output).lower().endswith(".xlsx"):          # the extension chooses: a sheet import reads back
+        from .ledger_export import ledger_xlsx
+
+        payload = ledger_xlsx(args.date_from, args.date_to, agency=args.agency)
+    else:
+        payload = build.render_ledger(args.date_from, args.date_to, agency=args.agency)
     target = write_atomic(args.output, payload)
     print(_("Đã lưu sổ theo dõi hồ sơ vào {path}.").format(path=str(target)))
     return 0
@@ -112,7 +120,8 @@ def register(subparsers) -> None:
     p = kinds.add_parser("ledger")
     p.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.xlsx",
+                   help=_("tệp .pdf (mẫu 07 để in) hoặc .xlsx (bảng tính, nhập lại được bằng import ledger)"))
     p.add_argument("--agency", help=_("sổ của cơ quan khác (ví dụ cong_an_xa); mặc định: sổ của UBND xã"))
     p.set_defaults(func=cmd_print_ledger)
 

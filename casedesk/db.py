@@ -314,7 +314,14 @@ def upgrade_9(db: peewee.Database) -> None:
     db.execute_sql("ALTER TABLE event DROP COLUMN prev_hash, DROP COLUMN hash")
 
 
-# upgrade 10: the columns that say where each procedure's rules come from (default for rows made before)
+def upgrade_10(db: peewee.Database) -> None:
+    """Dossiers refused at the counter (form 03, never cases) and the per-year numbers of printed forms."""
+    from . import models
+
+    db.create_tables([models.IntakeRefusal, models.FormNumber], safe=True)
+
+
+# upgrade 11: the columns that say where each procedure's rules come from (default for rows made before)
 _PROCEDURE_10 = (
     ("national_code", "VARCHAR(32) NOT NULL DEFAULT ''"),
     ("agency_code", "VARCHAR(32) NOT NULL DEFAULT 'ubnd_xa'"),
@@ -328,7 +335,7 @@ _PROCEDURE_10 = (
 )
 
 
-def upgrade_10(db: peewee.Database) -> None:
+def upgrade_11(db: peewee.Database) -> None:
     """A sourced catalogue: each procedure's national code, deciding agency, time unit (working days,
     calendar days, same day), verification extension, legal basis and fee kind; the agencies table.
     Rows made before get the shipped catalogue's sources; where the shipped limit was corrected, a new
@@ -347,7 +354,8 @@ def upgrade_10(db: peewee.Database) -> None:
 
 
 UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5,
-                                                      upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10]
+                                                      upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10,
+                                                      upgrade_11]
 SCHEMA_VERSION = len(UPGRADES)
 # Upgrades that leave half the file as free pages: the file is compacted (VACUUM) once after them.
 COMPACTING = {8, 9}

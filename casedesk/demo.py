@@ -33,6 +33,13 @@ STAFF = [
     ("son", "officer", "Hoàng Minh Sơn", ("KT", "CTR")),
     ("thao", "vice_chairman", "Vũ Thị Thảo", ()),
 ]
+# Who signs what the register cannot name from its own trail (documents/signers.py): the demo office
+# fills them, as a real office must before it prints.
+SIGNERS = {
+    "leader_title": "PHÓ CHỦ TỊCH", "leader_name": "Vũ Thị Thảo", "chairman_name": "Nguyễn Đức Thắng",
+    "centre_head_title": "GIÁM ĐỐC", "centre_head_name": "Bùi Thị Hạnh", "report_preparer": "Trần Thị Mai",
+    "address": "Thôn Trung, xã An Phú, tỉnh Phú Thọ",
+}
 
 
 def _password() -> str:
@@ -107,7 +114,8 @@ def build_demo(*, cases: int = 300, seed: int = 1, progress=None) -> dict:
     users = []
     if not office.is_initialised():
         admin_password = _password()
-        office.init_office(admin_login="admin", admin_password=admin_password, admin_name=STAFF[0][2], **OFFICE)
+        office.init_office(admin_login="admin", admin_password=admin_password, admin_name=STAFF[0][2],
+                           extra=SIGNERS, **OFFICE)
         users.append(("admin", "admin", STAFF[0][2], admin_password))
         for login, role, name, fields in STAFF[1:]:
             password = _password()

@@ -8,10 +8,12 @@ never build a message by concatenation or put an f-string inside ``_()``.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from decimal import Decimal
 from functools import lru_cache
+from typing import Iterator
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -34,6 +36,21 @@ def set_language(lang: str) -> None:
 
 def get_language() -> str:
     return getattr(_state, "lang", _default_lang)
+
+
+@contextlib.contextmanager
+def vietnamese() -> Iterator[None]:
+    """Inside: every ``_()`` on this thread answers in Vietnamese.  The documents an office signs are
+    Vietnamese whatever language the screens and the command line speak."""
+    before = getattr(_state, "lang", None)
+    _state.lang = "vi"
+    try:
+        yield
+    finally:
+        if before is None:
+            del _state.lang
+        else:
+            _state.lang = before
 
 
 @lru_cache(maxsize=None)

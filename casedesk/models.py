@@ -101,7 +101,7 @@ class Procedure(BaseModel):
     result = pw.TextField(default="")
     papers = JSONText(default=list)
     active = pw.BooleanField(default=True)
-    # upgrade 10: the law behind the row
+    # upgrade 11: the law behind the row
     national_code = pw.CharField(max_length=32, default="")      # mã TTHC in the national database
     agency = pw.CharField(column_name="agency_code", max_length=32, default="ubnd_xa")
     time_unit = pw.CharField(max_length=16, default="working_days")   # working_days | days | same_day
@@ -225,6 +225,36 @@ class HolidayYear(BaseModel):
     year = pw.IntegerField(primary_key=True)
     data = pw.TextField()
     updated_at = pw.DateTimeField()
+
+
+class IntakeRefusal(BaseModel):
+    """A dossier the desk refused to receive (form 03): who, what and why.  Never a case: it is not
+    in the ledger, the case lists or form II.06a.  Codes run in their own series, ``{unit}-TC-{YYMMDD}-{NNNN}``."""
+
+    code = pw.CharField(unique=True, max_length=64)
+    procedure = pw.ForeignKeyField(Procedure, column_name="procedure_id", index=False)
+    citizen_name = pw.CharField(max_length=200)
+    id_number = pw.CharField(max_length=16, default="")
+    phone = pw.CharField(max_length=20, default="")
+    address = pw.TextField(default="")
+    email = pw.CharField(max_length=200, default="")
+    reason = pw.TextField()
+    refused_by = pw.ForeignKeyField(User, column_name="refused_by_id", index=False)
+    refused_at = pw.DateTimeField(index=True)
+
+
+class FormNumber(BaseModel):
+    """The "Số:" of a printed form: one series per form kind and year, gap-free, given the first time
+    the document is made and printed the same on every re-print.  ``owner`` is the case or refusal code."""
+
+    kind = pw.CharField(max_length=24)
+    owner = pw.CharField(max_length=64)
+    year = pw.IntegerField()
+    number = pw.IntegerField()
+    issued_at = pw.DateTimeField()
+
+    class Meta:
+        indexes = ((("kind", "owner"), True), (("kind", "year", "number"), True))
 
 
 # What upgrade_1 creates, as the models stand now (PaperList, of upgrade 8, because Case refers to it).

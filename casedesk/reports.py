@@ -31,9 +31,12 @@ def report_data(period: Period) -> MonthlyReportData:
 
 
 def data_from(report: Report) -> MonthlyReportData:
+    from .documents import signers
     from .documents.build import office_header
 
     settings = context.settings()
+    name = _("Biểu số II.06a")
+    signer = signers.committee(None, name)         # the report is the People's Committee's, signed for it
 
     def plain(row: ReportRow, name: str) -> ReportRow:
         return ReportRow(field=name, **{c: getattr(row, c) for c in COLUMNS})
@@ -50,8 +53,9 @@ def data_from(report: Report) -> MonthlyReportData:
         date_to=report.period.date_to,
         rows=tuple(plain(r, row_label(r)) for r in report.rows),
         total=plain(report.total, _("Tổng cộng")), officers=officers,
-        signer_title=settings.leader_title, signer_name=settings.leader_name,
-        reported_to=settings.superior, issued_on=min(report.period.date_to, context.today()))
+        signer_title=signer.title, signer_name=signer.name, signer_authority=signer.authority,
+        prepared_by=signers.report_preparer(name), reported_to=settings.superior,
+        issued_on=min(report.period.date_to, context.today()))
 
 
 def report_json(report: Report) -> dict:

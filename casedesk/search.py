@@ -77,6 +77,17 @@ def index_case(case_id: int, name_folded: str) -> None:
                        words)
 
 
+def index_cases(pairs: list[tuple[int, str]]) -> None:
+    """``index_case`` for many new cases at once (a ledger import): ``(case id, folded name)`` pairs."""
+    db = database.obj
+    if not is_sqlite(db) or not pairs:
+        return
+    cursor = db.cursor()
+    cursor.executemany(f"INSERT INTO {FTS_TABLE}(rowid, name) VALUES (?, ?)", pairs)
+    words = sorted({w for _id, name in pairs for w in _WORD.findall(name)})
+    cursor.executemany(f"INSERT OR IGNORE INTO {TERMS_TABLE}(term) VALUES (?)", [(w,) for w in words])
+
+
 def fts_query(text: str) -> str | None:
     """Folded prefix-AND query for FTS5, or None when nothing searchable was typed."""
     tokens = _TOKEN.findall(fold(text))

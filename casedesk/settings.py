@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from .errors import BadInput
-from .i18n import _
+from .i18n import N_, _
 
 PERIOD_STYLES = ("calendar", "15-14")
 PAPERS = ("a4", "a5")
@@ -22,8 +23,12 @@ class OfficeSettings:
     unit_code: str = "000.00.00.H00"   # dossier-code prefix
     address: str = ""
     phone: str = ""
-    leader_title: str = "PHÓ CHỦ TỊCH"
+    leader_title: str = "PHÓ CHỦ TỊCH"  # the vice-chairman in charge of the one-stop work
     leader_name: str = ""
+    chairman_name: str = ""            # Chủ tịch UBND: signs "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"
+    centre_head_title: str = "GIÁM ĐỐC"  # the head of the Trung tâm PVHCC (Decree 367/2025)
+    centre_head_name: str = ""
+    report_preparer: str = ""          # "Người lập biểu" of form II.06a
     office_open: str = "07:30"
     office_close: str = "17:00"
     cutoff: str = "15:00"              # same-day procedures received later are due the next working day
@@ -54,6 +59,53 @@ def _parse_hhmm(text: str, field: str) -> dt.time:
 
 
 SETTING_FIELDS = {f.name: f for f in dataclasses.fields(OfficeSettings)}
+# What each setting is called on the Settings screen (a sentence that asks to fill one names it).
+SETTING_LABELS = {
+    "province": N_("Tỉnh/thành phố"), "commune": N_("Xã/phường"), "superior": N_("Cơ quan chủ quản"),
+    "office_name": N_("Tên đơn vị"), "place_name": N_("Địa danh ghi ngày tháng"), "unit_code": N_("Mã đơn vị"),
+    "address": N_("Địa chỉ"), "phone": N_("Điện thoại"), "leader_title": N_("Chức danh lãnh đạo phụ trách"),
+    "leader_name": N_("Phó Chủ tịch phụ trách (họ và tên)"), "chairman_name": N_("Chủ tịch UBND (họ và tên)"),
+    "centre_head_title": N_("Chức danh người đứng đầu Trung tâm"),
+    "centre_head_name": N_("Người đứng đầu Trung tâm (họ và tên)"),
+    "report_preparer": N_("Người lập biểu báo cáo (họ và tên)"), "office_open": N_("Giờ mở cửa"),
+    "office_close": N_("Giờ đóng cửa"), "cutoff": N_("Giờ chốt nhận hồ sơ trong ngày"),
+    "period_style": N_("Kỳ báo cáo"), "culture_day_off": N_("Nghỉ Ngày Văn hóa Việt Nam (24/11)"),
+    "paper": N_("Khổ giấy"), "timezone": N_("Múi giờ"), "ledger_book": N_("Quyển số sổ theo dõi"),
+    "lockout_attempts": N_("Số lần đăng nhập sai trước khi khóa"), "lockout_minutes": N_("Số phút khóa tài khoản"),
+    "language": N_("Ngôn ngữ"),
+}
+# The unit code (mã định danh) as QCVN 102:2016/BTTTT writes it: V1V2V3.Z1Z2.Y1Y2.MX1X2 (000.00.31.H26),
+# or the same groups from the top level down (H15.50.05.13) as one province's 2026 dossier codes print it.
+UNIT_CODE_FORMS = (re.compile(r"\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}"), re.compile(r"[A-Z]\d{2}(\.\d{2}){1,3}"))
+TRUE_WORDS = ("1", "true", "yes", "on", "có", "bật")
+FALSE_WORDS = ("0", "false", "no", "off", "không", "tắt")
+
+
+def setting_label(key: str) -> str:
+    return _(SETTING_LABELS[key]) if key in SETTING_LABELS else key
+
+
+def check_unit_code(value: str) -> str:
+    """The unit code in the national format, upper case; a sentence naming the format otherwise."""
+    code = str(value or "").strip().upper()
+    if not any(form.fullmatch(code) for form in UNIT_CODE_FORMS):
+        raise BadInput(_("Mã đơn vị “{code}” không đúng dạng mã định danh cơ quan (QCVN 102:2016/BTTTT): "
+                         "ba chữ số, hai nhóm hai chữ số và mã cấp tỉnh, cách nhau bằng dấu chấm, "
+                         "ví dụ 000.00.12.H21.").format(code=code[:40]), field="unit_code")
+    return code
+
+
+def _as_bool(key: str, value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().casefold() if isinstance(value, str) else None
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise BadInput(_("{key} phải là true hoặc false.").format(key=key), field=key)
 # Sensible bounds for the whole-number settings: a lock longer than a day is a mistake, not a policy.
 INT_LIMITS = {"lockout_attempts": (1, 50), "lockout_minutes": (1, 1440)}
 
@@ -68,8 +120,10 @@ def validate(values: dict) -> dict:
             raise BadInput(_("Không có thiết lập {key}.").format(key=key), field=key)
         kind = SETTING_FIELDS[key].type
         if kind in ("bool", bool):
-            cleaned[key] = bool(value)
+            cleaned[key] = _as_bool(key, value)
         elif kind in ("int", int):
+            if isinstance(value, bool):
+                raise BadInput(_("{key} phải là số nguyên.").format(key=key), field=key)
             try:
                 cleaned[key] = int(value)
             except (TypeError, ValueError):
@@ -80,6 +134,8 @@ def validate(values: dict) -> dict:
                                field=key)
         else:
             cleaned[key] = clean_line(value, field=key, label=key, max_len=300, required=False)
+    if "unit_code" in cleaned:
+        cleaned["unit_code"] = check_unit_code(cleaned["unit_code"])
     if "cutoff" in cleaned:
         _parse_hhmm(cleaned["cutoff"], "cutoff")
     for key in ("office_open", "office_close"):

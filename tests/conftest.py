@@ -20,6 +20,9 @@ STAFF = [
     ("duong", "officer", "Nguyễn Văn Đường", ("DD", "XD")),
     ("thao", "vice_chairman", "Vũ Thị Thảo", ()),
 ]
+# who signs what the trail cannot name (filled as the demo office fills them)
+SIGNERS = {"leader_name": "Vũ Thị Thảo", "chairman_name": "Nguyễn Đức Thắng", "centre_head_name": "Bùi Thị Hạnh",
+           "report_preparer": "Trần Thị Mai"}
 # Monday 2 November 2026, 09:00 office time
 NOW = dt.datetime(2026, 11, 2, 9, 0)
 
@@ -49,7 +52,7 @@ def template_db(tmp_path_factory):
     context.set_clock(lambda: NOW)
     office.init_office(office="Trung tâm Phục vụ hành chính công xã An Phú", commune="Xã An Phú",
                        province="Tỉnh Phú Thọ", unit_code="000.00.31.H26", admin_login="admin",
-                       admin_password=PASSWORD)
+                       admin_password=PASSWORD, extra=SIGNERS)
     for login, role, name, fields in STAFF:
         auth.add_user(actor="admin", login=login, role=role, full_name=name, password=PASSWORD, fields=fields)
     database = context  # noqa: F841

@@ -141,11 +141,12 @@ def test_control_sheet_rows_follow_the_audit_trail(desk):
     sheet = build.control_sheet_data(desk["done"])
     hops = [(r.from_unit, r.from_person, r.to_unit, r.to_person, r.result) for r in sheet.rows]
     assert hops == [
-        ("Bộ phận tiếp nhận và trả kết quả", "Trần Thị Mai", "Văn phòng HĐND và UBND", "Lê Văn Hùng", "early"),
+        # the desk's own limit (same working day), not the case's due date
+        ("Bộ phận Một cửa", "Trần Thị Mai", "Văn phòng HĐND và UBND", "Lê Văn Hùng", "on_time"),
         ("Văn phòng HĐND và UBND", "Lê Văn Hùng", "Lãnh đạo UBND", "Vũ Thị Thảo", "early"),
-        ("Lãnh đạo UBND", "Vũ Thị Thảo", "Bộ phận tiếp nhận và trả kết quả", "Trần Thị Mai", "early"),
+        ("Lãnh đạo UBND", "Vũ Thị Thảo", "Bộ phận Một cửa", "Trần Thị Mai", "early"),
         # handed over after the due date (22/10), but the result was ready on 21/10
-        ("Bộ phận tiếp nhận và trả kết quả", "Trần Thị Mai", "Tổ chức, cá nhân", "Nguyễn Thị Ánh Tuyết", "early"),
+        ("Bộ phận Một cửa", "Trần Thị Mai", "Tổ chức, cá nhân", "Nguyễn Thị Ánh Tuyết", "early"),
     ]
     assert [r.at for r in sheet.rows] == [T(2026, 10, 19, 10), T(2026, 10, 20, 9), T(2026, 10, 21, 9),
                                           T(2026, 10, 27, 15)]

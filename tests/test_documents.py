@@ -261,7 +261,7 @@ def test_stop_notice():
         address="Thôn Đồng Tâm", procedure_name="Đăng ký kết hôn",
         received_at=dt.datetime(2026, 2, 5, 9, 0), request_date=dt.date(2026, 2, 9),
         stage_reached="Đang thẩm định hồ sơ", decision_text="dừng giải quyết hồ sơ.",
-        fee_refunded=True, fee=20000, signer_title="GIÁM ĐỐC", signer_name="Phạm Văn Long",
+        refund=20000, fee=20000, signer_title="GIÁM ĐỐC", signer_name="Phạm Văn Long",
         issued_on=dt.date(2026, 2, 10))
     text = squash(" ".join(pages_text(render_stop(data))))
     for part in ("THÔNG BÁO", "dừng giải quyết hồ sơ", "Đang thẩm định hồ sơ", "09 tháng 02 năm 2026",

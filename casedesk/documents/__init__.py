@@ -14,7 +14,7 @@ def __getattr__(name: str):
     # Renderers import reportlab/openpyxl lazily: importing the data classes stays cheap.
     table = {
         "render_receipt": "receipt", "render_supplement": "supplement",
-        "render_refusal": "refusal", "render_apology": "apology", "render_stop": "stop",
+        "render_refusal": "refusal", "render_refusal_reply": "reply", "render_apology": "apology", "render_stop": "stop",
         "render_control_sheet": "control_sheet", "render_ledger": "ledger",
         "render_monthly_pdf": "monthly", "render_monthly_xlsx": "xlsx",
     }
@@ -26,6 +26,6 @@ def __getattr__(name: str):
 
 
 __all__ = list(_data_all) + [
-    "render_receipt", "render_supplement", "render_refusal", "render_apology", "render_stop",
+    "render_receipt", "render_supplement", "render_refusal", "render_refusal_reply", "render_apology", "render_stop",
     "render_control_sheet", "render_ledger", "render_monthly_pdf", "render_monthly_xlsx",
 ]

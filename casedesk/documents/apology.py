@@ -7,22 +7,21 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from ..i18n import N_, _, admin_date
+from ..i18n import _, admin_date
 from .data import ApologyData
 from .frame import FONT_RESET, DocumentRenderer, b, dots, esc, nfc, signature_block
+from .titles import FORMS, heading
 
 
 class ApologyRenderer(DocumentRenderer):
-    title = N_("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết")
+    title = FORMS["apology"][1]
 
     def story(self, d: ApologyData) -> list[Flowable]:
         s = self.spec.pt
-        unit = nfc(d.office.desk_name)
+        unit = nfc(d.office.committee or d.office.desk_name)
         return [
             self.header(d.office, number=d.number, suffix=d.number_suffix, issued_on=d.issued_on),
-            self.p(esc(_("VĂN BẢN XIN LỖI")), "Title"),
-            self.p(esc(_("Về việc chậm trả kết quả và đề nghị gia hạn thời gian giải quyết hồ sơ")),
-                   "Subtitle"),
+            self.p(esc(heading("apology")), "Title"),
             Spacer(1, s(8)),
             self.line("Kính gửi: {name}", "Subtitle", name=b(d.citizen_name)),
             self.line("Địa chỉ: {address}; số điện thoại: {phone}", "Subtitle",
@@ -42,30 +41,33 @@ class ApologyRenderer(DocumentRenderer):
                       "xin lỗi Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào {due}.",
                       "Prose", unit=esc(unit), due=b(admin_date(d.new_due))),
             self.line("Xin trân trọng cảm ơn sự hợp tác của Ông/Bà./.", "Prose"),
-            self.closing(d),
+            closing_block(self, d.signer_authority, d.signer_title, d.signer_name, d.recipients),
         ]
 
-    def closing(self, d: ApologyData) -> Flowable:
-        s = self.spec.pt
-        recipients = d.recipients or (_("Như trên;"), _("Lưu: VT."))
-        left = [(_("Nơi nhận:"), "NoteHead")] + [(f"- {nfc(r)}", "Note") for r in recipients]
-        right = []
-        if d.signer_authority:
-            right.append((d.signer_authority, "SignTitle"))
-        right += [(d.signer_title or _("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"), "SignTitle"),
-                  (_("(Ký, ghi rõ họ tên và đóng dấu)"), "SignHint"), ("", ""),
-                  (d.signer_name, "SignName")]
-        block = signature_block(self.spec, [right], space=60)
-        notes = [self.p(esc(t), st) for t, st in left]
-        w = self.spec.frame_width
-        table = Table([[notes, block]], colWidths=[w * 0.45, w * 0.55])
-        table.setStyle(TableStyle([
-            FONT_RESET,
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), s(6)),
-        ]))
-        return table
+
+def closing_block(renderer: DocumentRenderer, authority, title: str, name: str,
+                  recipients: tuple[str, ...] = ()) -> Flowable:
+    """"Nơi nhận" on the left; on the right the Decree 30 block: the authority lines ("TM. ỦY BAN NHÂN
+    DÂN", "KT. CHỦ TỊCH"), the title, room for the signature and seal, the full name."""
+    s = renderer.spec.pt
+    recipients = recipients or (_("Như trên;"), _("Lưu: VT."))
+    left = [(_("Nơi nhận:"), "NoteHead")] + [(f"- {nfc(r)}", "Note") for r in recipients]
+    if isinstance(authority, str):
+        authority = (authority,) if authority else ()
+    right = [(line, "SignTitle") for line in authority]
+    right += [(title or _("THỦ TRƯỞNG CƠ QUAN, ĐƠN VỊ"), "SignTitle"),
+              (_("(Ký, ghi rõ họ tên và đóng dấu)"), "SignHint"), ("", ""), (name, "SignName")]
+    block = signature_block(renderer.spec, [right], space=60)
+    notes = [renderer.p(esc(t), st) for t, st in left]
+    w = renderer.spec.frame_width
+    table = Table([[notes, block]], colWidths=[w * 0.42, w * 0.58])
+    table.setStyle(TableStyle([
+        FONT_RESET,
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), s(6)),
+    ]))
+    return table
 
 
 def render_apology(data: ApologyData, paper: str = "a4") -> bytes:

@@ -9,7 +9,8 @@ Which documents a case has (``available_documents``):
 ============== ======================================================================
 receipt        every case (Mẫu 01)
 supplement     waiting for papers now, or papers were ever requested (Mẫu 02)
-refusal        refused, before or after the refusal is handed over (Mẫu 03)
+refusal        refused after processing: the committee's reasoned reply (a code of a dossier refused
+               at the counter prints form 03 instead)
 apology        the due date was extended with an apology (Mẫu 04)
 stop           withdrawn at the citizen's request (Mẫu 05)
 control-sheet  every case: its hand-overs read from the audit trail (Mẫu 06)
@@ -21,22 +22,19 @@ import datetime as dt
 
 from .. import context, workflow
 from ..errors import BadInput, NotAllowed
-from ..i18n import N_, _, short_date
+from ..i18n import _, short_date, short_datetime
 from ..models import Case, Department, Event, Procedure, User
 from ..settings import PAPERS
 from ..text import display_phone
-from .data import (ApologyData, ControlSheetData, HandOver, LedgerData, LedgerRow, OfficeHeader, PaperLine,
-                   ReceiptData, RefusalData, StopData, SupplementData, SupplementItem)
+from . import issue, titles
+from .data import (ControlSheetData, HandOver, LedgerData, LedgerRow, OfficeHeader, PaperLine, ReceiptData,
+                   SupplementData, SupplementItem)
+from .issue import apology_data, intake_refusal_data, refusal_reply_data, stop_data
 
 DOCUMENT_KINDS = ("receipt", "supplement", "refusal", "apology", "stop", "control-sheet")
-DOCUMENT_LABELS = {
-    "receipt": N_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả (mẫu 01)"),
-    "supplement": N_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (mẫu 02)"),
-    "refusal": N_("Phiếu từ chối tiếp nhận giải quyết hồ sơ (mẫu 03)"),
-    "apology": N_("Văn bản xin lỗi và hẹn lại ngày trả kết quả (mẫu 04)"),
-    "stop": N_("Thông báo dừng giải quyết hồ sơ (mẫu 05)"),
-    "control-sheet": N_("Phiếu kiểm soát quá trình giải quyết hồ sơ (mẫu 06)"),
-}
+# the kind on the command line and in the desktop's list -> the form it prints (``titles``)
+DOCUMENT_FORMS = {"receipt": "receipt", "supplement": "supplement", "refusal": "refusal-reply", "apology": "apology",
+                  "stop": "stop", "control-sheet": "control-sheet"}
 REPORT_FORMATS = ("pdf", "xlsx")
 
 
@@ -48,7 +46,7 @@ def office_header() -> OfficeHeader:
     return OfficeHeader(
         superior=s.superior, unit=_unit_name(s.office_name, s.commune), place=s.place, commune=s.commune,
         province=s.province, desk_name=s.office_name, address=s.address, phone=s.phone, leader_title=s.leader_title,
-        leader_name=s.leader_name)
+        leader_name=s.leader_name, committee=issue.committee_name(s.commune))
 
 
 def _unit_name(office_name: str, commune: str) -> str:
@@ -118,7 +116,8 @@ def available_documents(case_view) -> list[str]:
 
 
 def document_label(kind: str) -> str:
-    return _(DOCUMENT_LABELS[kind])
+    """The document's one name (``titles``): the same on the page, the command line and the desktop."""
+    return titles.label(DOCUMENT_FORMS.get(kind, kind))
 
 
 def _known(kind: str) -> None:
@@ -139,7 +138,7 @@ def _require(kind: str, case) -> None:
 def receipt_data(code: str) -> ReceiptData:
     """Mẫu 01. The appointment printed is the due date in force now (moved by a supplement or extension)."""
     case = _case(code)
-    pickup = (_("Bộ phận tiếp nhận và trả kết quả") if case.pickup == "desk"
+    pickup = (_("Bộ phận Một cửa") if case.pickup == "desk"
               else _("Qua dịch vụ bưu chính, tại địa chỉ của người nộp hồ sơ"))
     return ReceiptData(
         office=office_header(), code=case.code, number=None, citizen_name=case.citizen_name,
@@ -216,65 +215,31 @@ def intake_supplement_data(*, clerk: str, procedure: str, citizen_name: str, id_
         guide_name=clerk_name, issued_on=_today(), id_number=nfc(id_number or "").strip())
 
 
-def refusal_data(code: str) -> RefusalData:
-    """Mẫu 03: the leader's reason; the desk that received the dossier issues it."""
-    case = _case(code)
-    _require("refusal", case)
-    refusal = _last(case, "refuse")
-    return RefusalData(
-        office=office_header(), code=case.code, number=None, citizen_name=case.citizen_name,
-        address=case.address, phone_display=case.phone_display, email=case.email,
-        procedure_name=case.procedure.name, reason=refusal.note if refusal else "",
-        signer_title=_("NGƯỜI TIẾP NHẬN HỒ SƠ"), signer_name=case.received_by_name,
-        issued_on=refusal.at.date() if refusal else _today(), id_number=case.id_number)
-
-
-def apology_data(code: str) -> ApologyData:
-    """Mẫu 04: the due date before and after the (single) extension, signed by the leader."""
-    case = _case(code)
-    _require("apology", case)
-    extension = _last(case, "extend")
-    old_due, new_due = case.original_due_date, case.due_date
-    moved = (extension.changes or {}).get("due_date") if extension else None
-    if isinstance(moved, list) and len(moved) == 2:
-        old_due, new_due = (dt.date.fromisoformat(x) for x in moved)
-    s = context.settings()
-    authority = _("KT. CHỦ TỊCH") if "PHÓ" in (s.leader_title or "").upper() else ""
-    return ApologyData(
-        office=office_header(), number=None, citizen_name=case.citizen_name, address=case.address,
-        phone_display=case.phone_display, received_on=case.received_at.date(),
-        procedure_name=case.procedure.name, id_number=case.id_number, code=case.code, old_due=old_due,
-        reason=extension.note if extension else "", new_due=new_due, signer_title=s.leader_title,
-        signer_name=s.leader_name, issued_on=extension.at.date() if extension else _today(),
-        signer_authority=authority)
-
-
-def stop_data(code: str) -> StopData:
-    """Mẫu 05: when the citizen asked to stop and how far the case had gone.
-
-    CaseDesk does not record whether a fee was paid; a stop comes before any decision, so no
-    result was served and the notice says a fee paid is refunded.  [M]: a province that rules
-    otherwise needs a setting here."""
-    case = _case(code)
-    _require("stop", case)
-    stop = _last(case, "withdraw")
-    stage = workflow.state_label(stop.from_state) if stop and stop.from_state else ""
-    return StopData(
-        office=office_header(), number=None, code=case.code, citizen_name=case.citizen_name,
-        id_number=case.id_number, address=case.address, procedure_name=case.procedure.name,
-        received_at=case.received_at, request_date=stop.at.date() if stop else _today(), stage_reached=stage,
-        decision_text=_("Dừng giải quyết hồ sơ theo đề nghị của người nộp hồ sơ và trả lại hồ sơ đã nộp."),
-        fee_refunded=case.fee > 0, signer_title=_("NGƯỜI TIẾP NHẬN HỒ SƠ"),
-        signer_name=(stop.actor_name if stop else case.received_by_name),
-        issued_on=stop.at.date() if stop else _today(), fee=case.fee, phone_display=case.phone_display)
-
-
 # ------------------------------------------------------------------ Mẫu 06 control sheet
 
 def _judge(day: dt.date, due: dt.date) -> str:
     if day < due:
         return "early"
     return "on_time" if day == due else "late"
+
+
+HANDOVER_CUTOFF = dt.time(15, 0)     # received later: handed over at the start of the next working day
+HANDOVER_MORNING = dt.time(12, 0)    # "đầu giờ" read as "during the morning": the hand-over's own limit
+
+
+def handover_limit(received_at: dt.datetime) -> dt.datetime:
+    """When the desk must have handed a paper dossier to the officer: the same working day, or the next
+    working day's morning when it came in after 15:00 or on a day off (Decree 61/2018 as amended by
+    Decree 107/2021; docs/law.md)."""
+    cal = context.calendar()
+    day = received_at.date()
+    if cal.is_working_day(day) and received_at.time() < HANDOVER_CUTOFF:
+        return dt.datetime.combine(day, _closing_time())
+    return dt.datetime.combine(cal.next_working_day(day), HANDOVER_MORNING)
+
+
+def _closing_time() -> dt.time:
+    return _due_at(dt.date(2000, 1, 1)).time()
 
 
 def control_sheet_data(code: str) -> ControlSheetData:
@@ -285,7 +250,7 @@ def control_sheet_data(code: str) -> ControlSheetData:
     deliver: desk → citizen (judged by the day the result was ready)."""
     case = _case(code)
     s = context.settings()
-    desk = _("Bộ phận tiếp nhận và trả kết quả")
+    desk = _("Bộ phận Một cửa")
     department = case.procedure.department_name or _("Công chức chuyên môn")
     leader = _("Lãnh đạo UBND")
     citizen = _("Tổ chức, cá nhân")
@@ -305,7 +270,13 @@ def control_sheet_data(code: str) -> ControlSheetData:
             due = dt.date.fromisoformat(moved[1])
         to = note = None
         if e.action == "assign":
+            first = holder[0] == desk
             to = officer = (department, _assignee_name(e) or case.assignee_name)
+            if first:            # the desk's own limit, not the case's due date
+                limit = handover_limit(case.received_at)
+                late = e.at > limit
+                note = (_("Chuyển hồ sơ chậm: hạn chuyển {limit}").format(limit=short_datetime(limit)) if late
+                        else None)
         elif e.action == "submit":
             to = (leader, ahead(i, ("approve", "refuse", "return")) or s.leader_name)
         elif e.action in ("approve", "refuse"):
@@ -331,13 +302,22 @@ def control_sheet_data(code: str) -> ControlSheetData:
         elif e.action in ("deliver", "withdraw"):
             from_unit, from_person = desk, e.actor_name
         day = ready_on if e.action == "deliver" and ready_on else e.at.date()
+        result = _judge(day, due)
+        if e.action == "assign" and first:
+            result = "late" if late else "on_time"
         rows.append(HandOver(from_unit=from_unit, from_person=from_person or "", to_unit=to[0],
-                             to_person=to[1] or "", at=e.at, result=_judge(day, due), note=note or ""))
+                             to_person=to[1] or "", at=e.at, result=result, note=note or ""))
         holder = to
+    warning = ""
+    if not any(e.action == "assign" for e in history) and case.state == workflow.RECEIVED:
+        limit = handover_limit(case.received_at)
+        if context.now() > limit:
+            warning = _("Chưa chuyển hồ sơ cho công chức xử lý: đã quá hạn chuyển ({limit}).").format(
+                limit=short_datetime(limit))
     return ControlSheetData(
         office=office_header(), code=case.code, citizen_name=case.citizen_name, department=department,
         received_at=case.received_at, due_at=_due_at(case.due_date), rows=tuple(rows),
-        procedure_name=case.procedure.name, issued_on=case.received_at.date())
+        procedure_name=case.procedure.name, issued_on=case.received_at.date(), warning=warning)
 
 
 def _assignee_name(event) -> str:
@@ -433,38 +413,64 @@ def _renderer(kind: str):
 
 
 RENDERERS = {
-    "receipt": "render_receipt", "supplement": "render_supplement", "refusal": "render_refusal",
+    "receipt": "render_receipt", "supplement": "render_supplement", "refusal": "render_refusal_reply",
+    "intake-refusal": "render_refusal",
     "apology": "render_apology", "stop": "render_stop", "control-sheet": "render_control_sheet",
     "ledger": "render_ledger", "report-pdf": "render_monthly_pdf", "report-xlsx": "render_monthly_xlsx",
 }
 
 BUILDERS = {
-    "receipt": receipt_data, "supplement": supplement_data, "refusal": refusal_data, "apology": apology_data,
+    "receipt": receipt_data, "supplement": supplement_data, "refusal": refusal_reply_data, "apology": apology_data,
     "stop": stop_data, "control-sheet": control_sheet_data,
 }
+refusal_data = refusal_reply_data      # the name the desktop and older callers know
 
 
-def render_case_document(kind: str, code: str, *, paper: str | None = None) -> bytes:
-    """One of ``DOCUMENT_KINDS`` for a case, as PDF bytes."""
+def render_case_document(kind: str, code: str, *, paper: str | None = None, actor: str = "") -> bytes:
+    """One of ``DOCUMENT_KINDS`` for a case, as PDF bytes, always in Vietnamese.
+
+    ``refusal`` prints the one that matches how the dossier was refused: form 03 for a code of the
+    counter's refusals, the committee's reasoned reply for a case refused after processing.  A
+    document with no signer is refused (the sentence names the setting); one that prints gets its
+    per-year number the first time."""
+    from ..services import forms
+
     _known(kind)
     paper = _paper(paper)
-    data = BUILDERS[kind](code)           # refuses a document the case does not have
-    render = _renderer(kind)
-    return render(data, paper=paper)
+    if kind == "refusal" and forms.is_refusal_code(code):
+        return render_intake_refusal(code, paper=paper, actor=actor)
+    data = issue.in_vietnamese(BUILDERS[kind], code)   # refuses a document the case does not have
+    data = issue.numbered(kind, data, data.code, actor=actor)
+    return issue.render(_renderer(kind), data, paper=paper)
+
+
+def render_intake_refusal(code: str, *, paper: str | None = None, actor: str = "") -> bytes:
+    """Form 03 for a dossier refused at the counter (its ``…-TC-…`` code), as PDF bytes."""
+    from ..services import forms
+
+    paper = _paper(paper)
+    owner = forms.get_intake_refusal(code).code
+    data = issue.in_vietnamese(intake_refusal_data, owner)
+    data = issue.numbered("intake-refusal", data, owner, actor=actor)
+    return issue.render(_renderer("intake-refusal"), data, paper=paper)
 
 
 def render_intake_supplement(*, clerk: str, paper: str | None = None, **values) -> bytes:
     """Mẫu 02 for a dossier not received yet (see ``intake_supplement_data``), as PDF bytes."""
+    import secrets
+
     paper = _paper(paper)
-    data = intake_supplement_data(clerk=clerk, **values)
-    render = _renderer("supplement")
-    return render(data, paper=paper)
+    data = issue.in_vietnamese(intake_supplement_data, clerk=clerk, **values)
+    # nothing is kept of a dossier turned back at the counter but this printed form: it takes the next
+    # number of form 02's series under a one-off owner (there is no re-print to show it again)
+    data = issue.numbered("supplement", data, f"counter:{secrets.token_hex(8)}", actor=clerk)
+    return issue.render(_renderer("supplement"), data, paper=paper)
 
 
 def render_ledger(date_from, date_to, agency: str | None = None) -> bytes:
     """Mẫu 07 (A4 landscape) as PDF bytes."""
-    data = ledger_data(date_from, date_to, agency)
-    return _renderer("ledger")(data)
+    data = issue.in_vietnamese(ledger_data, date_from, date_to, agency)
+    return issue.render(_renderer("ledger"), data)
 
 
 def render_report(period, fmt: str, *, checked: bool = False) -> bytes:
@@ -480,5 +486,5 @@ def render_report(period, fmt: str, *, checked: bool = False) -> bytes:
     report = period if isinstance(period, reports.Report) else reports.compute(period)
     if not checked:
         reports.check_report(report)
-    data = reports.data_from(report)
-    return _renderer(f"report-{fmt}")(data)
+    data = issue.in_vietnamese(reports.data_from, report)
+    return issue.render(_renderer(f"report-{fmt}"), data)

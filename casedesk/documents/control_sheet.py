@@ -13,20 +13,21 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from ..i18n import N_, _, admin_date, admin_datetime
 from . import fonts
 from .data import ControlSheetData, HandOver
+from .titles import FORMS, heading
 from .frame import FONT_RESET, CodeBlock, DocumentRenderer, b, dots, esc, grid_style
 
 RESULTS = {"early": N_("Trước hạn"), "on_time": N_("Đúng hạn"), "late": N_("Quá hạn")}
 
 
 class ControlSheetRenderer(DocumentRenderer):
-    title = N_("Phiếu kiểm soát quá trình giải quyết hồ sơ")
+    title = FORMS["control-sheet"][1]
 
     def story(self, d: ControlSheetData) -> list[Flowable]:
         s = self.spec.pt
         before, _sep, after = _("Mã hồ sơ: {code}").partition("{code}")
         out: list[Flowable] = [
             self.header(d.office, issued_on=d.issued_on or d.received_at.date(), with_number=False),
-            self.p(esc(_("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ")), "Title"),
+            self.p(esc(heading("control-sheet")), "Title"),
             CodeBlock(self.spec, [[(before, fonts.REGULAR), (d.code, fonts.BOLD),
                                    (after, fonts.REGULAR)]],
                       code=d.code, qr_size=17 * mm * self.spec.scale ** 0.5, bar_height=14),
@@ -43,8 +44,10 @@ class ControlSheetRenderer(DocumentRenderer):
             self.line("Cơ quan phối hợp giải quyết hồ sơ: {dept}", "BodyJustify",
                       dept=dots(d.coordinating, 40)),
             Spacer(1, s(4)),
-            self.table(d),
         ]
+        if d.warning:
+            out.append(self.p(b(d.warning), "BodyJustify"))
+        out.append(self.table(d))
         return out
 
     def table(self, d: ControlSheetData) -> Flowable:

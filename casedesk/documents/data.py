@@ -24,12 +24,13 @@ class OfficeHeader:
     place: str  # used in the place-and-date line, e.g. "An Phú"
     commune: str
     province: str
-    desk_name: str  # "Bộ phận tiếp nhận và trả kết quả ..." as the office names it
+    desk_name: str  # the one-stop unit as the office names it ("Trung tâm Phục vụ hành chính công xã …")
     number_suffix: str = "TTPVHCC"
     address: str = ""
     phone: str = ""
     leader_title: str = "PHÓ CHỦ TỊCH"
     leader_name: str = ""
+    committee: str = ""  # "Ủy ban nhân dân xã An Phú": the body that decides and signs TM.
 
 
 # --------------------------------------------------------------- Mẫu 01 receipt
@@ -72,7 +73,7 @@ class ReceiptData:
     processing_days: int  # 0 = same day
     received_at: dt.datetime
     due_at: dt.datetime
-    pickup: str  # where the result is collected, e.g. "Bộ phận tiếp nhận và trả kết quả"
+    pickup: str  # where the result is collected, e.g. "Bộ phận Một cửa"
     fee: int
     ledger_book: str
     ledger_no: int | None
@@ -153,7 +154,7 @@ class ApologyData:
     signer_title: str  # e.g. "PHÓ CHỦ TỊCH"
     signer_name: str
     issued_on: dt.date
-    signer_authority: str = ""  # e.g. "KT. CHỦ TỊCH" printed above the title
+    signer_authority: tuple[str, ...] = ()  # e.g. ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH") above the title
     number_suffix: str = "PXL"
     recipients: tuple[str, ...] = ()  # "Nơi nhận"; empty = "Như trên" + "Lưu: VT"
 
@@ -173,12 +174,36 @@ class StopData:
     request_date: dt.date  # when the citizen asked to stop
     stage_reached: str  # e.g. "Đang thẩm định hồ sơ"
     decision_text: str
-    fee_refunded: bool
+    refund: int | None  # the amount handed back, as recorded at the withdrawal; None: no refund recorded
     signer_title: str
     signer_name: str
     issued_on: dt.date
     fee: int = 0
     phone_display: str = ""
+    signer_authority: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------- refusal after processing
+
+@dataclass(frozen=True)
+class RefusalReplyData:
+    """The People's Committee's reasoned written refusal, after the dossier was processed."""
+
+    office: OfficeHeader  # the committee's own header (``committee_header``)
+    number: str | None
+    code: str
+    citizen_name: str
+    id_number: str
+    address: str
+    phone_display: str
+    procedure_name: str
+    received_on: dt.date
+    reason: str
+    signer_authority: tuple[str, ...]
+    signer_title: str
+    signer_name: str
+    issued_on: dt.date
+    desk_name: str = ""  # where the papers are handed back
 
 
 # --------------------------------------------------------------- Mẫu 06 control sheet
@@ -207,6 +232,7 @@ class ControlSheetData:
     procedure_name: str = ""
     issued_on: dt.date | None = None  # defaults to the receipt date
     blank_rows: int = 1  # empty rows left for hand-overs written by pen
+    warning: str = ""  # e.g. the desk has not handed the dossier over and its limit has passed
 
 
 # --------------------------------------------------------------- Mẫu 07 ledger
@@ -290,11 +316,12 @@ class MonthlyReportData:
     reported_to: str  # Đơn vị nhận báo cáo
     issued_on: dt.date | None = None  # defaults to date_to
     prepared_by: str = ""  # NGƯỜI LẬP BIỂU
+    signer_authority: tuple[str, ...] = ()
 
 
 __all__ = [
     "Paper", "HandOverResult", "OfficeHeader", "PaperLine", "Representative", "ReceiptData",
-    "SupplementItem", "SupplementData", "RefusalData", "ApologyData", "StopData",
+    "SupplementItem", "SupplementData", "RefusalData", "ApologyData", "StopData", "RefusalReplyData",
     "HandOver", "ControlSheetData", "LedgerRow", "LedgerData", "ReportRow", "OfficerRow",
     "MonthlyReportData",
 ]

@@ -38,6 +38,8 @@ def _balanced_lines(text: str, font: str, size: float, width: float) -> list[str
     "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG" in a narrow column prints as
     "TRUNG TÂM PHỤC VỤ / HÀNH CHÍNH CÔNG", not with one word left alone.
     """
+    if "\n" in text:  # lines the caller chose ("ỦY BAN NHÂN DÂN" / "XÃ AN PHÚ"), each kept whole if it fits
+        return [line for part in text.split("\n") for line in _balanced_lines(part.strip(), font, size, width)]
     words = text.split()
     if not words or stringWidth(text, font, size) <= width:
         return [text] if text else []

@@ -224,13 +224,17 @@ class MonthlyReportRenderer(DocumentRenderer):
 
     # -- signatures ----------------------------------------------------------
     def signatures(self, d: MonthlyReportData) -> Flowable:
+        """Decree 30's block on the right (authority lines, title, name), the preparer on the left with the
+        two names on one line; no "(Ký …)" hints, which an official report does not print, so that the
+        block still fits under a short table."""
         issued = d.issued_on or d.date_to
-        left = [("\u00a0", "PlaceDate"), (_("NGƯỜI LẬP BIỂU"), "SignTitle"), (_("(Ký và ghi rõ họ tên)"), "SignHint"),
-                ("", ""), (d.prepared_by, "SignName")]
+        pad = [("\u00a0", "SignTitle")] * len(d.signer_authority)
+        left = [("\u00a0", "PlaceDate"), *pad, (_("NGƯỜI LẬP BIỂU"), "SignTitle"), ("", ""),
+                (d.prepared_by, "SignName")]
         right = [(place_date(nfc(d.office.place), issued), "PlaceDate"),
-                 (d.signer_title, "SignTitle"), (_("(Ký, ghi rõ họ tên và đóng dấu)"), "SignHint"),
-                 ("", ""), (d.signer_name, "SignName")]
-        return signature_block(self.spec, [left, right], before=8, space=44)    # fits under the table
+                 *((line, "SignTitle") for line in d.signer_authority),
+                 (d.signer_title, "SignTitle"), ("", ""), (d.signer_name, "SignName")]
+        return signature_block(self.spec, [left, right], before=6, space=44)
 
 
 def _shorten(text: str, limit: int) -> str:

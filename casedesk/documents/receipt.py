@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreakIfNotEmpty, Spac
 
 from ..i18n import N_, _, admin_datetime, format_money
 from .data import ReceiptData, Representative
+from .titles import FORMS, heading
 from .frame import (CodeBlock, CopyStart, DocumentRenderer, b, cell, dots, esc, grid_style, nfc,
                     signature_block)
 
@@ -24,7 +25,7 @@ COPIES = (
 
 class ReceiptRenderer(DocumentRenderer):
     paper_default = "a4"
-    title = N_("Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
+    title = FORMS["receipt"][1]
     qr_size_mm = 21.0
 
     def story(self, data: ReceiptData) -> list[Flowable]:
@@ -42,10 +43,10 @@ class ReceiptRenderer(DocumentRenderer):
         s = self.spec.pt
         out: list[Flowable] = [
             self.header(d.office, number=d.number, issued_on=d.issued_on),
-            self.p(esc(_("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ")), "Title"),
+            self.p(esc(heading("receipt")), "Title"),
             self.code_block(d, label),
         ]
-        out.append(self.line("Bộ phận tiếp nhận và trả kết quả: {desk}", desk=esc(d.office.desk_name)))
+        out.append(self.line("Bộ phận Một cửa: {desk}", desk=esc(d.office.desk_name)))
         out.extend(self.applicant(d))
         if d.field_name:
             out.append(self.line("Nội dung yêu cầu giải quyết: {procedure} (lĩnh vực: {field})",
@@ -162,9 +163,9 @@ class ReceiptRenderer(DocumentRenderer):
             self.p(esc(_("Ghi chú:")), "NoteHead"),
             self.p(esc(_("- Giấy tiếp nhận và hẹn trả kết quả được lập thành 2 liên; một liên chuyển "
                          "kèm theo Phiếu kiểm soát quá trình giải quyết hồ sơ và được lưu tại Bộ phận "
-                         "tiếp nhận và trả kết quả; một liên giao cho cá nhân, tổ chức nộp hồ sơ;")), "Note"),
-            self.p(esc(_("- Cá nhân, tổ chức có thể đăng ký nhận kết quả tại Bộ phận tiếp nhận và trả "
-                         "kết quả hoặc tại nhà (trụ sở tổ chức) qua dịch vụ bưu chính.")), "Note"),
+                         "Một cửa; một liên giao cho cá nhân, tổ chức nộp hồ sơ;")), "Note"),
+            self.p(esc(_("- Cá nhân, tổ chức có thể đăng ký nhận kết quả tại Bộ phận Một cửa hoặc tại nhà "
+                         "(trụ sở tổ chức) qua dịch vụ bưu chính.")), "Note"),
             self.p(esc(_("Công dân đến nhận kết quả mang theo phiếu hẹn, CCCD, lệ phí và giấy ủy quyền "
                          "(nếu không chính chủ).")), "Footer"),
         ]

@@ -7,28 +7,23 @@ from __future__ import annotations
 
 from reportlab.platypus import Flowable, Spacer
 
-from ..i18n import N_, _, admin_date, admin_datetime, format_money
+from ..i18n import _, admin_date, admin_datetime, format_money
 from .data import StopData
 from .frame import DocumentRenderer, b, dots, esc, signature_block
+from .titles import FORMS, heading
 
 
 class StopRenderer(DocumentRenderer):
-    title = N_("Thông báo dừng giải quyết hồ sơ")
+    title = FORMS["stop"][1]
 
     def story(self, d: StopData) -> list[Flowable]:
         s = self.spec.pt
-        if d.fee_refunded:
-            fee = self.line("Phí, lệ phí đã nộp ({fee}) được hoàn trả cho Ông/Bà.", "Prose",
-                            fee=esc(format_money(d.fee)))
-        elif d.fee:
-            fee = self.line("Phí, lệ phí đã nộp ({fee}) không được hoàn trả.", "Prose",
-                            fee=esc(format_money(d.fee)))
-        else:
-            fee = self.line("Hồ sơ không phải nộp phí, lệ phí.", "Prose")
+        # a refund is spoken of only when one was recorded at the withdrawal (``withdraw --refund``)
+        fee = ([self.line("Phí, lệ phí đã nộp ({fee}) được hoàn trả cho Ông/Bà.", "Prose",
+                          fee=esc(format_money(d.refund)))] if d.refund else [])
         return [
             self.header(d.office, number=d.number, issued_on=d.issued_on),
-            self.p(esc(_("THÔNG BÁO")), "Title"),
-            self.p(esc(_("Về việc dừng giải quyết hồ sơ")), "Subtitle"),
+            self.p(esc(heading("stop")), "Title"),
             self.line("Mã hồ sơ: {code}", "Subtitle", code=b(d.code)),
             Spacer(1, s(8)),
             self.line("Kính gửi: {name}", "Subtitle", name=b(d.citizen_name)),
@@ -46,12 +41,12 @@ class StopRenderer(DocumentRenderer):
                       stage=b(d.stage_reached)),
             self.line("{desk} thông báo: {decision}", "Prose", desk=esc(d.office.desk_name),
                       decision=esc(d.decision_text)),
-            fee,
+            *fee,
             self.line("Xin thông báo để Ông/Bà được biết./.", "Prose"),
             signature_block(self.spec, [
                 [],
-                [(d.signer_title, "SignTitle"), (_("(Ký và ghi rõ họ tên)"), "SignHint"),
-                 ("", ""), (d.signer_name, "SignName")],
+                [*((line, "SignTitle") for line in d.signer_authority), (d.signer_title, "SignTitle"),
+                 (_("(Ký, ghi rõ họ tên và đóng dấu)"), "SignHint"), ("", ""), (d.signer_name, "SignName")],
             ]),
         ]
 

@@ -6,17 +6,18 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from ..i18n import N_, _
 from . import fonts
 from .data import SupplementData
+from .titles import FORMS, heading
 from .frame import DocumentRenderer, b, cell, dots, esc, grid_style, signature_block
 
 
 class SupplementRenderer(DocumentRenderer):
-    title = N_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
+    title = FORMS["supplement"][1]
 
     def story(self, d: SupplementData) -> list[Flowable]:
         s = self.spec.pt
         out: list[Flowable] = [
             self.header(d.office, number=d.number, issued_on=d.issued_on),
-            self.p(esc(_("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ")), "Title"),
+            self.p(esc(heading("supplement")), "Title"),
             self.line("Mã hồ sơ: {code}", "Subtitle", code=b(d.code) if d.code else dots("", 16)),
             Spacer(1, s(6)),
             self.line("Tiếp nhận hồ sơ của Ông/Bà: {name}", "BodyJustify", name=b(d.citizen_name)),

@@ -163,8 +163,10 @@ def _main_sheet(ws, d: MonthlyReportData) -> int:
     ws.cell(row=sign, column=2, value=nfc(_("NGƯỜI LẬP BIỂU"))).font = _font(bold=True)
     ws.cell(row=sign + 4, column=2, value=nfc(d.prepared_by)).font = _font(bold=True)
     ws.merge_cells(start_row=sign, start_column=9, end_row=sign, end_column=13)
-    ws.cell(row=sign, column=9, value=nfc(d.signer_title)).font = _font(bold=True)
+    title = "\n".join(nfc(line) for line in (*d.signer_authority, d.signer_title))
+    ws.cell(row=sign, column=9, value=title).font = _font(bold=True)
     ws.cell(row=sign, column=9).alignment = CENTRE
+    ws.row_dimensions[sign].height = 16 * (len(d.signer_authority) + 1)
     ws.merge_cells(start_row=sign + 4, start_column=9, end_row=sign + 4, end_column=13)
     ws.cell(row=sign + 4, column=9, value=nfc(d.signer_name)).font = _font(bold=True)
     ws.cell(row=sign + 4, column=9).alignment = CENTRE

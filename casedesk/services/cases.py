@@ -306,8 +306,20 @@ def assign_case(*, actor: str, code: str, to: str, at=None, note: str = "") -> A
 
 
 def request_supplement(*, actor: str, code: str, note: str, at=None) -> ActionResult:
-    """The officer asks the citizen for more papers; the clock stops until resume."""
+    """The officer asks the citizen for more papers; the clock stops until resume.
+
+    Once per dossier: the agency asks for everything missing in one request (Decree 61/2018 as amended
+    by Decree 107/2021; the article's text was not read: see docs/law.md)."""
     def extra(case, user, when, updates, changes):
+        asked = (Event.select(Event.at).where((Event.case == case.id) & (Event.action == "request_supplement"))
+                 .order_by(Event.id).first())
+        if asked is not None:
+            exc = NotAllowed(_("Hồ sơ {code} đã được yêu cầu bổ sung một lần (ngày {date}); chỉ được yêu cầu "
+                               "bổ sung, hoàn thiện hồ sơ một lần. Nếu hồ sơ vẫn không đủ điều kiện, hãy trình "
+                               "từ chối giải quyết có nêu lý do.").format(code=case.code,
+                                                                           date=asked.at.strftime("%d/%m/%Y")))
+            exc.case_id = case.id
+            raise exc
         updates["paused_on"] = when.date()
         changes["paused_on"] = when.date().isoformat()
 
@@ -346,8 +358,17 @@ def refuse_case(*, actor: str, code: str, note: str, at=None) -> ActionResult:
     return _transition("refuse", actor=actor, code=code, at=at, note=note)
 
 
-def withdraw_case(*, actor: str, code: str, at=None, note: str = "") -> ActionResult:
-    return _transition("withdraw", actor=actor, code=code, at=at, note=note)
+def withdraw_case(*, actor: str, code: str, at=None, note: str = "", refund: bool = False) -> ActionResult:
+    """The citizen asks to stop (form 05).  ``refund``: the fee paid is handed back, recorded with the
+    amount; form 05 speaks of a refund only when one was recorded here."""
+    def extra(case, user, when, updates, changes):
+        if refund:
+            if not case.fee:
+                raise BadInput(_("Hồ sơ {code} không thu phí, lệ phí nên không có gì để hoàn trả.").format(
+                    code=case.code), field="refund")
+            changes["refund"] = case.fee
+
+    return _transition("withdraw", actor=actor, code=code, at=at, note=note, extra=extra)
 
 
 def extend_case(*, actor: str, code: str, to_date, note: str, at=None) -> ActionResult:

@@ -11,7 +11,7 @@ from ..db import write
 from ..errors import BadInput, NotAllowed
 from ..i18n import _
 from ..models import HolidayYear, Meta, Setting, User
-from ..settings import OfficeSettings, validate
+from ..settings import OfficeSettings, check_unit_code, validate
 from ..text import clean_line, fold
 from . import auth, catalogue
 from .views import Changes, UserView
@@ -43,10 +43,7 @@ def init_office(*, office: str, commune: str, province: str, unit_code: str, adm
     office = clean_line(office, field="office", label=_("Tên đơn vị"), max_len=200)
     commune = clean_line(commune, field="commune", label=_("Tên xã/phường"), max_len=120)
     province = clean_line(province, field="province", label=_("Tên tỉnh/thành phố"), max_len=120)
-    unit_code = clean_line(unit_code, field="unit_code", label=_("Mã đơn vị"), max_len=40).upper()
-    if not all(ch.isascii() and (ch.isalnum() or ch == ".") for ch in unit_code):
-        raise BadInput(_("Mã đơn vị chỉ gồm chữ không dấu, số và dấu chấm (ví dụ 000.00.31.H26)."),
-                       field="unit_code")
+    unit_code = check_unit_code(clean_line(unit_code, field="unit_code", label=_("Mã đơn vị"), max_len=40))
     place = commune
     for prefix in ("xã ", "phường ", "thị trấn ", "đặc khu "):
         if fold(place).startswith(fold(prefix)):

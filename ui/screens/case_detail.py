@@ -24,7 +24,7 @@ from casedesk.services.views import ActionResult, CaseView
 from ..appctx import AppContext
 from ..errors import show_error
 from ..widgets import documents
-from ..widgets.action_dialogs import AssignDialog, ExtendDialog, ReasonDialog, confirm
+from ..widgets.action_dialogs import AssignDialog, ExtendDialog, ReasonDialog, WithdrawDialog, confirm
 from ..widgets.badges import DeadlineBadge, StateBadge, due_line
 from ..widgets.fields import make_primary, set_role
 
@@ -284,13 +284,20 @@ class CaseDetailPanel(QWidget):
                                    "thủ tục; hạn trả dời theo. Ghi rõ cần xác minh gì.").format(
                                        n=case.procedure.extension_days),
                 "return": _("Trả hồ sơ cho công chức xử lý lại. Ghi rõ cần làm lại gì."),
-                "refuse": _("Từ chối giải quyết hồ sơ. Lý do sẽ in trên phiếu từ chối (mẫu 03) gửi công dân."),
+                "refuse": _("Từ chối giải quyết hồ sơ. Lý do sẽ in trên thông báo từ chối giải quyết của Ủy ban "
+                            "nhân dân, ký tên người từ chối, gửi công dân."),
                 "request_supplement": _("Yêu cầu công dân bổ sung, hoàn thiện hồ sơ; thời hạn tạm dừng đến khi "
                                         "bổ sung đủ. Ghi rõ giấy tờ cần bổ sung: sẽ in trên phiếu mẫu 02."),
             }[action]
             dialog = ReasonDialog(self, self.ctx.runner, title=label, intro=intro, ok_text=label, required=True,
                                   label=_("Nội dung cần bổ sung") if action == "request_supplement" else None,
                                   action=lambda v: func(actor=actor, code=code, **v))
+        elif action == "withdraw" and case.fee:
+            dialog = WithdrawDialog(self, self.ctx.runner, title=label, ok_text=label, fee_text=format_money(case.fee),
+                                    intro=_("Công dân xin rút hồ sơ: hồ sơ dừng giải quyết và in thông báo dừng "
+                                            "(mẫu 05). Không hoàn tác được."),
+                                    text=_("Công dân xin rút hồ sơ"),
+                                    action=lambda v: func(actor=actor, code=code, **v))
         elif action == "withdraw":
             dialog = ReasonDialog(self, self.ctx.runner, title=label, required=False, ok_text=label,
                                   intro=_("Công dân xin rút hồ sơ: hồ sơ dừng giải quyết và in thông báo dừng "

@@ -235,6 +235,9 @@ class IntakeScreen(Screen):
         self.general = MessageLabel(self)
         self.save_button = make_primary(QPushButton(self))
         self.save_button.setMinimumHeight(38)
+        self.refuse_button = QPushButton(_("Từ chối tiếp nhận…  (F8)"), self)
+        self.refuse_button.setToolTip(_("Hồ sơ không thuộc thẩm quyền hoặc không đủ điều kiện: in phiếu từ chối "
+                                        "tiếp nhận (mẫu 03) với những gì đã nhập; hồ sơ không được tiếp nhận."))
         self.reset_button = QPushButton(_("Làm lại  (Esc Esc)"), self)
         self.reset_button.setFocusPolicy(Qt.ClickFocus)
         due_row = QHBoxLayout()
@@ -243,6 +246,7 @@ class IntakeScreen(Screen):
         due_row.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
+        buttons.addWidget(self.refuse_button)
         buttons.addStretch(1)
         buttons.addWidget(self.reset_button)
 
@@ -281,6 +285,10 @@ class IntakeScreen(Screen):
         self.papers.changed.connect(self._update_button)
         self.save_button.clicked.connect(self.main_action)
         self.reset_button.clicked.connect(self.reset)
+        self.refuse_button.clicked.connect(self.refuse_intake)
+        refuse = QShortcut(QKeySequence("F8"), self)
+        refuse.setContext(Qt.WidgetWithChildrenShortcut)
+        refuse.activated.connect(self.refuse_intake)
         self.scan_button.clicked.connect(self.scan_card)
         self.why_button.toggled.connect(self._toggle_why)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
@@ -548,6 +556,42 @@ class IntakeScreen(Screen):
                             on_done=lambda pdf: printing.preview_pdf(
                                 self, pdf, _("Phiếu yêu cầu bổ sung"), runner=self.ctx.runner),
                             on_error=self._failed, label=_("Đang tạo phiếu yêu cầu bổ sung…"))
+
+    def refuse_intake(self) -> None:
+        """Form 03: the desk refuses the dossier with what the clerk typed (recorded, never a case)."""
+        from casedesk.services import forms
+
+        from ..widgets.action_dialogs import ReasonDialog
+
+        self._clear_marks()
+        proc = self.picker.procedure()
+        if proc is None:
+            self.mark(BadInput(_("Chưa chọn thủ tục."), field="procedure"))
+            return
+        if not self.name.text().strip():
+            self.mark(BadInput(_("Chưa nhập họ và tên người nộp hồ sơ."), field="citizen_name"))
+            return
+        typed = dict(procedure=proc.code, citizen_name=self.name.text(), id_number=self.id_number.text(),
+                     phone=self.phone.text(), address=self.address.text(), email=self.email.text())
+        actor = self.ctx.user.login
+        dialog = ReasonDialog(
+            self, self.ctx.runner, title=_("Từ chối tiếp nhận hồ sơ (mẫu 03)"),
+            intro=_("Hồ sơ {procedure} của {name} sẽ không được tiếp nhận: không có mã hồ sơ, không vào sổ theo "
+                    "dõi và báo cáo. Việc từ chối được ghi lại (ai, hồ sơ gì, vì sao) và phiếu mẫu 03 được in "
+                    "để giao người nộp.").format(procedure=proc.name, name=self.name.text().strip()),
+            ok_text=_("Từ chối và in phiếu"), required=True, label=_("Lý do từ chối"),
+            action=lambda v: forms.refuse_intake(actor=actor, note=v["note"], **typed))
+        if dialog.exec() != QDialog.Accepted or dialog.result_value is None:
+            return
+        code = dialog.result_value.code
+        self.ctx.signals.status.emit(_("Đã từ chối tiếp nhận, phiếu {code}.").format(code=code))
+        self.reset()
+        paper = self.ctx.settings.paper
+        self.ctx.runner.run(lambda: documents.render("refusal", code, paper),
+                            on_done=lambda pdf: printing.preview_pdf(
+                                self, pdf, _("Phiếu từ chối tiếp nhận {code}").format(code=code),
+                                runner=self.ctx.runner),
+                            on_error=lambda exc: show_error(self, exc), label=_("Đang tạo phiếu từ chối…"))
 
     # ------------------------------------------------------------ keys
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name

@@ -18,6 +18,7 @@ from casedesk.errors import CaseDeskError
 from casedesk.i18n import N_, _, short_date
 from casedesk.services import auth, office
 from casedesk.services.views import Changes
+from casedesk.settings import setting_label
 from casedesk.text import display_phone
 from casedesk.workcalendar import DAY_OFF_KINDS, YearData, dump_year_toml, parse_year_toml
 
@@ -28,6 +29,7 @@ from . import settings_dialogs as dialogs
 from .base import Screen
 from .settings_backups import BackupsTab, buttons_row, table_view
 from .settings_catalogue import CatalogueTab
+from .settings_import import LedgerImportPanel
 
 OFFICE_FIELDS = (
     ("office_name", N_("Tên đơn vị")),
@@ -38,13 +40,14 @@ OFFICE_FIELDS = (
     ("unit_code", N_("Mã đơn vị (đầu mã hồ sơ)")),
     ("address", N_("Địa chỉ")),
     ("phone", N_("Điện thoại")),
-    ("leader_title", N_("Chức danh người ký")),
-    ("leader_name", N_("Họ tên người ký")),
     ("office_open", N_("Giờ mở cửa")),
     ("office_close", N_("Giờ đóng cửa")),
     ("cutoff", N_("Giờ chốt nhận trong ngày")),
     ("ledger_book", N_("Quyển số sổ theo dõi")),
 )
+# who signs (documents/signers.py); labelled as the sentence that asks to fill one names them
+SIGNER_FIELDS = ("leader_title", "leader_name", "chairman_name", "centre_head_title", "centre_head_name",
+                 "report_preparer")
 KIND_LABELS = (("holiday", N_("Nghỉ lễ, Tết")), ("compensatory", N_("Nghỉ bù")), ("day_off", N_("Nghỉ hoán đổi")))
 assert tuple(k for k, _l in KIND_LABELS) == DAY_OFF_KINDS
 
@@ -65,6 +68,8 @@ class SettingsScreen(CatalogueTab, BackupsTab, Screen):
         self.backup = self._backup_module()
         if self.backup is not None:
             self.tabs.addTab(self._backups_tab(), _("Sao lưu"))
+        self.ledger_import = LedgerImportPanel(ctx)
+        self.tabs.addTab(self.ledger_import, _("Nhập sổ cũ"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(self.tabs)
@@ -126,6 +131,8 @@ class SettingsScreen(CatalogueTab, BackupsTab, Screen):
             self.paper.setCurrentIndex(max(0, self.paper.findData(current.paper)))
             self.language.setCurrentIndex(max(0, self.language.findData(current.language)))
             self.period_style.setCurrentIndex(max(0, self.period_style.findData(current.period_style)))
+            for key, edit in self.signer_edits.items():
+                edit.setText(str(getattr(current, key)))
 
     def _save_settings(self, values: dict, message: str) -> None:
         current = dataclasses.asdict(self.ctx.settings)
@@ -165,8 +172,16 @@ class SettingsScreen(CatalogueTab, BackupsTab, Screen):
         form.addRow(_("&Khổ giấy giấy hẹn, phiếu:"), self.paper)
         form.addRow(_("&Ngôn ngữ giao diện:"), self.language)
         form.addRow(_("Kỳ &báo cáo mặc định:"), self.period_style)
+        self.signer_edits: dict[str, QLineEdit] = {}
+        for key in SIGNER_FIELDS:
+            edit = QLineEdit()
+            edit.setMaximumWidth(420)
+            edit.setAccessibleName(setting_label(key))
+            self.signer_edits[key] = edit
+            form.addRow(setting_label(key) + ":", edit)
         note = QLabel(_("Ngôn ngữ mới có hiệu lực từ lần mở chương trình sau. Văn bản hành chính luôn in "
-                        "bằng tiếng Việt."))
+                        "bằng tiếng Việt. Người ký là người đã phê duyệt hoặc từ chối hồ sơ; khi không có, "
+                        "giấy tờ ghi tên người ở các ô trên. Giấy tờ thiếu tên người ký không in được."))
         note.setWordWrap(True)
         note.setStyleSheet("color:#555")
         save = QPushButton(_("&Lưu"))
@@ -180,8 +195,10 @@ class SettingsScreen(CatalogueTab, BackupsTab, Screen):
         return tab
 
     def save_print(self) -> None:
-        self._save_settings({"paper": self.paper.currentData(), "language": self.language.currentData(),
-                             "period_style": self.period_style.currentData()}, _("Đã lưu cài đặt in ấn."))
+        values = {"paper": self.paper.currentData(), "language": self.language.currentData(),
+                  "period_style": self.period_style.currentData()}
+        values.update({key: edit.text() for key, edit in self.signer_edits.items()})
+        self._save_settings(values, _("Đã lưu cài đặt in ấn."))
 
     # ================================================== users
     def _users_tab(self) -> QWidget:

@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel,
                                QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget)
 
 from casedesk.errors import BadInput, CaseDeskError
@@ -142,6 +142,20 @@ class ReasonDialog(ActionDialog):
         if self.required and not values["note"]:
             return {"note": _("Phải ghi lý do.")}
         return {}
+
+
+class WithdrawDialog(ReasonDialog):
+    """The citizen withdraws: a note and, when a fee was collected, whether it was handed back (form 05
+    speaks of a refund only when one is recorded here)."""
+
+    def __init__(self, parent, runner, *, fee_text: str, **kwargs):
+        super().__init__(parent, runner, required=False, **kwargs)
+        self.refund = QCheckBox(_("Đã hoàn trả phí, lệ phí đã nộp ({fee})").format(fee=fee_text), self)
+        self.add_field("refund", "", self.refund)
+        self.note.setFocus()
+
+    def values(self) -> dict:
+        return {**super().values(), "refund": self.refund.isChecked()}
 
 
 class AssignDialog(ActionDialog):

@@ -20,7 +20,7 @@ from casedesk.services.views import CaseView
 from .. import printing
 
 FILE_STEMS = {
-    "receipt": "giay-tiep-nhan", "supplement": "phieu-yeu-cau-bo-sung", "refusal": "phieu-tu-choi",
+    "receipt": "giay-tiep-nhan", "supplement": "phieu-yeu-cau-bo-sung", "refusal": "thong-bao-tu-choi",
     "apology": "van-ban-xin-loi", "stop": "thong-bao-dung", "control-sheet": "phieu-kiem-soat",
 }
 

@@ -15,6 +15,7 @@ KEYS = (
     ("Ctrl+Enter", N_("Việc chính của màn hình (lưu, trả kết quả, phê duyệt)")),
     ("Ctrl+P", N_("In (trong cửa sổ xem trước)")),
     ("Ctrl+R", N_("Trả lại hồ sơ (chờ phê duyệt)")),
+    ("F8", N_("Từ chối tiếp nhận hồ sơ tại quầy (mẫu 03), ở màn hình tiếp nhận")),
     ("Alt+1 … Alt+8", N_("Chuyển giữa các mục bên trái")),
     ("Esc Esc", N_("Làm lại phiếu tiếp nhận (xóa hết)")),
     ("1 / 2 / 3", N_("Trả kết quả: Rất hài lòng / Hài lòng / Không hài lòng")),
