@@ -125,3 +125,34 @@ def test_two_desks_at_once(pg):
     assert sorted(int(c[-4:]) for c in codes) == list(range(1, 31))
     open_database(URL)
     assert verify_chain().ok
+
+
+def test_sourced_catalogue_on_postgres(pg, clock):
+    """Other agencies' procedures, calendar days, the admin's changes and upgrade 11 on the server."""
+    from casedesk import db as dbmod
+    from casedesk import reports
+    from casedesk.errors import BadInput
+    from casedesk.models import Procedure
+    from casedesk.services import catalogue, catalogue_admin
+
+    with pytest.raises(BadInput):
+        _receive(procedure="CTR-02")
+    catalogue_admin.enable_procedure(actor="admin", code="CTR-02")
+    police = _receive(procedure="CTR-02")
+    ours = _receive(procedure="HT-09")
+    assert "-CA-" in police.code and "-CA-" not in ours.code
+    mediation = _receive(procedure="DD-04")
+    assert mediation.due_date == NOW.date() + dt.timedelta(days=30)
+    period = reports.month_period(NOW.year, NOW.month, "calendar")
+    assert reports.compute(period).total.c3 == 2
+    assert reports.compute(period, agency="cong_an_xa").total.c3 == 1
+    catalogue_admin.retire_procedure(actor="admin", code="HT-07")
+    with pytest.raises(BadInput):
+        _receive(procedure="HT-07")
+    # the upgrade step runs again without harm, and corrects a limit still at its old shipped value
+    Procedure.update(days=3, national_code="", legal_basis="").where(Procedure.code == "CTR-04").execute()
+    with dbmod.write():
+        dbmod.upgrade_11(dbmod.database.obj)
+    assert catalogue.list_procedures(include_inactive=True)  # still readable
+    newest = Procedure.select().where(Procedure.code == "CTR-04").order_by(Procedure.version.desc()).first()
+    assert newest.days == 5 and "Điều 25" in newest.legal_basis

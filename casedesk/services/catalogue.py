@@ -82,17 +82,18 @@ def reconcile_shipped(data: dict | None = None) -> list[str]:
         values.update(law, days=int(proc["days"]), version=newest.version + 1,
                       effective_from=max(today, newest.effective_from))
         if newest.effective_from >= today:
+            values["version"] = newest.version
             Procedure.update(**{k: v for k, v in values.items() if k not in ("code", "version")}).where(
                 Procedure.id == newest.id).execute()
         else:
             Procedure.create(**values)
         now = context.now()
+        # the same shape as an admin's edit: the version, its date and the fields it set, new values only
         audit.record(case_id=None, actor="system", action="procedure_edit", at=now, recorded_at=now,
                      note=_("Sửa thời hạn theo rà soát pháp lý (bản phát hành)."),
-                     changes={"code": code, "effective_from": values["effective_from"].isoformat(),
-                              "days": [old_days, int(proc["days"])],
-                              "time_unit": ["working_days", law["time_unit"]],
-                              "legal_basis": law["legal_basis"]})
+                     changes={"code": code, "version": values["version"],
+                              "effective_from": values["effective_from"].isoformat(),
+                              "days": int(proc["days"]), **law, "previous_days": old_days})
         corrected.append(code)
     return corrected
 
