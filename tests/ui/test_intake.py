@@ -251,3 +251,15 @@ def test_the_due_preview_counts_calendar_days_for_a_calendar_day_procedure(windo
             break
         time.sleep(0.05)
     assert screen._due.unit == "days" and screen._due.days == 30
+
+
+def test_an_exemption_never_carries_over_to_the_next_citizen(window, keys):
+    from casedesk.services import catalogue
+
+    screen = window.screens["intake"]
+    screen.picker.set_procedure(catalogue.get_procedure("CT-02"))
+    keys.idle()
+    screen.exemption.setCurrentIndex(screen.exemption.findData("tre_em"))
+    screen.reset()
+    keys.idle()
+    assert screen.exemption.currentData() == "" and screen.values()["exemption"] is None

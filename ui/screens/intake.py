@@ -17,13 +17,13 @@ import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QButtonGroup, QDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
                                QPushButton, QRadioButton, QScrollArea, QSpinBox, QToolButton, QVBoxLayout,
                                QWidget)
 
-from casedesk import context, fees, workflow
+from casedesk import context, workflow
 from casedesk.errors import BadInput, CaseDeskError
-from casedesk.i18n import N_, _, format_money, short_date, weekday_name
+from casedesk.i18n import N_, _, short_date, weekday_name
 from casedesk.services import cases
 from casedesk.services.views import ActionResult, ProcedureView
 from casedesk.text import normalize_phone, validate_email, validate_id_number
@@ -32,6 +32,7 @@ from .. import printing
 from ..appctx import AppContext
 from ..errors import show_error
 from ..widgets import documents
+from ..widgets.fee_fields import FeeFields
 from ..widgets.cccd import ScanDialog, is_complete, looks_like_cccd, parse_cccd
 from ..widgets.fields import CheckedLineEdit, MessageLabel, make_primary, set_invalid, set_role
 from ..widgets.papers import PapersChecklist
@@ -110,56 +111,14 @@ class IntakeScreen(Screen):
         self.sets.setAccessibleName(_("Số bộ hồ sơ"))
         sets_label = QLabel(_("Số &bộ hồ sơ"), proc_box)
         sets_label.setBuddy(self.sets)
-        self.fee = QLabel(proc_box)
-        self.fee.setTextFormat(Qt.PlainText)
-        self.fee.setWordWrap(True)
-        # what is collected, for fees that depend on the dossier (per page, per copy): shown only then
-        self.fee_amount = QSpinBox(proc_box)
-        self.fee_amount.setRange(0, 100_000_000)
-        self.fee_amount.setSingleStep(1000)
-        self.fee_amount.setGroupSeparatorShown(True)
-        self.fee_amount.setSuffix(" đ")
-        self.fee_amount.setAccessibleName(_("Lệ phí thu"))
-        self.fee_amount.setToolTip(_("Lệ phí của thủ tục này tính theo hồ sơ: ghi số tiền thu thực tế."))
-        self.fee_amount_label = QLabel(_("Số tiền &thu:"), proc_box)
-        self.fee_amount_label.setBuddy(self.fee_amount)
-        self.fee_amount.hide()
-        self.fee_amount_label.hide()
-        # per page / per copy: the counts give the amount (still editable); an exemption makes it 0
-        self.fee_pages = QSpinBox(proc_box)
-        self.fee_pages.setRange(1, fees.MAX_COUNT)
-        self.fee_pages.setPrefix(_("Số trang: "))
-        self.fee_pages.setAccessibleName(_("Số trang"))
-        self.fee_copies = QSpinBox(proc_box)
-        self.fee_copies.setRange(1, fees.MAX_COUNT)
-        self.fee_copies.setPrefix(_("Số bản: "))
-        self.fee_copies.setAccessibleName(_("Số bản"))
-        for box in (self.fee_pages, self.fee_copies):
-            box.hide()
-            box.valueChanged.connect(lambda _v: self._recompute_fee())
-        self.exemption = QComboBox(proc_box)
-        self.exemption.addItem(_("Không miễn"), "")
-        for kind, label in fees.EXEMPTIONS.items():
-            self.exemption.addItem(_(label), kind)
-        self.exemption.setAccessibleName(_("Diện miễn phí, lệ phí"))
-        self.exemption.setToolTip(_("Người được miễn phí, lệ phí: lệ phí thành 0 và lý do được ghi vào nhật ký."))
-        self.exemption.currentIndexChanged.connect(lambda _i: self._update_fee())
-        exemption_label = QLabel(_("&Miễn phí, lệ phí:"), proc_box)
-        exemption_label.setBuddy(self.exemption)
-        counts = QHBoxLayout()
-        counts.addWidget(self.fee_pages)
-        counts.addWidget(self.fee_copies)
-        counts.addStretch(1)
+        self.fees = FeeFields(proc_box)
+        # the screen's names for the fee widgets (the tests and the tab chain use them)
+        self.fee, self.fee_amount, self.exemption = self.fees.fee, self.fees.fee_amount, self.fees.exemption
+        self.fee_pages, self.fee_copies = self.fees.fee_pages, self.fees.fee_copies
         bottom = QGridLayout()
         bottom.addWidget(sets_label, 0, 0)
         bottom.addWidget(self.sets, 0, 1, Qt.AlignLeft)
-        bottom.addWidget(QLabel(_("Lệ phí:"), proc_box), 1, 0, Qt.AlignTop)
-        bottom.addWidget(self.fee, 1, 1)
-        bottom.addLayout(counts, 2, 1)
-        bottom.addWidget(self.fee_amount_label, 3, 0)
-        bottom.addWidget(self.fee_amount, 3, 1, Qt.AlignLeft)
-        bottom.addWidget(exemption_label, 4, 0)
-        bottom.addWidget(self.exemption, 4, 1, Qt.AlignLeft)
+        self.fees.add_to(bottom, 1)
         bottom.setColumnStretch(1, 1)
         papers_title = QLabel(_("Thành phần hồ sơ"), proc_box)
         font = papers_title.font()
@@ -323,6 +282,7 @@ class IntakeScreen(Screen):
         for field in (self.name, self.id_number, self.birth, self.phone, self.email, self.address):
             field.clear()
         self.sets.setValue(1)
+        self.fees.reset()                  # an exemption never carries over to the next citizen
         self.channels.button(0).setChecked(True)
         self.pickups.button(0).setChecked(True)
         self.papers_message.hint("")
@@ -341,11 +301,7 @@ class IntakeScreen(Screen):
             channel=self.channels.checkedButton().property("value"),
             pickup=self.pickups.checkedButton().property("value"), sets=self.sets.value(),
             papers=self.papers.papers() if proc else None, birth_date=birth.isoformat() if birth else None,
-            fee=(self.fee_amount.value() if proc and not self.fee_amount.isHidden() and not self.exemption.currentData()
-                 else None),
-            pages=self.fee_pages.value() if proc and not self.fee_pages.isHidden() else None,
-            copies=self.fee_copies.value() if proc and not self.fee_copies.isHidden() else None,
-            exemption=self.exemption.currentData() or None,
+            **self.fees.values(),
         )
 
     # ------------------------------------------------------------ procedure
@@ -358,8 +314,8 @@ class IntakeScreen(Screen):
         self._refresh_due()
 
     def _chain_tabs(self) -> None:
-        chain = [self.picker.edit, *self.papers.focus_widgets(), self.sets, self.fee_pages, self.fee_copies,
-                 self.fee_amount, self.exemption, self.name.edit, self.id_number.edit,
+        chain = [self.picker.edit, *self.papers.focus_widgets(), self.sets, *self.fees.focus_widgets(),
+                 self.name.edit, self.id_number.edit,
                  self.birth.edit, self.phone.edit, self.email.edit, self.address.edit,
                  self.channels.checkedButton() or self.channels.button(0),
                  self.pickups.checkedButton() or self.pickups.button(0), self.save_button]
@@ -367,38 +323,7 @@ class IntakeScreen(Screen):
             QWidget.setTabOrder(a, b)
 
     def _update_fee(self) -> None:
-        proc = self._proc
-        exempt = bool(self.exemption.currentData())
-        variable = bool(proc and (proc.fee_note or proc.fee_kind in ("per_page", "per_copy"))) and not exempt
-        self.fee_amount.setHidden(not variable)
-        self.fee_amount_label.setHidden(not variable)
-        self.fee_pages.setHidden(not (variable and proc.fee_kind == "per_page"))
-        self.fee_copies.setHidden(not (variable and proc.fee_kind in ("per_page", "per_copy")))
-        if proc is None:
-            self.fee.setText("—")
-            return
-        if exempt:
-            self.fee.setText(_("Miễn ({reason})").format(reason=self.exemption.currentText()))
-            return
-        text = _("Theo Nghị quyết HĐND tỉnh (chưa nhập mức thu)") if proc.fee_pending else format_money(proc.fee)
-        if proc.fee_note:
-            text = f"{text} ({proc.fee_note})"
-        self.fee.setText(text)
-        if variable:
-            self._recompute_fee()
-
-    def _recompute_fee(self) -> None:
-        """The amount the counts give (the clerk may still type another)."""
-        proc = self._proc
-        if proc is None or self.fee_amount.isHidden():
-            return
-        try:
-            amount, _basis = fees.compute(
-                proc, pages=None if self.fee_pages.isHidden() else self.fee_pages.value(),
-                copies=None if self.fee_copies.isHidden() else self.fee_copies.value())
-        except BadInput:
-            amount = proc.fee
-        self.fee_amount.setValue(amount)
+        self.fees.set_procedure(self._proc)
 
     def missing_papers(self) -> list[str]:
         return self.papers.missing() if self._proc else []
