@@ -142,6 +142,27 @@ def cmd_import(args) -> int:
     return 2 if refused else 0
 
 
+def cmd_agency(args) -> int:
+    from .cli import authenticate, emit_json
+    from .services import catalogue, catalogue_admin
+
+    _open(args)
+    if args.unit_code is None and args.name is None:
+        rows = catalogue.agencies().values()
+        if args.json:
+            emit_json([{"code": a.code, "name": a.name, "own": a.own, "book": a.book or None,
+                        "unit_code": a.unit_code or None} for a in rows])
+        else:
+            for a in rows:
+                kind = _("UBND xã") if a.own else _("cơ quan khác, sổ {book}").format(book=a.book or a.code.upper())
+                print(f"{a.code:18} {a.name} ({kind}){'  ' + a.unit_code if a.unit_code else ''}")
+        return 0
+    actor = authenticate(args.as_user)
+    row = catalogue_admin.set_agency(actor=actor, code=args.code, unit_code=args.unit_code, name=args.name)
+    print(_("Đã lưu cơ quan {agency}.").format(agency=row.name))
+    return 0
+
+
 def cmd_export(args) -> int:
     from . import catalogue_xlsx
 
@@ -205,6 +226,14 @@ def register(subparsers) -> None:
                    help=_("người thực hiện; mật khẩu lấy từ CASEDESK_PASSWORD hoặc được hỏi"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_import)
+    p = sub.add_parser("agency", help=_("cơ quan giải quyết: xem, hoặc đặt mã đơn vị của cơ quan khác"))
+    p.add_argument("code", nargs="?", help=_("mã cơ quan, ví dụ cong_an_xa"))
+    p.add_argument("--unit-code", help=_("mã đơn vị của cơ quan (đầu dãy mã hồ sơ của thủ tục tiếp nhận thay)"))
+    p.add_argument("--name", help=_("tên cơ quan"))
+    p.add_argument("--as", dest="as_user", metavar="LOGIN",
+                   help=_("người thực hiện; mật khẩu lấy từ CASEDESK_PASSWORD hoặc được hỏi"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_agency)
     p = sub.add_parser("export", help=_("xuất danh mục ra bảng tính Excel (nhập lại được)"))
     p.add_argument("-o", "--output", required=True, metavar="FILE.xlsx")
     p.set_defaults(func=cmd_export)

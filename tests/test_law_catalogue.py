@@ -413,3 +413,22 @@ def test_the_verification_button_shows_only_where_the_law_allows_it(db, receive)
     assert "verify_extend" not in queries.allowed_actions(queries.get_case(without), login="hung")
     svc.verify_extend_case(actor="hung", code=with_ext, note="Xác minh", days=1)
     assert "verify_extend" not in queries.allowed_actions(queries.get_case(with_ext), login="hung")
+
+
+def test_another_agency_gets_its_own_unit_code_series(cli, receive):
+    _enable_police()
+    status, out, err = cli("procedures", "agency", "cong_an_xa", "--unit-code", "000.00.31.H26.CA", "--as", "mai")
+    assert status == 3
+    status, out, err = cli("procedures", "agency", "ubnd_xa", "--unit-code", "000.00.31.H27", "--as", "admin")
+    assert status == 2                                       # the committee uses the office's own code
+    status, out, err = cli("procedures", "agency", "cong_an_xa", "--unit-code", "khong hop le", "--as", "admin")
+    assert status == 2
+    status, out, err = cli("procedures", "agency", "cong_an_xa", "--unit-code", "000.00.31.H26", "--as", "admin")
+    assert status == 2 and "dãy" in err                      # the office's own series: never shared
+    status, out, err = cli("procedures", "agency", "cong_an_xa", "--unit-code", "000.00.31.H27", "--as", "admin")
+    assert status == 0, err
+    assert receive(procedure="CTR-02").code == "000.00.31.H27-261102-0001"
+    status, out, err = cli("procedures", "agency", "--json")
+    assert {"code": "cong_an_xa", "name": "Công an xã", "own": False, "book": "CA",
+            "unit_code": "000.00.31.H27"} in json.loads(out)
+    assert Event.select().where(Event.action == "agency_edit").count() == 1

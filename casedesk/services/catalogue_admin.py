@@ -268,3 +268,35 @@ def next_code(field_code: str, taken: set[str] | None = None) -> str:
     while f"{field_code}-{n:02d}" in taken:
         n += 1
     return f"{field_code}-{n:02d}"
+
+
+def set_agency(*, actor: str, code: str, unit_code: str | None = None, name: str | None = None):
+    """Another agency's own unit code (its dossier-code series) or name; one audit row ``agency_edit``."""
+    from ..settings import check_unit_code
+
+    now = context.now()
+    with write():
+        admin = _admin(actor, "agency_edit")
+        row = Agency.get_or_none(Agency.code == nfc(code or "").strip().lower())
+        if row is None:
+            raise NotFound(_("Không có cơ quan giải quyết “{agency}”.").format(agency=(code or "")[:40]))
+        changes: dict = {}
+        if unit_code is not None:
+            text = nfc(unit_code).strip()
+            if text and row.own:
+                raise BadInput(_("{agency} dùng mã đơn vị của văn phòng (thiết lập unit_code).").format(
+                    agency=row.name), field="unit_code")
+            changes["unit_code"] = check_unit_code(text) if text else ""
+            taken = {a.unit_code for a in Agency.select() if a.code != row.code and a.unit_code}
+            if changes["unit_code"] and changes["unit_code"] in taken | {context.settings().unit_code}:
+                raise BadInput(_("Mã đơn vị {code} đã là dãy mã hồ sơ của đơn vị khác; mỗi cơ quan một dãy riêng.")
+                               .format(code=changes["unit_code"]), field="unit_code")
+        if name is not None:
+            changes["name"] = clean_line(name, field="name", label=_("Tên cơ quan"), max_len=200)
+        changes = {k: v for k, v in changes.items() if getattr(row, k) != v}
+        if not changes:
+            raise BadInput(_("Không có gì thay đổi."))
+        Agency.update(**changes).where(Agency.code == row.code).execute()
+        audit.record(case_id=None, actor=admin.login, action="agency_edit", at=now, recorded_at=now,
+                     changes={"code": row.code, **changes})
+    return Agency.get_by_id(row.code)
