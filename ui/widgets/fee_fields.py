@@ -47,6 +47,8 @@ class FeeFields(QObject):
         self.exemption.addItem(_("Không miễn"), "")
         for kind, label in fees.EXEMPTIONS.items():
             self.exemption.addItem(_(label), kind)
+        self.exemption.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.exemption.setMinimumContentsLength(28)        # the longest kind is cut in the closed box only
         self.exemption.setAccessibleName(_("Diện miễn phí, lệ phí"))
         self.exemption.setToolTip(_("Người được miễn phí, lệ phí: lệ phí thành 0 và lý do được ghi vào nhật ký."))
         self.exemption.currentIndexChanged.connect(lambda _i: self.update())
