@@ -118,6 +118,25 @@ def test_reports_screen_previews_the_month(qtbot, make_ctx, month):
     assert not screen.save_pdf.isEnabled()
 
 
+def test_reports_screen_shows_another_agencys_figures_apart(qtbot, make_ctx, month, receive):
+    from casedesk.services import catalogue_admin
+
+    catalogue_admin.enable_procedure(actor="admin", code="CTR-02")
+    receive(procedure="CTR-02", citizen_name="Phạm Văn An")
+    screen = _show(qtbot, ReportsScreen(make_ctx("thao")))
+    assert screen.agency.currentData() is None                        # the committee's own by default
+    screen.agency.setCurrentIndex(screen.agency.findData("cong_an_xa"))
+    request = screen.request()
+    assert request.agency == "cong_an_xa" and request.file_stem().endswith("-cong_an_xa")
+    if not _renderers_present():
+        pytest.skip("the II.06a renderer is not in this build yet")
+    from ui.screens.reports import render
+
+    assert render(request).startswith(b"%PDF")
+    screen.kind.setCurrentIndex(screen.kind.findData("ledger"))
+    assert render(screen.request()).startswith(b"%PDF")
+
+
 def test_reports_screen_ledger_has_no_excel(qtbot, make_ctx, month):
     screen = _show(qtbot, ReportsScreen(make_ctx("thao")))
     screen.kind.setCurrentIndex(screen.kind.findData("ledger"))
