@@ -52,6 +52,8 @@ from .report_officers import OfficerTally
 from .report_periods import Period
 
 COLUMNS = ("c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13")
+# the actions that move a case's due date (each records ``due_date: [old, new]``)
+DUE_MOVES = ["resume", "extend", "verify_extend"]
 _ONE_DAY = dt.timedelta(days=1)
 
 
@@ -155,7 +157,7 @@ def _rejudge(tally: "_Tally", moved: list[tuple], end: dt.datetime, as_of: dt.da
     for start in range(0, len(ids), 500):
         for case_id, at, changes in (Event.select(Event.case, Event.at, Event.changes)
                                      .where(Event.case.in_(ids[start:start + 500])
-                                            & Event.action.in_(["resume", "extend"]))
+                                            & Event.action.in_(DUE_MOVES))
                                      .order_by(Event.case, Event.id).tuples()):
             history.setdefault(case_id, []).append((at, changes))
     for case_id, field_code, due_now, original in moved:
@@ -287,7 +289,7 @@ def compute(period: Period, agency: str | None = None) -> Report:
     # Actions are never dated in the future, so a period judged at today has none.
     if end <= now:
         moved_since = Event.select(Event.id).where(
-            (Event.case == Case.id) & Event.action.in_(["resume", "extend"]) & (Event.at >= end))
+            (Event.case == Case.id) & Event.action.in_(DUE_MOVES) & (Event.at >= end))
         moved = []
         for where in (Case.resolved_on.is_null() & held, driver & _as_flag(condition)):
             moved += list(Case.select(Case.id, Case.field, Case.due_date, Case.original_due_date)

@@ -432,3 +432,32 @@ def test_another_agency_gets_its_own_unit_code_series(cli, receive):
     assert {"code": "cong_an_xa", "name": "Công an xã", "own": False, "book": "CA",
             "unit_code": "000.00.31.H27"} in json.loads(out)
     assert Event.select().where(Event.action == "agency_edit").count() == 1
+
+
+def test_a_supplement_pause_moves_a_calendar_day_limit_by_calendar_days(db, receive, clock):
+    from casedesk.services import cases as svc
+
+    case = receive(procedure="DD-04")                     # Monday 02/11/2026: due Wednesday 02/12/2026
+    assert case.due_date == dt.date(2026, 12, 2)
+    svc.assign_case(actor="mai", code=case.code, to="duong")
+    clock.set(dt.datetime(2026, 11, 5, 9, 0))             # Thursday
+    svc.request_supplement(actor="duong", code=case.code, note="Thiếu sơ đồ thửa đất")
+    clock.set(dt.datetime(2026, 11, 9, 9, 0))             # Monday: 4 calendar days later (2 working days)
+    resumed = svc.resume_case(actor="duong", code=case.code).case
+    assert resumed.due_date == dt.date(2026, 12, 7)      # 02/12 + 4 = Sunday 06/12 -> Monday 07/12
+    assert any("4 ngày (theo lịch)" in line for line in resumed.due_explanation)
+
+
+def test_a_past_report_judges_the_due_date_in_force_before_a_later_verification_extension(db, receive):
+    from casedesk import reports
+    from casedesk.services import cases as svc
+
+    code = receive(procedure="HT-09", at="2026-10-26 09:00").code            # due Thursday 29/10
+    svc.assign_case(actor="mai", code=code, to="hung", at="2026-10-26 10:00")
+    moved = svc.verify_extend_case(actor="hung", code=code, note="Xác minh tại nơi đăng ký cũ").case
+    assert moved.due_date == dt.date(2026, 11, 9)                           # extended on 02/11
+    october = reports.compute(reports.month_period(2026, 10, "calendar"))
+    assert (october.total.c11, october.total.c12, october.total.c13) == (1, 0, 1)   # overdue on 31/10
+    november = reports.compute(reports.month_period(2026, 11, "calendar"))
+    assert november.total.c12 == 1                                          # within its new date now
+    reports.check_report(november)

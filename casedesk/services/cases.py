@@ -327,13 +327,23 @@ def request_supplement(*, actor: str, code: str, note: str, at=None) -> ActionRe
 
 
 def resume_case(*, actor: str, code: str, at=None, note: str = "") -> ActionResult:
-    """Papers completed: the due date moves by the working days spent waiting."""
+    """Papers completed: the due date moves by the time spent waiting, in the procedure's unit (working
+    days; calendar days for a limit the law gives in days, the new last day rolled past a day off)."""
     def extra(case, user, when, updates, changes):
         cal = context.calendar()
-        waited = cal.working_days_between(case.paused_on, when.date()) if case.paused_on else 0
+        calendar_days = case.procedure.time_unit == "days"
         new_due = case.due_date
-        if waited > 0:
-            new_due = cal.add_working_days(cal.next_working_day(case.due_date), waited)
+        if calendar_days:
+            waited = (when.date() - case.paused_on).days if case.paused_on else 0
+            if waited > 0:
+                new_due = case.due_date + dt.timedelta(days=waited)
+                if not cal.is_working_day(new_due):
+                    new_due = cal.next_working_day(new_due)
+            changes["waited_unit"] = "days"
+        else:
+            waited = cal.working_days_between(case.paused_on, when.date()) if case.paused_on else 0
+            if waited > 0:
+                new_due = cal.add_working_days(cal.next_working_day(case.due_date), waited)
         updates["paused_on"] = None
         updates["due_date"] = new_due
         changes["waited_days"] = waited

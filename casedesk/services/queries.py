@@ -29,7 +29,10 @@ def due_explanation(case: Case, events: list[EventView]) -> tuple[str, ...]:
         moved = (ev.changes or {}).get("due_date")
         if isinstance(moved, list) and len(moved) == 2:
             old, new = (dt.date.fromisoformat(x).strftime("%d/%m/%Y") for x in moved)
-            if ev.action == "resume":
+            if ev.action == "resume" and ev.changes.get("waited_unit") == "days":
+                lines.append(_("Chờ công dân bổ sung {n} ngày (theo lịch): hạn dời từ {old} sang {new}.").format(
+                    n=ev.changes.get("waited_days", 0), old=old, new=new))
+            elif ev.action == "resume":
                 lines.append(_("Chờ công dân bổ sung {n} ngày làm việc: hạn dời từ {old} sang {new}.").format(
                     n=ev.changes.get("waited_days", 0), old=old, new=new))
             elif ev.action == "extend":
