@@ -196,8 +196,6 @@ class ProcedureDialog(dialogs.ServiceDialog):
         values, actor = self.values(), self.actor
         if self.proc is None:
             code = self.code.text()
-            if values["fee_kind"] == "per_page":
-                values["fee_rule"] = {"first_pages": 2, "after": values["fee"] // 2, "cap": 200000}
             return lambda: catalogue_admin.add_procedure(actor=actor, code=code, effective_from=effective, **values)
         code = self.proc.code
         return lambda: catalogue_admin.edit_procedure(actor=actor, code=code, effective_from=effective, **values)
