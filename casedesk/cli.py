@@ -17,7 +17,7 @@ import sys
 
 from . import __version__
 from .errors import BadInput, CaseDeskError
-from .cli_argparse import use_language
+from .cli_argparse import language_of, use_language, version_text
 from .i18n import _, set_language
 from .workflow import CHANNELS, RATINGS, ROLE_LABELS, ROLES, STATES
 
@@ -239,6 +239,9 @@ def cmd_case_receive(args) -> int:
     open_db(args)
     _require_office()
     actor = authenticate(args.as_user)
+    from .services.queries import identity_warnings
+
+    warnings = identity_warnings(args.id_number, args.name)          # before: the new case is not "another"
     result = cases.receive_case(actor=actor, procedure=args.procedure, citizen_name=args.name,
                                 id_number=args.id_number, phone=args.phone, address=args.address,
                                 email=args.email or "", channel=args.channel, sets=args.sets, at=args.at,
@@ -250,6 +253,8 @@ def cmd_case_receive(args) -> int:
     else:
         print(case.code)
         print(_("Hẹn trả: {d}").format(d=f"{case.due_date:%d/%m/%Y}"))
+    for note in warnings:                      # received all the same; stdout stays the code and the date
+        print(_("Lưu ý: {note}").format(note=note), file=sys.stderr)
     return 0
 
 
@@ -285,10 +290,26 @@ def cmd_case_action(args) -> int:
     return 0
 
 
-def _action_label(action: str) -> str:
-    from .workflow import ACTIONS, label
+def cmd_case_undo_approve(args) -> int:
+    """Take back an approval just given (its own approver, while nothing followed it)."""
+    from .services import cases
+    from .workflow import state_label
 
-    return label(action) if action in ACTIONS else action
+    open_db(args)
+    _require_office()
+    actor = authenticate(args.as_user)
+    result = cases.undo_approval(actor=actor, code=args.code, note=args.note or "")
+    if args.json:
+        emit_json(case_json(result.case))
+    else:
+        print(_("{code}: {state}").format(code=result.case.code, state=state_label(result.case.state)))
+    return 0
+
+
+def _action_label(action: str) -> str:
+    from .workflow import event_label
+
+    return event_label(action)
 
 
 def cmd_case_show(args) -> int:
@@ -387,7 +408,7 @@ ACTIONS = ("assign", "request-supplement", "resume", "submit", "approve", "retur
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casedesk-cli", description=_("CaseDesk: sổ theo dõi hồ sơ một cửa."))
-    parser.add_argument("--version", action="version", version=f"CaseDesk {__version__}")
+    parser.add_argument("--version", action="version", version=version_text(__version__))
     parser.add_argument("--db", help=_("tệp cơ sở dữ liệu hoặc postgresql://… (mặc định: CASEDESK_DB)"))
     parser.add_argument("--lang", choices=("vi", "en"), help=_("ngôn ngữ thông báo (mặc định: theo cài đặt)"))
     sub = parser.add_subparsers(dest="command", required=True)
@@ -473,6 +494,14 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--rating", choices=RATINGS, help=_("mức hài lòng của người dân"))
         p.add_argument("--json", action="store_true", help=_("in một tài liệu JSON"))
         p.set_defaults(func=cmd_case_action, action=action)
+    p = case.add_parser("undo-approve", help=_("hoàn tác lần phê duyệt vừa rồi (người đã phê duyệt, khi hồ sơ "
+                                                "chưa chuyển bước)"))
+    p.add_argument("code", help=_("mã hồ sơ"))
+    p.add_argument("--as", dest="as_user", required=True, metavar="LOGIN",
+                   help=_("người thực hiện; mật khẩu lấy từ CASEDESK_PASSWORD hoặc được hỏi"))
+    p.add_argument("--note", help=_("lý do (không bắt buộc)"))
+    p.add_argument("--json", action="store_true", help=_("in một tài liệu JSON"))
+    p.set_defaults(func=cmd_case_undo_approve)
     from .cli_law import register_case
 
     register_case(case)
@@ -513,7 +542,7 @@ def _extensions():
     """Sub-command groups that live in their own modules (documents, reports, backups)."""
     found = []
     for name in ("casedesk.cli_catalogue", "casedesk.cli_documents", "casedesk.cli_trust", "casedesk.cli_law",
-                 "casedesk.cli_import"):
+                 "casedesk.cli_import", "casedesk.cli_roster"):
         try:
             module = __import__(name, fromlist=["register"])
         except ModuleNotFoundError as exc:
@@ -526,7 +555,7 @@ def _extensions():
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    lang = "en" if "--lang" in argv and argv[argv.index("--lang") + 1:][:1] == ["en"] else "vi"
+    lang = language_of(argv)
     set_language(lang)
     use_language(lang)
     parser = build_parser()

@@ -55,3 +55,19 @@ def use_language(lang: str) -> None:
     else:
         argparse._ = gettext.gettext
         argparse.ngettext = gettext.ngettext
+
+
+def language_of(argv: list[str]) -> str:
+    """``--lang en`` (or ``--lang=en``) on the command line, else Vietnamese: decided before parsing,
+    so argparse's own words (usage, --help, errors) come out in that language."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and argv[i + 1:i + 2] == ["en"] or arg == "--lang=en":
+            return "en"
+    return "vi"
+
+
+def version_text(version: str) -> str:
+    """What ``--version`` prints, in the current language."""
+    from .i18n import _
+
+    return _("CaseDesk phiên bản {version}").format(version=version)

@@ -9,6 +9,8 @@
 """
 from __future__ import annotations
 
+import sys
+
 from .errors import BadInput
 from .files import write_atomic
 from .i18n import N_, _
@@ -42,7 +44,12 @@ def cmd_list(args) -> int:
     from .services import catalogue
 
     _open(args)
-    procs = catalogue.list_procedures(include_inactive=args.all)
+    # --find: the intake picker's own ranking, best first
+    procs = (catalogue.find_procedures(args.find) if args.find
+             else catalogue.list_procedures(include_inactive=args.all))
+    if args.find and not procs and not args.json:
+        print(_("Không có thủ tục nào khớp “{text}”.").format(text=args.find), file=sys.stderr)
+        return 0
     if args.agency:
         procs = [p for p in procs if p.agency == args.agency.lower()]
     if args.json:
@@ -198,6 +205,8 @@ def _edit_options(p, *, new: bool) -> None:
 def register(subparsers) -> None:
     procs = subparsers.add_parser("procedures", help=_("danh mục thủ tục"))
     procs.add_argument("--json", action="store_true")
+    procs.add_argument("--find", metavar="TEXT", default="",
+                       help=_("tìm theo mã hoặc tên (không dấu cũng được), xếp thủ tục khớp nhất lên đầu"))
     procs.add_argument("--all", action="store_true", help=_("kể cả thủ tục chưa bật hoặc đã ngừng"))
     procs.add_argument("--agency", help=_("chỉ thủ tục của cơ quan này (mã, ví dụ cong_an_xa)"))
     procs.set_defaults(func=cmd_list)

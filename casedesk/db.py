@@ -321,8 +321,16 @@ def upgrade_10(db: peewee.Database) -> None:
     db.create_tables([models.IntakeRefusal, models.FormNumber], safe=True)
 
 
-# upgrade 11: the columns that say where each procedure's rules come from (default for rows made before)
-_PROCEDURE_10 = (
+def upgrade_11(db: peewee.Database) -> None:
+    """The duty roster: one row per person, day and half-day (``models.Duty``)."""
+    from . import models
+
+    db.create_tables([models.Duty], safe=True)
+
+
+
+# upgrade 12: the columns that say where each procedure's rules come from (default for rows made before)
+_PROCEDURE_12 = (
     ("national_code", "VARCHAR(32) NOT NULL DEFAULT ''"),
     ("agency_code", "VARCHAR(32) NOT NULL DEFAULT 'ubnd_xa'"),
     ("time_unit", "VARCHAR(16) NOT NULL DEFAULT 'working_days'"),
@@ -335,7 +343,7 @@ _PROCEDURE_10 = (
 )
 
 
-def upgrade_11(db: peewee.Database) -> None:
+def upgrade_12(db: peewee.Database) -> None:
     """A sourced catalogue: each procedure's national code, deciding agency, time unit (working days,
     calendar days, same day), verification extension, legal basis and fee kind; the agencies table.
     Rows made before get the shipped catalogue's sources; where the shipped limit was corrected, a new
@@ -345,7 +353,7 @@ def upgrade_11(db: peewee.Database) -> None:
 
     db.create_tables([models.Agency], safe=True)
     columns = _columns(db, "procedure")
-    for name, kind in _PROCEDURE_10:
+    for name, kind in _PROCEDURE_12:
         if name not in columns:
             db.execute_sql(f'ALTER TABLE "procedure" ADD COLUMN "{name}" {kind}')
     if "time_unit" not in columns:     # only when the columns are new: rows made before with days = 0
@@ -354,8 +362,8 @@ def upgrade_11(db: peewee.Database) -> None:
 
 
 UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5,
-                                                      upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10,
-                                                      upgrade_11]
+                                                      upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10, upgrade_11,
+                                                      upgrade_12]
 SCHEMA_VERSION = len(UPGRADES)
 # Upgrades that leave half the file as free pages: the file is compacted (VACUUM) once after them.
 COMPACTING = {8, 9}

@@ -101,7 +101,7 @@ class Procedure(BaseModel):
     result = pw.TextField(default="")
     papers = JSONText(default=list)
     active = pw.BooleanField(default=True)
-    # upgrade 11: the law behind the row
+    # upgrade 12: the law behind the row
     national_code = pw.CharField(max_length=32, default="")      # mã TTHC in the national database
     agency = pw.CharField(column_name="agency_code", max_length=32, default="ubnd_xa")
     time_unit = pw.CharField(max_length=16, default="working_days")   # working_days | days | same_day
@@ -255,6 +255,17 @@ class FormNumber(BaseModel):
 
     class Meta:
         indexes = ((("kind", "owner"), True), (("kind", "year", "number"), True))
+class Duty(BaseModel):
+    """The duty roster (db.upgrade_11): who is at the desk or on which field, by day and half-day."""
+
+    day = pw.DateField()
+    half = pw.CharField(max_length=2)          # "am" | "pm"
+    user = pw.ForeignKeyField(User, column_name="user_id", on_delete="CASCADE")
+    place = pw.CharField(max_length=16)        # "desk", or a field code
+
+    class Meta:
+        table_name = "duty"
+        indexes = ((("day", "half", "user"), True),)
 
 
 # What upgrade_1 creates, as the models stand now (PaperList, of upgrade 8, because Case refers to it).

@@ -158,3 +158,12 @@ def previous(period: Period) -> Period:
         q = (end.month - 1) // 3 + 1
         return quarter_period(end.year - (q == 1), 4 if q == 1 else q - 1, period.style)
     return year_period(end.year - 1, period.style)
+
+
+def last_complete_month(today: dt.date, style: str = "calendar") -> tuple[int, int]:
+    """(year, month) of the newest month period already over on ``today``: a report opens on it rather
+    than on the month still running.  In the 15→14 style the month named M ends on the 14th of M."""
+    if style == "15-14" and today.day > 14:
+        return today.year, today.month
+    previous = today.replace(day=1) - dt.timedelta(days=1)
+    return previous.year, previous.month

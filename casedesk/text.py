@@ -190,6 +190,16 @@ def id_birth_year(id_number: str) -> int:
     return century + int(id_number[4:6])
 
 
+def id_year_conflict(id_number: str, birth_date) -> int | None:
+    """The birth year written in a 12-digit personal ID (4th digit: century and sex; 5th-6th: the year's last
+    two digits) when it contradicts ``birth_date``; None when they agree or cannot be compared."""
+    text = re.sub(r"[\s.\-]", "", nfc(id_number or ""))
+    if birth_date is None or not is_personal_id(text) or text[3] not in "012345":
+        return None
+    year = id_birth_year(text)
+    return year if year != birth_date.year else None
+
+
 # ------------------------------------------------------------------------ phone
 
 _MOBILE = re.compile(r"^(3[2-9]|5[25689]|7[06-9]|8[1-9]|9[0-46-9])\d{7}$")

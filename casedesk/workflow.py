@@ -82,6 +82,20 @@ def label(action: str) -> str:
     return _(ACTIONS[action].label)
 
 
+# audit rows of a case that are not workflow actions, as the history names them
+EVENT_LABELS = {
+    "denied": N_("Thao tác bị từ chối"),
+    "undo_approve": N_("Hoàn tác phê duyệt"),
+}
+
+
+def event_label(action: str) -> str:
+    """A history row's action in words: every screen and the command line name it the same way."""
+    if action in ACTIONS:
+        return label(action)
+    return _(EVENT_LABELS[action]) if action in EVENT_LABELS else action
+
+
 def state_label(state: str) -> str:
     return _(STATE_LABELS.get(state, state))
 

@@ -8,6 +8,10 @@ import shutil
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# A user's own CASEDESK_* settings (home folder, database, language...) must not change what a test sees;
+# only the PostgreSQL test server's address is passed through.
+for _name in [n for n in os.environ if n.startswith("CASEDESK_") and n != "CASEDESK_TEST_PG"]:
+    del os.environ[_name]
 
 from casedesk import context  # noqa: E402
 from casedesk.db import close_database, open_database  # noqa: E402

@@ -144,3 +144,37 @@ def test_missing_database_is_a_clear_error(tmp_path, capsys):
 def test_python_dash_m(tmp_path):
     result = subprocess.run([sys.executable, "-m", "casedesk", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and "CaseDesk" in result.stdout
+
+
+def test_version_and_help_speak_the_users_language(tmp_path):
+    import os
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-m", "casedesk", "--version"], capture_output=True, text=True, env=env)
+    assert out.returncode == 0 and out.stdout.startswith("CaseDesk phiên bản ")
+    out = subprocess.run([sys.executable, "-m", "casedesk", "--lang", "en", "--version"], capture_output=True,
+                         text=True, env=env)
+    assert out.stdout.startswith("CaseDesk version ")
+    gui = "import sys; from ui.app import main; sys.exit(main(sys.argv[1:]))"
+    out = subprocess.run([sys.executable, "-c", gui, "--help"], capture_output=True, text=True, env=env)
+    assert out.returncode == 0
+    assert "cách dùng: casedesk" in out.stdout and "in hướng dẫn này rồi thoát" in out.stdout
+    assert "show this help" not in out.stdout and "usage:" not in out.stdout
+    out = subprocess.run([sys.executable, "-c", gui, "--version"], capture_output=True, text=True, env=env)
+    assert out.stdout.startswith("CaseDesk phiên bản ") and "in số phiên bản" not in out.stdout
+    out = subprocess.run([sys.executable, "-c", gui, "--lang", "en", "--help"], capture_output=True, text=True,
+                         env=env)
+    assert "usage: casedesk" in out.stdout
+    out = subprocess.run([sys.executable, "-c", gui, "--khong-co"], capture_output=True, text=True, env=env)
+    assert out.returncode == 2 and "không hiểu các tham số" in out.stderr
+
+
+def test_history_names_a_refused_attempt_in_words(cli):
+    code = cli(*RECEIVE)[1].splitlines()[0]
+    assert cli("case", "approve", code, "--as", "mai")[0] == 3          # a clerk may not approve: audited
+    status, out, _ = cli("case", "show", code)
+    assert status == 0 and "Thao tác bị từ chối" in out and "denied" not in out
+    status, out, _ = cli("--lang", "en", "case", "show", code)
+    assert "Action refused" in out
+    status, out, _ = cli("case", "show", code, "--json")
+    assert "denied" in [e["action"] for e in json.loads(out)["history"]]  # the JSON keeps the machine name

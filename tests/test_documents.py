@@ -94,7 +94,7 @@ def test_receipt_has_the_form_text_with_diacritics_and_two_copies():
                      "6. Đăng ký nhận kết quả tại:"):
             assert item in text, item
         assert "Phí, lệ phí (nếu có): 8.000 đ" in text
-        assert "Quyển số: 01/2026" in text and "Số thứ tự: 175" in text and "(nếu có)" in text
+        assert "Quyển số: 01/2026 - Số thứ tự: 175" in text and "(nếu có)" in text
         assert "STT" in text and "Tên giấy tờ" in text and "Bản chính" in text and "Bản sao" in text
         assert "Tờ khai số 3" in text
         assert "NGƯỜI NỘP HỒ SƠ" in text and "NGƯỜI TIẾP NHẬN HỒ SƠ" in text
@@ -311,3 +311,37 @@ def test_ledger_is_landscape_with_header_on_every_page():
     for head in ("Nhận hồ sơ", "Hẹn trả kết quả", "Chuyển hồ sơ đến cơ quan giải quyết",
                  "Nhận kết quả từ cơ quan giải quyết", "Trả kết quả cho cá nhân, tổ chức", "Ký nhận"):
         assert head in everything, head
+
+
+def test_ledger_never_cuts_a_date_or_a_phone_number_and_leaves_no_stray_separator():
+    from casedesk.documents.build import _address_phone
+    from casedesk.documents.ledger import COLUMNS, LedgerRenderer
+
+    assert _address_phone("Thôn Đông;", "") == "Thôn Đông"
+    assert _address_phone("Thôn Đông", "+84912345678") == "Thôn Đông; 0912\u00a0345\u00a0678"
+    assert _address_phone("", "+84912345678") == "0912\u00a0345\u00a0678"
+    renderer = LedgerRenderer()
+    width = renderer.spec.frame_width
+    for column, text in ((13, "Đã gia hạn; Gia hạn đến 24/11/2026"), (5, _address_phone(
+            "Số 154 Đường Trần Hưng Đạo, xã An Phú, tỉnh Phú Thọ", "+84912921380")), (8, "24/11/2026")):
+        para = renderer._p(text, renderer.small)
+        para.wrap(width * COLUMNS[column][1] - 4, 1000)
+        lines = [" ".join(w.text if hasattr(w, "text") else str(w) for w in (line[1] if isinstance(line, tuple)
+                          else line.words)) for line in para.blPara.lines]
+        joined = "\n".join(lines)
+        for whole in ("24/11/2026", "0912\u00a0345\u00a0678"):
+            if whole in text:
+                assert any(whole in line for line in lines), joined
+
+
+def test_control_sheet_never_carries_only_blank_rows_to_a_new_page():
+    t = dt.datetime
+    for count in range(1, 9):
+        rows = tuple(HandOver("Bộ phận tiếp nhận và trả kết quả", "Lê Thị Mai", "Văn phòng HĐND và UBND",
+                              "Hoàng Văn Nam", t(2026, 2, 5, 10), "on_time") for _ in range(count))
+        data = ControlSheetData(office=OFFICE, code=CODE, citizen_name="Nguyễn Văn Đường",
+                                department="Văn phòng HĐND và UBND", received_at=t(2026, 2, 5, 8, 5),
+                                due_at=t(2026, 2, 10, 16, 30), rows=rows, procedure_name="Đăng ký khai sinh")
+        pages = pages_text(render_control_sheet(data))
+        last = squash(pages[-1])
+        assert "Hoàng Văn Nam" in last, (count, len(pages))      # a last page always holds a real hand-over

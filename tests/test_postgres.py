@@ -128,7 +128,7 @@ def test_two_desks_at_once(pg):
 
 
 def test_sourced_catalogue_on_postgres(pg, clock):
-    """Other agencies' procedures, calendar days, the admin's changes and upgrade 11 on the server."""
+    """Other agencies' procedures, calendar days, the admin's changes and upgrade 12 on the server."""
     from casedesk import db as dbmod
     from casedesk import reports
     from casedesk.errors import BadInput
@@ -152,7 +152,31 @@ def test_sourced_catalogue_on_postgres(pg, clock):
     # the upgrade step runs again without harm, and corrects a limit still at its old shipped value
     Procedure.update(days=3, national_code="", legal_basis="").where(Procedure.code == "CTR-04").execute()
     with dbmod.write():
-        dbmod.upgrade_11(dbmod.database.obj)
+        dbmod.upgrade_12(dbmod.database.obj)
     assert catalogue.list_procedures(include_inactive=True)  # still readable
     newest = Procedure.select().where(Procedure.code == "CTR-04").order_by(Procedure.version.desc()).first()
     assert newest.days == 5 and "Điều 25" in newest.legal_basis
+
+
+def test_undo_an_approval_the_roster_and_the_proposal_on_postgresql(pg, clock):
+    from casedesk.audit import verify_chain
+    from casedesk.procedure_search import forget_usage
+    from casedesk.services import assignment, cases, catalogue, queries, roster
+
+    case = _receive()
+    for action, actor, kw in [("assign", "mai", {"to": "hung"}), ("submit", "hung", {}), ("approve", "thao", {})]:
+        clock.advance(minutes=5)
+        cases.ACTION_FUNCS[action](actor=actor, code=case.code, **kw)
+    clock.advance(minutes=1)
+    assert cases.undo_approval(actor="thao", code=case.code).case.state == "awaiting_approval"
+    assert queries.get_case(case.code).history[-1].action == "undo_approve"
+    roster.set_duty(actor="admin", day=dt.date(2026, 11, 2), half="am", login="hung", place="HT")
+    roster.copy_week(actor="admin", source=dt.date(2026, 11, 2), target=dt.date(2026, 11, 9))
+    assert [(e.login, e.place) for e in roster.week(dt.date(2026, 11, 9))] == [("hung", "HT")]
+    assert [(o.login, o.on_duty, o.open_in_field) for o in assignment.candidates("HT")] == [("hung", True, 1)]
+    forget_usage()
+    from casedesk.services import catalogue_admin
+
+    catalogue_admin.enable_procedure(actor="admin", code="CTR-02")     # the police's: shipped turned off
+    assert catalogue.find_procedures("tam tru")[0].code == "CTR-02"
+    assert verify_chain().ok

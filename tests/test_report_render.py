@@ -143,3 +143,17 @@ def test_xlsx_in_english_uses_translated_sheet_names():
     wb = openpyxl.load_workbook(io.BytesIO(render_monthly_xlsx(report())))
     assert wb.sheetnames[0] == "Form II.06a"
     assert wb.worksheets[0].cell(row=9, column=2).value == "Hộ tịch"  # data untranslated
+
+
+@pytest.mark.parametrize("rows", [1, 5, 9, 14, 30])
+def test_table_then_officers_annex_then_signatures_kept_together(rows):
+    pages = _text(render_monthly_pdf(report(rows)))
+    signed = [i for i, text in enumerate(pages) if "NGƯỜI LẬP BIỂU" in text]
+    annex = [i for i, text in enumerate(pages) if "KẾT QUẢ THEO CÁN BỘ" in text]
+    assert len(signed) == 1 and len(annex) == 1
+    page = pages[signed[0]]
+    assert annex[0] == signed[0]                                  # the annex and its signatures together
+    assert page.index("KẾT QUẢ THEO CÁN BỘ") < page.index("NGƯỜI LẬP BIỂU")
+    assert "Đỗ Thị Hương" in page                                # the annex's last row sits above them
+    first_table_page = next(i for i, text in enumerate(pages) if "Tổng cộng" in text)
+    assert first_table_page <= signed[0]

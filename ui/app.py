@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, 
 from casedesk import __version__, backup, workflow
 from casedesk.db import open_database
 from casedesk.cli import DEMO_MAX_CASES
+from casedesk.cli_argparse import language_of, use_language, version_text
 from casedesk.demo import build_demo
 from casedesk.errors import CaseDeskError
 from casedesk.i18n import _, set_language
@@ -91,7 +92,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                                        "dữ liệu của người dùng)"))
     parser.add_argument("--lang", choices=("vi", "en"), help=_("ngôn ngữ giao diện (mặc định: theo cài đặt)"))
     parser.add_argument("--demo-cases", type=int, default=300, help=_("số hồ sơ của văn phòng mẫu lần chạy đầu"))
-    parser.add_argument("--version", action="version", version=f"CaseDesk {__version__}")
+    parser.add_argument("--version", action="version", version=version_text(__version__))
     args = parser.parse_args(argv)
     if not 0 <= args.demo_cases <= DEMO_MAX_CASES:
         parser.error(_("{flag} phải từ 0 đến {n}.").format(flag="--demo-cases", n=f"{DEMO_MAX_CASES:,}".replace(",", ".")))
@@ -119,6 +120,9 @@ def describe_target(target: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    lang = language_of(argv)
+    set_language(lang)
+    use_language(lang)                 # --help, --version and argparse's errors in the user's language
     args = parse_args(argv)
     set_language(args.lang or "vi")
     if not has_display():
@@ -277,13 +281,14 @@ class Session(QObject):
             self._progress = None
 
     # ------------------------------------------------------------ login / logout
-    def show_login(self, select: str | None = None) -> None:
-        select = select or QSettings("CaseDesk", "CaseDesk").value("last_login", None)
+    def show_login(self, select: str | None = None, *, logged_out: bool = False) -> None:
+        if not logged_out:
+            select = select or QSettings("CaseDesk", "CaseDesk").value("last_login", None)
         if self.login is None:
             self.login = LoginScreen(self.runner, office_name=self.settings.office_name, db_label=self.label)
             self.login.logged_in.connect(self._logged_in)
             self.login.resize(1024, 700)
-        self.login.reset(select)
+        self.login.reset(None if logged_out else select, nobody=logged_out)
         if self.check_problem:
             show_banner(self.login, self.check_problem)
         self.login.show()
@@ -311,12 +316,12 @@ class Session(QObject):
 
     def logout(self) -> None:
         window, self.window = self.window, None
-        login = window.ctx.user.login if window is not None else None
         if window is not None:
             window.shutdown()
             window.hide()
             window.deleteLater()
-        self.show_login(select=login)
+        # nobody chosen and the focus on the names: the next person's first key is never a password
+        self.show_login(logged_out=True)
 
     def daily_backup(self) -> None:
         """On the way out: the day's automatic backup (once a day; local SQLite only)."""

@@ -223,6 +223,26 @@ def _judge(day: dt.date, due: dt.date) -> str:
     return "on_time" if day == due else "late"
 
 
+def _address_phone(address: str, phone: str) -> str:
+    """``Thôn Đông; 0912 345 678``: no separator left hanging when one is missing, and the number's
+    groups joined by no-break spaces so a line never ends inside it."""
+    parts = [address.strip().rstrip(";").strip(), display_phone(phone).replace(" ", "\u00a0") if phone else ""]
+    return "; ".join(p for p in parts if p)
+
+
+def _without_undone(history) -> list:
+    """The trail without an approval taken back at once and its undo row: the case never left the leader."""
+    kept: list = []
+    for e in history:
+        if e.action == "undo_approve":
+            if kept and kept[-1].action == "approve":
+                kept.pop()
+            continue
+        if e.action != "denied":
+            kept.append(e)
+    return kept
+
+
 HANDOVER_CUTOFF = dt.time(15, 0)     # received later: handed over at the start of the next working day
 HANDOVER_MORNING = dt.time(12, 0)    # "đầu giờ" read as "during the morning": the hand-over's own limit
 
@@ -254,7 +274,7 @@ def control_sheet_data(code: str) -> ControlSheetData:
     department = case.procedure.department_name or _("Công chức chuyên môn")
     leader = _("Lãnh đạo UBND")
     citizen = _("Tổ chức, cá nhân")
-    history = list(case.history)
+    history = _without_undone(case.history)
     holder = (desk, case.received_by_name)
     officer = (department, "")
     due = case.original_due_date
@@ -363,11 +383,15 @@ def ledger_data(date_from, date_to, agency: str | None = None) -> LedgerData:
         chunk = ids[start:start + 500]
         for case_id, action, at in (Event.select(Event.case, Event.action, Event.at)
                                     .where(Event.case.in_(chunk)
-                                           & Event.action.in_(["assign", "approve", "refuse", "withdraw"]))
+                                           & Event.action.in_(["assign", "approve", "refuse", "withdraw",
+                                                                "undo_approve"]))
                                     .order_by(Event.id).tuples()):
             seen = events.setdefault(case_id, {})
             if action == "assign":
                 seen.setdefault("assign", at)          # sent to the officer: the first time
+            elif action == "undo_approve":             # the approval was taken back: no result yet
+                seen.pop("result", None)
+                seen.pop("approve", None)
             else:
                 seen["result"] = at                    # the result came back: the latest decision
                 seen[action] = at
@@ -384,7 +408,7 @@ def ledger_data(date_from, date_to, agency: str | None = None) -> LedgerData:
             notes.append(_("Gia hạn đến {date}").format(date=short_date(c.due_date)))
         rows.append(LedgerRow(
             no=c.ledger_no or n, code=c.code, procedure_name=proc.name if proc else "", sets=c.sets,
-            citizen_name=c.citizen_name, address_phone=f"{c.address}; {display_phone(c.phone)}",
+            citizen_name=c.citizen_name, address_phone=_address_phone(c.address, c.phone),
             department=departments.get(proc.department_code, "") if proc else "",
             received=c.received_at, due=_due_at(c.due_date), transferred=seen.get("assign"),
             result_back=seen.get("result"), delivered=c.delivered_at, note="; ".join(notes)))

@@ -19,6 +19,24 @@ from .frame import FONT_RESET, CodeBlock, DocumentRenderer, b, dots, esc, grid_s
 RESULTS = {"early": N_("Trước hạn"), "on_time": N_("Đúng hạn"), "late": N_("Quá hạn")}
 
 
+class _PenRowsTable(Table):
+    """The hand-over table whose last ``blank`` rows are for the pen: when a page break would carry only
+    such rows (and the repeated heading) onto a new page, they are left out instead."""
+
+    def __init__(self, *args, blank: int = 0, **kw):
+        super().__init__(*args, **kw)
+        self._blank = blank
+
+    def split(self, availWidth, availHeight):  # noqa: N803 - reportlab's names
+        parts = super().split(availWidth, availHeight)
+        if len(parts) == 2 and self._blank:
+            carried = len(parts[1]._cellvalues) - self.repeatRows
+            if 0 < carried <= self._blank:
+                return [parts[0]]
+            parts[1]._blank = min(self._blank, carried)
+        return parts
+
+
 class ControlSheetRenderer(DocumentRenderer):
     title = FORMS["control-sheet"][1]
 
@@ -64,7 +82,7 @@ class ControlSheetRenderer(DocumentRenderer):
             rows.append(self.row(h, widths[1]))
         for _i in range(max(0, d.blank_rows)):
             rows.append(self.row(None, widths[1]))
-        table = Table(rows, colWidths=widths, repeatRows=1)
+        table = _PenRowsTable(rows, colWidths=widths, repeatRows=1, blank=max(0, d.blank_rows))
         table.setStyle(TableStyle(grid_style(self.spec) + [
             ("VALIGN", (0, 1), (-1, -1), "TOP"),
             ("TOPPADDING", (0, 1), (-1, -1), s(4)),

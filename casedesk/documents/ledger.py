@@ -14,13 +14,14 @@ from . import fonts
 from .data import LedgerData, LedgerRow
 from .frame import DocumentRenderer, b, esc, grid_style, nfc, styles
 
-COLUMNS = (  # (header, share of the width)
-    (N_("TT"), 0.03), (N_("Mã hồ sơ"), 0.095), (N_("Tên thủ tục hành chính"), 0.12),
-    (N_("Số lượng hồ sơ (bộ)"), 0.04), (N_("Tên cá nhân, tổ chức"), 0.085),
+COLUMNS = (  # (header, share of the width); a date is 43 pt wide at 9 pt, so the notes ("Gia hạn đến
+    # 24/11/2026") get room for one, and no column is narrower than the numbers it holds
+    (N_("TT"), 0.03), (N_("Mã hồ sơ"), 0.09), (N_("Tên thủ tục hành chính"), 0.11),
+    (N_("Số lượng hồ sơ (bộ)"), 0.04), (N_("Tên cá nhân, tổ chức"), 0.0885),
     (N_("Địa chỉ, số điện thoại"), 0.095), (N_("Cơ quan chủ trì giải quyết"), 0.07),
-    (N_("Nhận hồ sơ"), 0.07), (N_("Hẹn trả kết quả"), 0.07),
-    (N_("Chuyển hồ sơ đến cơ quan giải quyết"), 0.07), (N_("Nhận kết quả từ cơ quan giải quyết"), 0.07),
-    (N_("Trả kết quả cho cá nhân, tổ chức"), 0.07), (N_("Ký nhận"), 0.045), (N_("Ghi chú"), 0.046),
+    (N_("Nhận hồ sơ"), 0.0675), (N_("Hẹn trả kết quả"), 0.0675),
+    (N_("Chuyển hồ sơ đến cơ quan giải quyết"), 0.0675), (N_("Nhận kết quả từ cơ quan giải quyết"), 0.0675),
+    (N_("Trả kết quả cho cá nhân, tổ chức"), 0.0675), (N_("Ký nhận"), 0.04), (N_("Ghi chú"), 0.075),
 )
 DATE_COLUMNS = (7, 12)  # columns 7..11 sit under "Ngày, tháng, năm"
 
@@ -34,8 +35,9 @@ class LedgerRenderer(DocumentRenderer):
         st = styles(self.spec)
         from reportlab.lib.styles import ParagraphStyle
 
+        # splitLongWords off: a date, a code or a phone number is never cut in two
         self.small = ParagraphStyle("LedgerCell", parent=st["Cell"], fontSize=self.spec.pt(9.5),
-                                    leading=self.spec.pt(11))
+                                    leading=self.spec.pt(11), splitLongWords=0)
         self.small_c = ParagraphStyle("LedgerCellC", parent=self.small, alignment=1)
         self.small_h = ParagraphStyle("LedgerHead", parent=self.small_c, fontName=fonts.BOLD)
         self.date_style = ParagraphStyle("LedgerDate", parent=self.small_c,

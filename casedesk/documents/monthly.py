@@ -47,13 +47,17 @@ class MonthlyReportRenderer(DocumentRenderer):
             self.p(esc(_("Đơn vị tính: Số hồ sơ TTHC")), "Running"),
             Spacer(1, s(2)),
             self.main_table(d),
-            self.signatures(d),          # the form ends here and is signed; what follows is for the office
+            Spacer(1, s(12)),
+            # the officers' annex, then the signatures under it: kept together, so the signatures never
+            # stand alone on a page and never come before the figures they sign
+            KeepTogether([
+                self.p(esc(_("KẾT QUẢ THEO CÁN BỘ")), "Title"),
+                Spacer(1, s(4)),
+                self.officer_table(d.officers),
+                self.signatures(d),
+            ]),
             Spacer(1, s(12)),
             CondPageBreak(s(120)),
-            self.p(esc(_("KẾT QUẢ THEO CÁN BỘ")), "Title"),
-            Spacer(1, s(4)),
-            self.officer_table(d.officers),
-            Spacer(1, s(12)),
             KeepTogether([          # the chart with its title, never the title alone at a page's foot
                 self.p(esc(_("SỐ HỒ SƠ ĐÃ GIẢI QUYẾT ĐÚNG HẠN VÀ QUÁ HẠN THEO LĨNH VỰC")), "Title"),
                 *self.chart_note(d.rows),

@@ -72,7 +72,7 @@ class ReceiptRenderer(DocumentRenderer):
                              when=b(admin_datetime(d.due_at))))
         out.append(self.line("6. Đăng ký nhận kết quả tại: {place}", "BodyJustify", place=esc(d.pickup)))
         out.append(self.line("Phí, lệ phí (nếu có): {fee}", fee=esc(d.fee_text or format_money(d.fee))))
-        out.append(self.line("Vào Sổ theo dõi hồ sơ (nếu có), Quyển số: {book} Số thứ tự: {no}",
+        out.append(self.line("Vào Sổ theo dõi hồ sơ (nếu có), Quyển số: {book} - Số thứ tự: {no}",
                              book=dots(d.ledger_book, 8),
                              no=dots("" if d.ledger_no is None else f"{d.ledger_no:02d}", 8)))
         out.append(self.signatures(d))

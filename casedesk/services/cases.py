@@ -18,6 +18,7 @@ from .queries import case_view
 from .views import ActionResult, Changes
 
 LATE_GRACE = dt.timedelta(minutes=2)
+UNDO_APPROVE = "undo_approve"        # an audit action outside the workflow table: see undo_approval
 
 
 # ------------------------------------------------------------------ helpers
@@ -358,6 +359,40 @@ def submit_case(*, actor: str, code: str, at=None, note: str = "") -> ActionResu
 
 def approve_case(*, actor: str, code: str, at=None, note: str = "") -> ActionResult:
     return _transition("approve", actor=actor, code=code, at=at, note=note)
+
+
+def undo_approval(*, actor: str, code: str, note: str = "") -> ActionResult:
+    """Take back an approval just given: only its own approver, only while nothing followed it.
+
+    The case goes back to "Chờ phê duyệt" and its resolution is cleared; the approval row stays in the
+    trail and an ``undo_approve`` row is appended after it."""
+    note = clean_note(note)
+    now = context.now()
+
+    def work() -> ActionResult:
+        with write():
+            user = auth.acting_user(actor)
+            case = _load(code)
+            last = (Event.select().where((Event.case == case.id) & (Event.action != "denied"))
+                    .order_by(Event.id.desc()).first())
+            if case.state != workflow.APPROVED or last is None or last.action != "approve":
+                exc = NotAllowed(_("Hồ sơ {code} đã chuyển bước sau khi phê duyệt; không hoàn tác được.").format(
+                    code=case.code))
+                exc.case_id = case.id
+                raise exc
+            if last.actor != user.login:
+                exc = NotAllowed(_("Chỉ người đã phê duyệt hồ sơ {code} mới hoàn tác được.").format(code=case.code))
+                exc.case_id = case.id
+                raise exc
+            when = max(now, case.last_event_at)
+            Case.update(state=workflow.AWAITING, resolved_at=None, resolved_on=None, last_event_at=when,
+                        updated_at=now).where(Case.id == case.id).execute()
+            audit.record(case_id=case.id, actor=user.login, action=UNDO_APPROVE, at=when, recorded_at=now,
+                         from_state=workflow.APPROVED, to_state=workflow.AWAITING, note=note,
+                         changes={"undone": last.id})
+        return ActionResult(case_view(case.id), Changes(cases=True, case_code=case.code))
+
+    return _run(UNDO_APPROVE, actor, work)
 
 
 def return_case(*, actor: str, code: str, note: str, at=None) -> ActionResult:

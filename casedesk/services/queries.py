@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import peewee
 
-from .. import context, search, workflow
+from .. import context, search, urgency, workflow
 from ..errors import BadInput, NotFound
 from ..i18n import _
 from ..models import Case, Department, Event, Field, Procedure, User
@@ -120,7 +120,7 @@ DISPLAY_SORTS = ("procedure", "assignee")
 
 
 # Open cases whose clock runs (a case waiting for the citizen's papers is never overdue).
-RUNNING = [s for s in workflow.OPEN_STATES if s != workflow.SUPPLEMENT]
+RUNNING = list(urgency.RUNNING)
 
 
 @dataclass(frozen=True)
@@ -153,9 +153,8 @@ def _where(f: CaseFilter, today: dt.date) -> list:
     if f.due_within is not None:
         if f.due_within > 365:  # the calendar ends at 2199; a typo must not walk it day by day
             raise BadInput(_("Số ngày làm việc tới hạn phải từ 0 đến 365."), field="due_within")
-        limit = context.calendar().add_working_days(context.calendar().next_working_day(today), f.due_within) \
-            if f.due_within > 0 else today
-        clauses.append(Case.state.in_(running) & (Case.due_date >= today) & (Case.due_date <= limit))
+        first, limit = urgency.window(today, f.due_within, context.calendar())
+        clauses.append(Case.state.in_(running) & (Case.due_date >= first) & (Case.due_date <= limit))
     if f.received_from:
         clauses.append(Case.received_on >= f.received_from)
     if f.received_to:
@@ -175,28 +174,14 @@ def _select(f: CaseFilter, today: dt.date, clauses: list | None = None):
 
 
 def days_left(state: str, due: dt.date, today: dt.date) -> int | None:
-    if state not in workflow.OPEN_STATES:
-        return None
-    cal = context.calendar()
-    if due >= today:
-        return cal.working_days_between(today, due)
-    return -cal.working_days_between(due, today)
+    """The one urgency rule (``casedesk.urgency``) with the office's calendar."""
+    return urgency.days_left(state, due, today, context.calendar())
 
 
 def _days_left_page(pairs: list[tuple[str, dt.date]], today: dt.date) -> list[int | None]:
     """``days_left`` for every (state, due) of a page in one walk over the calendar.  Walking once
     per row cost 2 ms for each case overdue by years: 0.4 s for the overdue queue at a million cases."""
-    dues = [due for state, due in pairs if state in workflow.OPEN_STATES]
-    if not dues:
-        return [None] * len(pairs)
-    cal = context.calendar()
-    day, last = min(min(dues), today), max(max(dues), today)
-    count, worked = 0, {}                  # working days in (first day - 1, day]
-    while day <= last:
-        count += cal.is_working_day(day)
-        worked[day] = count
-        day += dt.timedelta(days=1)
-    return [worked[due] - worked[today] if state in workflow.OPEN_STATES else None for state, due in pairs]
+    return urgency.days_left_many(pairs, today, context.calendar())
 
 
 def _rows(query) -> list[CaseRow]:
@@ -398,3 +383,57 @@ def search_cases(text: str, *, limit: int = 50) -> list[CaseRow]:
         return []
     rows = {r.id: r for r in _rows(_select(CaseFilter(), context.today()).where(Case.id.in_(ids)))}
     return [rows[i] for i in ids if i in rows]
+
+
+def find_for_delivery(text: str) -> tuple[CaseView | None, list[CaseRow]]:
+    """What the desk typed or scanned to hand a result over, in any form the search box accepts
+    (full code, ``261206-0001``, ID number, phone, name): the one case meant, or the candidates
+    waiting for their result when several match."""
+    rows = search_cases(text, limit=50)
+    if not rows:
+        raise NotFound(_("Không tìm thấy hồ sơ nào khớp “{text}”.").format(text=nfc(text or "").strip()[:60]))
+    ready = [r for r in rows if r.state in workflow.DELIVERABLE]
+    if len(rows) == 1:
+        return get_case(rows[0].code), rows
+    if len(ready) == 1:
+        return get_case(ready[0].code), ready
+    return None, ready or rows
+
+
+def other_names_for_id(id_number: str, name: str, *, limit: int = 3) -> list[tuple[str, str]]:
+    """Names already in the register under this ID number that are not ``name`` (accents, case and spacing
+    aside), with the latest case code of each: one ID under two names is usually a typing slip."""
+    from ..text import fold
+
+    try:
+        from ..text import validate_id_number
+
+        number = validate_id_number(id_number)
+    except BadInput:
+        return []
+    mine = fold(name or "")
+    found: dict[str, tuple[str, str]] = {}
+    for other, code in (Case.select(Case.citizen_name, Case.code).where(Case.id_number == number)
+                        .order_by(Case.id.desc()).limit(200).tuples()):
+        key = fold(other)
+        if key != mine and key not in found:
+            found[key] = (other, code)
+    return list(found.values())[:limit]
+
+
+def identity_warnings(id_number: str, name: str, birth_date: dt.date | None = None) -> list[str]:
+    """What to check before saving (nothing is refused): the birth year the ID's digits carry against
+    the date of birth, and the same ID already registered under another name."""
+    from ..i18n import short_date
+    from ..text import id_year_conflict
+
+    notes = []
+    year = id_year_conflict(id_number, birth_date)
+    if year is not None:
+        notes.append(_("Số định danh ghi năm sinh {year}, khác ngày sinh {birth}: kiểm tra lại một trong hai.")
+                     .format(year=year, birth=short_date(birth_date)))
+    if (name or "").strip():
+        for other, code in other_names_for_id(id_number, name):
+            notes.append(_("Số định danh này đã được ghi với tên “{name}” (hồ sơ {code}): kiểm tra lại số hoặc "
+                           "tên.").format(name=other, code=code))
+    return notes

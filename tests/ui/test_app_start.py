@@ -79,8 +79,8 @@ def test_login_switch_user_and_back(qtbot, qapp, runner, db, keys, monkeypatch):
     assert session.window is None
     keys.idle()
     assert login.isVisible()
-    assert login.selected_login() == "mai"                   # switch user starts from who was there
-    assert login.password.text() == ""
+    assert login.selected_login() is None                    # nobody chosen: the next person picks their name
+    assert login.password.text() == "" and keys.focused() is login.users
     session.deleteLater()
 
 

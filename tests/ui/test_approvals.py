@@ -52,7 +52,14 @@ def _screen(qtbot, ctx):
     return screen
 
 
-def test_ctrl_enter_approves_every_selected_row(qtbot, make_ctx, queue):
+def _wait_seen(qtbot, screen):
+    """Until the current row's preview has been on screen long enough to be approved."""
+    qtbot.waitUntil(lambda: screen._seen(screen.table.current_code() or "-"), timeout=5000)
+
+
+def test_ctrl_enter_approves_every_selected_row(qtbot, make_ctx, queue, monkeypatch):
+    asked = []
+    monkeypatch.setattr(approvals, "confirm_batch", lambda parent, title, text: asked.append(text) or True)
     ctx = make_ctx("thao")
     screen = _screen(qtbot, ctx)
     assert screen.model.total() == 3
@@ -72,6 +79,7 @@ def test_ctrl_enter_approves_every_selected_row(qtbot, make_ctx, queue):
     assert seen[0].cases
     for code in picked:
         assert queries.get_case(code).state == workflow.APPROVED
+    assert len(asked) == 1 and "2 hồ sơ" in asked[0] and all(code in asked[0] for code in picked)
     qtbot.waitUntil(lambda: screen.model.total() == 1)
     assert "Còn 1 hồ sơ" in screen.counter.text()
 
@@ -127,6 +135,67 @@ def test_an_officer_cannot_approve_the_core_says_why(qtbot, make_ctx, queue, mon
     errors = []
     monkeypatch.setattr(approvals, "show_error", lambda parent, exc: errors.append(str(exc)))
     screen.table.select_row(0)
+    _wait_seen(qtbot, screen)
     screen.approve_selected()
     qtbot.waitUntil(lambda: bool(errors), timeout=5000)
     assert queries.get_case(queue[0]).state == workflow.AWAITING
+
+
+def test_two_ctrl_enter_300ms_apart_approve_exactly_one(qtbot, make_ctx, queue):
+    ctx = make_ctx("thao")
+    screen = _screen(qtbot, ctx)
+    statuses = []
+    ctx.signals.status.connect(statuses.append)
+    screen.table.setFocus()
+    _wait_seen(qtbot, screen)
+    first = screen.table.current_code()
+    qtbot.keyClick(screen.table, Qt.Key_Return, Qt.ControlModifier)
+    qtbot.wait(300)
+    qtbot.keyClick(screen.table, Qt.Key_Return, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: screen.model.total() == 2, timeout=5000)
+    qtbot.wait(1200)                                   # anything queued has long run by now
+    states = {code: queries.get_case(code).state for code in queue}
+    assert [c for c, s in states.items() if s == workflow.APPROVED] == [first]
+    assert sum(s == workflow.AWAITING for s in states.values()) == 2
+    assert any("vừa hiện ra" in s for s in statuses)
+    # and a deliberate press once the next dossier has been read approves that one
+    second = screen.table.current_code()
+    assert second != first
+    _wait_seen(qtbot, screen)
+    qtbot.keyClick(screen.table, Qt.Key_Return, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: queries.get_case(second).state == workflow.APPROVED, timeout=5000)
+
+
+def test_a_batch_needs_a_confirmation_naming_the_count(qtbot, make_ctx, queue, monkeypatch):
+    asked = []
+    monkeypatch.setattr(approvals, "confirm_batch", lambda parent, title, text: asked.append(text) or False)
+    ctx = make_ctx("thao")
+    screen = _screen(qtbot, ctx)
+    screen.table.setFocus()
+    _wait_seen(qtbot, screen)
+    screen.table.selectAll()
+    qtbot.keyClick(screen.table, Qt.Key_Return, Qt.ControlModifier)
+    qtbot.wait(200)
+    assert len(asked) == 1 and "3 hồ sơ" in asked[0]
+    assert all(queries.get_case(code).state == workflow.AWAITING for code in queue)
+
+
+def test_ctrl_z_takes_back_the_last_approval_once(qtbot, make_ctx, queue):
+    ctx = make_ctx("thao")
+    screen = _screen(qtbot, ctx)
+    assert not screen.undo.isEnabled()
+    _wait_seen(qtbot, screen)
+    code = screen.table.current_code()
+    qtbot.keyClick(screen.table, Qt.Key_Return, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: queries.get_case(code).state == workflow.APPROVED, timeout=5000)
+    qtbot.waitUntil(screen.undo.isEnabled, timeout=5000)
+    qtbot.keyClick(screen.table, Qt.Key_Z, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: queries.get_case(code).state == workflow.AWAITING, timeout=5000)
+    case = queries.get_case(code)
+    assert [e.action for e in case.history[-2:]] == ["approve", "undo_approve"]
+    assert case.history[-1].actor == "thao"
+    qtbot.waitUntil(lambda: screen.model.total() == 3, timeout=5000)
+    assert not screen.undo.isEnabled()
+    qtbot.keyClick(screen.table, Qt.Key_Z, Qt.ControlModifier)       # nothing left to take back
+    qtbot.wait(200)
+    assert queries.get_case(code).history[-1].action == "undo_approve"

@@ -192,8 +192,31 @@ def test_the_clerk_assigns_from_the_case_window(qtbot, make_ctx, keys, receive):
     panel.action_buttons["assign"].click()
     keys.idle()
     assert seen["proposed"] == "hung"                          # Hộ tịch is his field
-    assert any("không phụ trách lĩnh vực này" in text for text in seen["choices"])
+    assert len(seen["choices"]) == 1 and "Nguyễn Văn Đường" not in seen["choices"][0]   # not his field
+    assert "0 hồ sơ lĩnh vực này" in seen["choices"][0]
     case = queries.get_case(code)
     assert (case.state, case.assignee) == (workflow.ASSIGNED, "hung")
     assert case.history[-1].note == "Giao anh Hùng xử lý"
     assert "Lê Văn Hùng" in panel.assignee_label.text()
+
+
+def test_a_long_refusal_in_the_assign_dialog_is_shown_whole(qtbot, db, runner):
+    """The core's refusal wraps onto several lines and pushes the note box down instead of overlapping it."""
+    from ui.widgets.action_dialogs import AssignDialog
+    from casedesk.services.assignment import OfficerLoad
+
+    dialog = AssignDialog(None, runner, officers=[OfficerLoad("hung", "Lê Văn Hùng", 1, 2)], field_name="Hộ tịch",
+                          current=None, action=lambda v: None)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    before = dialog.height()
+    dialog.mark("to", "Lê Văn Hùng không phụ trách lĩnh vực của hồ sơ này; hãy chọn một công chức khác "
+                      "được giao lĩnh vực Hộ tịch hoặc nhờ quản trị giao thêm lĩnh vực cho cán bộ này. " * 2)
+    qtbot.wait(50)
+    label = dialog.messages["to"]
+    assert label.height() >= label.heightForWidth(label.width())          # not clipped
+    top_of_note = dialog.note.mapTo(dialog, dialog.note.rect().topLeft()).y()
+    bottom_of_label = label.mapTo(dialog, label.rect().bottomLeft()).y()
+    assert bottom_of_label < top_of_note                                   # not over the note box
+    assert dialog.height() >= before

@@ -99,8 +99,30 @@ def _renderers_present() -> bool:
     return True
 
 
+def test_reports_open_on_the_last_complete_month(qtbot, make_ctx, month, clock):
+    screen = _show(qtbot, ReportsScreen(make_ctx("thao")))          # Thursday 05/11/2026
+    assert (screen.year.value(), screen.month.currentData()) == (2026, 10)
+    assert screen.span.text() == "Kỳ báo cáo: 01/10/2026 – 31/10/2026"
+    assert screen.quarter.currentData() == 3                        # July–September: the last one over
+    clock.set(dt.datetime(2027, 1, 4, 8, 0))
+    screen = _show(qtbot, ReportsScreen(make_ctx("thao")))
+    assert (screen.year.value(), screen.month.currentData(), screen.quarter.currentData()) == (2026, 12, 4)
+
+
+def test_last_complete_month_in_both_styles():
+    from casedesk.report_periods import last_complete_month
+
+    assert last_complete_month(dt.date(2026, 11, 5)) == (2026, 10)
+    assert last_complete_month(dt.date(2026, 11, 30)) == (2026, 10)
+    assert last_complete_month(dt.date(2026, 1, 1)) == (2025, 12)
+    assert last_complete_month(dt.date(2026, 11, 14), "15-14") == (2026, 10)    # 15/10–14/11 still running
+    assert last_complete_month(dt.date(2026, 11, 15), "15-14") == (2026, 11)    # it ended yesterday
+    assert last_complete_month(dt.date(2026, 1, 3), "15-14") == (2025, 12)
+
+
 def test_reports_screen_previews_the_month(qtbot, make_ctx, month):
     screen = _show(qtbot, ReportsScreen(make_ctx("thao")))
+    screen.month.setCurrentIndex(10)                                  # November, where the cases are
     assert screen.span.text() == "Kỳ báo cáo: 01/11/2026 – 30/11/2026"
     screen.cut_style.setChecked(True)
     assert screen.span.text() == "Kỳ báo cáo: 15/10/2026 – 14/11/2026"
@@ -304,6 +326,7 @@ def test_reports_save_pdf_and_excel(qtbot, make_ctx, month, tmp_path, monkeypatc
 
     ctx = make_ctx("thao")
     screen = _show(qtbot, ReportsScreen(ctx))
+    screen.month.setCurrentIndex(10)
     qtbot.waitUntil(lambda: screen.save_pdf.isEnabled(), timeout=20000)
     saved = []
     ctx.signals.status.connect(saved.append)
@@ -374,3 +397,54 @@ def test_settings_catalogue_add_turn_on_police_and_import_preview(qtbot, make_ct
     screen.import_file(sheet)
     qtbot.waitUntil(lambda: len(asked) == 2, timeout=5000)
     assert asked[-1].startswith("Thêm 0, sửa 0")
+
+
+# ------------------------------------------------------------------ duty roster
+
+def test_the_admin_keeps_the_roster_from_the_keyboard_and_home_shows_it(qtbot, make_ctx, monkeypatch):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QComboBox
+
+    from casedesk.services import roster
+    from ui.screens import settings_roster
+
+    ctx = make_ctx("admin")
+    screen = _show(qtbot, SettingsScreen(ctx))
+    tab = screen.roster
+    screen.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.table.rowCount() > 0, timeout=5000)
+    names = [tab.table.verticalHeaderItem(r).text() for r in range(tab.table.rowCount())]
+    assert "Vũ Thị Thảo" not in names and "Lê Văn Hùng" in names and "Trần Thị Mai" in names
+    assert "02/11/2026" in tab.title.text() and "07/11/2026" in tab.title.text()
+    row = names.index("Lê Văn Hùng")
+    tab.table.setFocus()
+    tab.table.setCurrentCell(row, 0)                              # Monday morning
+    qtbot.keyClick(tab.table, Qt.Key_Return)
+    editor = tab.table.findChild(QComboBox)
+    assert editor is not None
+    choices = [editor.itemText(i) for i in range(editor.count())]
+    assert choices[:2] == ["—", "Bộ phận một cửa"] and "Hộ tịch" in choices and "Đất đai" not in choices
+    editor.hidePopup()
+    editor.setCurrentIndex(editor.findText("Hộ tịch"))
+    qtbot.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: [(e.login, e.place) for e in roster.week(dt.date(2026, 11, 2))] == [("hung", "HT")],
+                    timeout=5000)
+    qtbot.waitUntil(lambda: tab.table.item(row, 0) is not None and tab.table.item(row, 0).text() == "Hộ tịch",
+                    timeout=5000)
+    # copied onto the next week, after a confirmation
+    monkeypatch.setattr(settings_roster, "confirm", lambda *a: True)
+    tab.copy.click()
+    qtbot.waitUntil(lambda: roster.week(dt.date(2026, 11, 9)) != [], timeout=5000)
+    qtbot.waitUntil(lambda: "09/11/2026" in tab.title.text(), timeout=5000)
+    # Delete takes him off (in the week now shown)
+    qtbot.waitUntil(lambda: tab.table.item(row, 0) is not None and tab.table.item(row, 0).text() == "Hộ tịch",
+                    timeout=5000)
+    tab.table.setFocus()
+    tab.table.setCurrentCell(row, 0)
+    qtbot.keyClick(tab.table, Qt.Key_Delete)
+    qtbot.waitUntil(lambda: roster.week(dt.date(2026, 11, 9)) == [], timeout=5000)
+    # the home screen says who is on duty today
+    home = _show(qtbot, DashboardScreen(make_ctx("mai")))
+    qtbot.waitUntil(lambda: "trực" in home.staff.text(), timeout=10000)
+    assert "trực sáng Hộ tịch" in home.staff.text()
+    assert "không trực hôm nay" in home.staff.text()

@@ -149,3 +149,64 @@ def test_a_scanned_code_opens_the_case_from_any_field(window, keys, approved, mo
     keys.press(Qt.Key_Return)
     assert opened == [approved]
     assert intake.name.text() == approved
+
+
+@pytest.mark.parametrize("form", ["tail", "tail_spaced", "lower", "id"])
+def test_every_form_search_accepts_finds_the_case(window, keys, approved, form):
+    screen = window.screens["delivery"]
+    window.show_screen("delivery")
+    tail = approved.split("-", 1)[1]                               # 261102-0001
+    typed = {"tail": tail, "tail_spaced": " " + tail.replace("-", " - ") + " ", "lower": approved.lower(),
+             "id": "001203012345"}[form]
+    keys.type(typed, widget=screen.code)
+    keys.press(Qt.Key_Return, widget=screen.code)
+    keys.idle()
+    assert screen.case is not None and screen.case.code == approved, screen.code_message.text()
+    assert keys.focused() is screen.rating_buttons["very_satisfied"]
+
+
+def test_several_matches_narrow_the_waiting_list_and_arrows_choose(window, keys, receive):
+    codes = []
+    for _ in range(3):
+        code = receive(citizen_name="Phạm Thị Hoa", id_number="001203055555").code
+        cases.assign_case(actor="mai", code=code, to="hung")
+        cases.submit_case(actor="hung", code=code)
+        cases.approve_case(actor="thao", code=code)
+        codes.append(code)
+    other = receive(citizen_name="Lê Văn Tám").code                   # not approved: never a candidate
+    screen = window.screens["delivery"]
+    window.show_screen("delivery")
+    keys.idle()
+    keys.type("001203055555", widget=screen.code)
+    keys.press(Qt.Key_Return, widget=screen.code)
+    keys.idle()
+    assert screen.case is None and "3 hồ sơ" in screen.code_message.text()
+    model = screen.waiting_model
+    assert sorted(model.row_at(r).code for r in range(model.rowCount())) == sorted(codes)
+    assert keys.focused() is screen.waiting
+    keys.press(Qt.Key_Down, widget=screen.waiting)
+    picked = screen.waiting.current_code()
+    keys.press(Qt.Key_Return, widget=screen.waiting)
+    keys.idle()
+    assert screen.case.code == picked and other not in codes
+    keys.press(Qt.Key_3)
+    keys.press(Qt.Key_Return, Qt.ControlModifier)
+    keys.idle()
+    assert queries.get_case(picked).state == workflow.DELIVERED
+    assert model.total() == 2                                      # the whole list again, less the one
+
+
+def test_the_waiting_list_is_reached_from_the_keyboard(window, keys, approved):
+    screen = window.screens["delivery"]
+    window.show_screen("delivery")
+    keys.idle()
+    assert keys.focused() is screen.code
+    keys.press(Qt.Key_Down, widget=screen.code)
+    assert keys.focused() is screen.waiting and screen.waiting.current_code() == approved
+    keys.press(Qt.Key_Escape, widget=screen.waiting)
+    assert keys.focused() is screen.code
+    keys.press(Qt.Key_L, Qt.AltModifier, widget=screen.code)
+    assert keys.focused() is screen.waiting
+    keys.press(Qt.Key_Return, widget=screen.waiting)
+    keys.idle()
+    assert screen.case.code == approved

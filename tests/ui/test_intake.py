@@ -263,3 +263,107 @@ def test_an_exemption_never_carries_over_to_the_next_citizen(window, keys):
     screen.reset()
     keys.idle()
     assert screen.exemption.currentData() == "" and screen.values()["exemption"] is None
+
+
+def test_tam_tru_enter_picks_temporary_residence(window, keys):
+    from casedesk.services import catalogue_admin
+
+    # the commune police's procedure ships turned off; this office receives it on the police's behalf
+    catalogue_admin.enable_procedure(actor="admin", code="CTR-02")
+    screen = window.screens["intake"]
+    choose_procedure(keys, "tam tru")
+    assert screen.picker.procedure().code == "CTR-02"
+
+
+def test_choosing_with_enter_goes_to_the_first_paper(window, keys):
+    screen = window.screens["intake"]
+    choose_procedure(keys)
+    keys.qtbot.wait(20)
+    assert keys.focused() is screen.papers.focus_widgets()[0]
+
+
+def test_esc_esc_can_be_taken_back_until_something_new_is_typed(window, keys):
+    screen = window.screens["intake"]
+    choose_procedure(keys)
+    screen.papers.focus_widgets()[0].setChecked(False)                # a paper unticked on purpose
+    screen.name.edit.setFocus()
+    keys.type(NAME)
+    screen.note.setFocus()
+    keys.type("CMND cũ 123456789")
+    screen.channels.button(1).setChecked(True)
+    before = screen.values()
+    keys.press(Qt.Key_Escape)
+    keys.press(Qt.Key_Escape)
+    assert screen.name.text() == "" and screen.picker.procedure() is None and screen.note.text() == ""
+    assert screen.restore_button.isVisible()
+    assert keys.focused() is screen.picker.edit
+    keys.press(Qt.Key_Z, Qt.ControlModifier)
+    assert screen.values() == before
+    assert not screen.restore_button.isVisible()
+    # cleared again, then a new citizen typed: the old form is gone for good
+    keys.press(Qt.Key_Escape)
+    keys.press(Qt.Key_Escape)
+    keys.type("khai tu", widget=screen.picker.edit)
+    assert not screen.restore_button.isVisible()
+    screen.picker.edit.clear()
+    keys.press(Qt.Key_Z, Qt.ControlModifier, widget=screen.picker.edit)
+    assert screen.name.text() == ""
+
+
+def test_the_note_field_reaches_the_register_and_phone_says_optional(window, keys, no_dialogs, receipt):
+    screen = window.screens["intake"]
+    assert "không bắt buộc" in screen.phone.edit.placeholderText()
+    choose_procedure(keys)
+    screen.name.setText(NAME)
+    screen.id_number.setText("001203012345")
+    screen.address.setText(ADDRESS)
+    screen.note.setText("Số CMND cũ: 123456789")
+    keys.press(Qt.Key_Return, Qt.ControlModifier, widget=screen.name.edit)
+    keys.idle()
+    case = queries.get_case(queries.search_cases("nguyen thi anh tuyet")[0].code)
+    assert case.phone == ""                                        # no phone: still received
+    assert case.history[0].note == "Số CMND cũ: 123456789"
+
+
+def test_id_birth_year_and_a_second_name_are_flagged_not_refused(window, keys, receive):
+    receive(citizen_name="Trần Văn Bảy", id_number="001090012345")  # the register knows this ID
+    screen = window.screens["intake"]
+    choose_procedure(keys)
+    screen.name.setText("Trần Văn Tám")
+    screen.id_number.setText("001090012345")                          # 4th digit 0, "90": born 1990
+    screen.birth.setText("15/08/1985")
+    keys.qtbot.waitUntil(lambda: "1990" in screen.identity_note.text(), timeout=3000)
+    note = screen.identity_note.text()
+    assert "15/08/1985" in note and "Trần Văn Bảy" in note
+    assert screen.identity_note.property("role") == "field-warning"
+    screen.name.setText("Trần Văn Bảy")
+    screen.birth.setText("15/08/1990")
+    keys.qtbot.waitUntil(lambda: screen.identity_note.text() == "", timeout=3000)
+
+
+def test_a_paper_dossier_entered_late_keeps_its_true_time(window, keys, no_dialogs, receipt):
+    import datetime as dt
+
+    screen = window.screens["intake"]
+    choose_procedure(keys, "xac nhan thong tin ho tich")
+    screen.name.setText(NAME)
+    screen.id_number.setText("001203012345")
+    screen.address.setText(ADDRESS)
+    screen.late.check.setChecked(True)
+    screen.late.set_time(dt.datetime(2026, 10, 30, 14, 10))          # Friday afternoon, during an outage
+    keys.idle()
+    assert "04/11/2026" in screen.due_label.text()                   # 3 working days from Friday
+    keys.press(Qt.Key_Return, Qt.ControlModifier, widget=screen.name.edit)
+    keys.idle()
+    case = queries.get_case(queries.search_cases("nguyen thi anh tuyet")[0].code)
+    assert case.received_at == dt.datetime(2026, 10, 30, 14, 10)
+    assert case.history[0].late_entry
+    assert not screen.late.check.isChecked()                          # the next dossier is live again
+
+
+def test_a_paper_that_says_when_it_is_needed_is_not_marked_twice(window, keys):
+    screen = window.screens["intake"]
+    choose_procedure(keys)
+    texts = [w.accessibleName() for w in screen.papers.focus_widgets()[::3]]
+    assert any("(nếu nộp thay)" in t for t in texts)
+    assert not any("(nếu nộp thay) (nếu có)" in t for t in texts)

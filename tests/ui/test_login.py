@@ -130,3 +130,23 @@ def test_a_password_set_by_the_admin_is_changed_at_first_login(qtbot, runner, ke
     keys.idle()
     assert [u.login for u in users] == ["mai"]
     assert not auth.login("mai", "mat-khau-moi-2026").must_change_password
+
+
+def test_after_log_out_nobody_is_chosen_and_a_first_key_picks_a_name(qtbot, runner, keys):
+    screen = _login_screen(qtbot, runner, keys)
+    screen.select_login("thao")
+    screen.password.setFocus()
+    keys.type("nửa-mật-khẩu")                                   # left half typed by the previous user
+    attempts = []
+    screen.logged_in.connect(attempts.append)
+    screen.reset(nobody=True)                                    # what logging out does
+    keys.idle()
+    assert screen.password.text() == ""
+    assert screen.selected_login() is None
+    assert keys.focused() is screen.users
+    keys.type("v")                                               # the next person starts typing their name
+    assert screen.selected_login() == "thao"                     # Vũ Thị Thảo: a name found, not a password
+    assert screen.password.text() == "" and not screen.message.isVisible() and attempts == []
+    screen.reset("mai")                                          # at start: this desk's usual user, ready
+    keys.idle()
+    assert screen.selected_login() == "mai" and keys.focused() is screen.password

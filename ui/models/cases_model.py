@@ -23,7 +23,9 @@ import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap, QPolygonF
 
+from casedesk import urgency as _urgency
 from casedesk import workflow
+from casedesk.urgency import DONE, DUE_SOON, IN_TIME, OVERDUE, WAITING  # noqa: F401 - the one rule, re-exported
 from casedesk.i18n import N_, _, short_date
 from casedesk.services import queries
 from casedesk.services.queries import CaseFilter
@@ -60,7 +62,6 @@ _CENTER = int(Qt.AlignCenter)
 
 # ------------------------------------------------------------------ urgency
 
-OVERDUE, DUE_SOON, IN_TIME, WAITING, DONE = "overdue", "due_soon", "in_time", "waiting", "done"
 
 URGENCY_WORDS = {
     OVERDUE: N_("Quá hạn"),
@@ -79,16 +80,9 @@ URGENCY_COLOURS = {
 
 
 def urgency(row: CaseRow) -> str:
-    """Overdue, due within one working day, in time, waiting for the citizen, or resolved."""
-    if row.state == workflow.SUPPLEMENT:
-        return WAITING
-    if row.state not in workflow.OPEN_STATES or row.days_left is None:
-        return DONE
-    if row.days_left < 0:
-        return OVERDUE
-    if row.days_left <= 1:
-        return DUE_SOON
-    return IN_TIME
+    """Overdue, due within one working day, in time, waiting for the citizen, or resolved
+    (``casedesk.urgency.kind``: the same rule as the counts)."""
+    return _urgency.kind(row.state, row.days_left)
 
 
 def days_left_text(row: CaseRow) -> str:

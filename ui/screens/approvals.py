@@ -1,10 +1,16 @@
 """Chờ phê duyệt: the vice-chairman's queue, the nearest due date first.
 
-Ctrl+Enter approves every selected row (one service call each, on the Runner);
+An approval applies only to what the approver has seen: a single row only once its
+preview has been on screen for ``SETTLE_MS`` (so a second Ctrl+Enter, pressed before
+the next row has even appeared, does nothing), several rows only after a confirmation
+that names how many and which.  Ctrl+Z takes back the last approval while nothing
+followed it (``cases.undo_approval``, audited; the core refuses once the case moved on).
 Ctrl+R returns the current case and refusing it asks for a reason and a
 confirmation: the core refuses a return or refusal without a reason anyway.
 """
 from __future__ import annotations
+
+import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit,
@@ -65,6 +71,18 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     return box.exec() == QMessageBox.Yes
 
 
+def confirm_batch(parent: QWidget | None, title: str, text: str) -> bool:
+    """Yes/No for approving several dossiers, No by default (tests replace this)."""
+    box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.Yes | QMessageBox.No, parent)
+    box.button(QMessageBox.Yes).setText(_("Có, phê duyệt"))
+    box.button(QMessageBox.No).setText(_("Không"))
+    box.setDefaultButton(QMessageBox.No)
+    return box.exec() == QMessageBox.Yes
+
+
+SETTLE_MS = 700          # how long a dossier is on screen before Ctrl+Enter approves it
+
+
 class ApprovalsScreen(LiveMixin, Screen):
     key = "approvals"
     title = translated(N_("Chờ phê duyệt"))
@@ -73,6 +91,8 @@ class ApprovalsScreen(LiveMixin, Screen):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
         self._busy = False
+        self._shown: tuple[str | None, float] = (None, 0.0)      # the previewed code, since when
+        self._undoable: list[str] = []                            # the last approval, while nothing followed
         self.model = CasesTableModel(CaseFilter(state=workflow.AWAITING), order="due_date")
         self.table = CaseTable(self.model, hidden=("received", "state"), multi=True)
         self.preview = CasePreview()
@@ -86,12 +106,15 @@ class ApprovalsScreen(LiveMixin, Screen):
         self.approve.setStyleSheet("font-weight:bold")
         self.return_ = QPushButton(_("Trả lại…  (Ctrl+R)"))
         self.refuse = QPushButton(_("Từ chối…"))
+        self.undo = QPushButton(_("Hoàn tác phê duyệt  (Ctrl+Z)"))
+        self.undo.setToolTip(_("Đưa hồ sơ vừa phê duyệt trở lại chờ phê duyệt (khi chưa có bước nào sau đó)"))
         bar = QHBoxLayout()
         bar.addWidget(self.counter)
         bar.addStretch(1)
         bar.addWidget(self.approve)
         bar.addWidget(self.return_)
         bar.addWidget(self.refuse)
+        bar.addWidget(self.undo)
         split = QSplitter(Qt.Horizontal)
         split.addWidget(self.table)
         split.addWidget(self.preview)
@@ -104,8 +127,9 @@ class ApprovalsScreen(LiveMixin, Screen):
         self.table.setColumnWidth(COL["assignee"], fm.horizontalAdvance("Nguyễn Văn Đường") + 8)
         self.table.setColumnWidth(COL["left"], max(fm.horizontalAdvance(_("Quá {n} ngày").format(n=99)),
                                                    fm.horizontalAdvance(_("Hạn hôm nay"))) + 40)
-        hint = QLabel(_("Chọn nhiều hồ sơ bằng Shift/Ctrl + mũi tên hoặc chuột; Ctrl+Enter phê duyệt tất cả "
-                        "hồ sơ đã chọn · Enter mở hồ sơ"))
+        hint = QLabel(_("Ctrl+Enter phê duyệt hồ sơ đang xem; chọn nhiều hồ sơ bằng Shift/Ctrl + mũi tên "
+                        "hoặc chuột thì được hỏi lại trước khi phê duyệt · Ctrl+Z hoàn tác lần phê duyệt vừa rồi "
+                        "· Enter mở hồ sơ"))
         hint.setStyleSheet("color:#666")
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -117,6 +141,8 @@ class ApprovalsScreen(LiveMixin, Screen):
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
             add_shortcut(self, seq, self.approve_selected)
         add_shortcut(self, "Ctrl+R", self.return_current)
+        add_shortcut(self, "Ctrl+Z", self.undo_last)
+        self.undo.clicked.connect(self.undo_last)
         self.approve.clicked.connect(self.approve_selected)
         self.return_.clicked.connect(self.return_current)
         self.refuse.clicked.connect(self.refuse_current)
@@ -149,6 +175,7 @@ class ApprovalsScreen(LiveMixin, Screen):
         self.approve.setEnabled(has)
         self.return_.setEnabled(has and selected <= 1)
         self.refuse.setEnabled(has and selected <= 1)
+        self.undo.setEnabled(bool(self._undoable) and not self._busy)
         if total == 0:
             self.preview.clear_case(_("Không còn hồ sơ nào chờ phê duyệt."))
 
@@ -157,18 +184,45 @@ class ApprovalsScreen(LiveMixin, Screen):
             return
         code = self.table.current_code()
         if not code:
+            self._shown = (None, 0.0)
             self.preview.clear_case()
             return
         try:
             self.preview.show_case(queries.get_case(code))
         except CaseDeskError as exc:
+            self._shown = (None, 0.0)
             self.preview.clear_case(str(exc))
+            return
+        if self._shown[0] != code:
+            self._shown = (code, time.monotonic())
+
+    def _seen(self, code: str) -> bool:
+        """Whether ``code`` is the dossier on show, and has been for SETTLE_MS."""
+        shown, since = self._shown
+        return (shown == code and self.table.current_code() == code
+                and (time.monotonic() - since) * 1000 >= SETTLE_MS)
 
     # -------------------------------------------------- actions
     def approve_selected(self) -> None:
         codes = [c for c in self.table.selected_codes() if c]
         if not codes or self._busy:
             return
+        if len(codes) == 1 and not self._seen(codes[0]):
+            # the row has just appeared (after the previous approval, say): nobody has read it yet
+            self.ctx.signals.status.emit(_("Hồ sơ {code} vừa hiện ra: xem rồi bấm lại Ctrl+Enter để phê duyệt.")
+                                         .format(code=codes[0]))
+            self._preview_timer.start()
+            return
+        if len(codes) > 1:
+            rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+            names = [f"{self.model.index(r, 0).data(Qt.DisplayRole)} · "
+                     f"{self.model.index(r, COL['citizen']).data(Qt.DisplayRole)}" for r in rows[:12]]
+            if len(rows) > 12:
+                names.append(_("… và {n} hồ sơ khác").format(n=len(rows) - 12))
+            if not confirm_batch(self, _("Phê duyệt nhiều hồ sơ"),
+                                 _("Phê duyệt cùng lúc {n} hồ sơ đã chọn?\n\n{lines}").format(
+                                     n=len(codes), lines="\n".join(names))):
+                return
         actor = self.ctx.user.login
 
         def work():
@@ -184,8 +238,15 @@ class ApprovalsScreen(LiveMixin, Screen):
         def finished(result) -> None:
             done, failed = result
             self._set_busy(False)
+            self._undoable = list(done)
+            self._shown = (None, 0.0)                  # the next row must be shown afresh
+            if len(done) == 1:
+                self.ctx.signals.status.emit(_("Đã phê duyệt hồ sơ {code}. Ctrl+Z để hoàn tác.").format(
+                    code=done[0]))
+            elif done:
+                self.ctx.signals.status.emit(_("Đã phê duyệt {n} hồ sơ. Ctrl+Z để hoàn tác.").format(n=len(done)))
+            self._update_counter()
             if done:
-                self.ctx.signals.status.emit(_("Đã phê duyệt {n} hồ sơ.").format(n=len(done)))
                 self.ctx.notify(Changes(cases=True, case_code=done[0] if len(done) == 1 else None))
             if failed:
                 lines = "\n".join(f"{code}: {why}" for code, why in failed)
@@ -195,6 +256,40 @@ class ApprovalsScreen(LiveMixin, Screen):
         self._set_busy(True)
         self.ctx.runner.run(work, on_done=finished, on_error=self._failed,
                             label=_("Phê duyệt {n} hồ sơ").format(n=len(codes)))
+
+    def undo_last(self) -> None:
+        """Take back the last approval (each case of a batch), if nothing followed it."""
+        codes = list(self._undoable)
+        if not codes or self._busy:
+            return
+        actor = self.ctx.user.login
+
+        def work():
+            done, failed = [], []
+            for code in codes:
+                try:
+                    cases.undo_approval(actor=actor, code=code)
+                    done.append(code)
+                except CaseDeskError as exc:
+                    failed.append((code, str(exc)))
+            return done, failed
+
+        def finished(result) -> None:
+            done, failed = result
+            self._undoable = []
+            self._set_busy(False)
+            if done:
+                self.ctx.signals.status.emit(_("Đã hoàn tác phê duyệt {n} hồ sơ; hồ sơ trở lại chờ phê duyệt.")
+                                             .format(n=len(done)))
+                self.ctx.notify(Changes(cases=True, case_code=done[0] if len(done) == 1 else None))
+            if failed:
+                lines = "\n".join(f"{code}: {why}" for code, why in failed)
+                show_error(self, CaseDeskError(_("Không hoàn tác được {n} hồ sơ:\n{lines}").format(
+                    n=len(failed), lines=lines)))
+
+        self._set_busy(True)
+        self.ctx.runner.run(work, on_done=finished, on_error=self._failed,
+                            label=_("Hoàn tác phê duyệt {n} hồ sơ").format(n=len(codes)))
 
     def return_current(self) -> None:
         code = self.table.current_code()
@@ -225,6 +320,7 @@ class ApprovalsScreen(LiveMixin, Screen):
         actor = self.ctx.user.login
 
         def finished(result) -> None:
+            self._undoable = []                          # something followed the approval
             self._set_busy(False)
             self.ctx.signals.status.emit(message)
             self.ctx.notify(result.changes)

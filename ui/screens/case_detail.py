@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QDialog, QGroupBox, QHBoxLayout, QLabel, QPushBut
 
 from casedesk import context, workflow
 from casedesk.i18n import N_, _, format_money, short_date, short_datetime
-from casedesk.services import auth, cases, queries
+from casedesk.services import assignment, cases, queries
 from casedesk.services.views import ActionResult, CaseView
 
 from ..appctx import AppContext
@@ -28,7 +28,6 @@ from ..widgets.action_dialogs import AssignDialog, ExtendDialog, ReasonDialog, W
 from ..widgets.badges import DeadlineBadge, StateBadge, due_line
 from ..widgets.fields import make_primary, set_role
 
-EVENT_LABELS = {"denied": N_("Thao tác bị từ chối")}
 PICKUP_LABELS = {"desk": N_("Tại bộ phận một cửa"), "post": N_("Qua bưu chính")}
 # the action that answers Ctrl+Enter, first one allowed wins
 MAIN_ACTIONS = ("approve", "submit", "deliver", "resume", "assign")
@@ -46,9 +45,7 @@ def load_case(code: str, login: str) -> tuple[CaseView, list[str], list[str], in
 
 
 def event_label(action: str) -> str:
-    if action in workflow.ACTIONS:
-        return workflow.label(action)
-    return _(EVENT_LABELS.get(action, action))
+    return workflow.event_label(action)
 
 
 def timeline_html(case: CaseView) -> str:
@@ -271,8 +268,9 @@ class CaseDetailPanel(QWidget):
             self.deliver_requested.emit(code)
             return
         if action == "assign":
-            self.ctx.runner.run(lambda: auth.list_users(include_inactive=False),
-                                on_done=lambda users: self._assign(case, users),
+            field, holder = case.procedure.field_code, case.assignee
+            self.ctx.runner.run(lambda: assignment.candidates(field, exclude=holder),
+                                on_done=lambda officers: self._assign(case, officers),
                                 on_error=lambda e: show_error(self, e))
             return
         if action == "extend":
@@ -314,11 +312,10 @@ class CaseDetailPanel(QWidget):
         if dialog.exec() == QDialog.Accepted and dialog.result_value is not None:
             self._done(action, dialog.result_value)
 
-    def _assign(self, case: CaseView, users) -> None:
-        officers = [u for u in users if u.role == "officer"]
+    def _assign(self, case: CaseView, officers) -> None:
         actor, code = self.ctx.user.login, case.code
-        dialog = AssignDialog(self, self.ctx.runner, officers=officers, field_code=case.procedure.field_code,
-                              current=case.assignee,
+        dialog = AssignDialog(self, self.ctx.runner, officers=officers, field_name=case.procedure.field_name,
+                              current=case.assignee_name if case.assignee else None,
                               action=lambda v: cases.assign_case(actor=actor, code=code, **v))
         if dialog.exec() == QDialog.Accepted and dialog.result_value is not None:
             self._done("assign", dialog.result_value)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QPushButton, QScroll
 from casedesk import context, workflow
 from casedesk.errors import CaseDeskError
 from casedesk.i18n import N_, _, format_int
-from casedesk.services import auth, queries
+from casedesk.services import auth, queries, roster
 from casedesk.services.queries import CaseFilter
 from casedesk.services.views import Changes, QueueCounts
 
@@ -35,6 +35,7 @@ class Staff:
     role: str
     open_cases: int | None = None
     overdue: int | None = None
+    duty: tuple[tuple[str, str], ...] = ()      # today's roster: (half, place name)
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,17 @@ def load_dashboard(login: str, role: str, today: dt.date) -> DashboardData:
         mine_overdue = queries.count_cases(CaseFilter(assignee=login, overdue=True))
         mine_soon = queries.count_cases(CaseFilter(assignee=login, due_within=1))
     staff = []
+    duty: dict[str, list[tuple[str, str]]] = {}
+    for entry in roster.entries(today, today):
+        duty.setdefault(entry.login, []).append((entry.half, entry.place_name))
     for user in auth.list_users(include_inactive=False):
+        mine = tuple(duty.get(user.login, ()))
         if user.role == "officer":
             staff.append(Staff(user.login, user.full_name, user.role,
                                queries.count_cases(CaseFilter(assignee=user.login, states=workflow.OPEN_STATES)),
-                               queries.count_cases(CaseFilter(assignee=user.login, overdue=True))))
+                               queries.count_cases(CaseFilter(assignee=user.login, overdue=True)), duty=mine))
         elif user.role in ("clerk", "vice_chairman"):
-            staff.append(Staff(user.login, user.full_name, user.role))
+            staff.append(Staff(user.login, user.full_name, user.role, duty=mine))
     values = dict(counts=counts, mine_overdue=mine_overdue, mine_due_soon=mine_soon, staff=tuple(staff))
     try:
         from casedesk import reports
@@ -285,7 +290,9 @@ class DashboardScreen(LiveMixin, Screen):
     def _staff_html(self, staff: tuple[Staff, ...], on_time: dict) -> str:
         e = html.escape
         items = []
-        for person in sorted(staff, key=lambda p: p.login != self.ctx.user.login):      # me first
+        rostered = any(p.duty for p in staff)
+        # me first, then those on duty today (when there is a roster)
+        for person in sorted(staff, key=lambda p: (p.login != self.ctx.user.login, rostered and not p.duty)):
             me = person.login == self.ctx.user.login
             name = f"<b>{e(person.name)}</b>" if me else e(person.name)
             role = e(_(workflow.ROLE_LABELS.get(person.role, person.role)))
@@ -298,6 +305,12 @@ class DashboardScreen(LiveMixin, Screen):
                 resolved, pct = on_time.get(person.login, (0, None))
                 if resolved:
                     parts.append(e(_("tháng này đúng hạn {p}").format(p=percent_text(pct))))
+            if person.duty:
+                parts.insert(0, "<span style='color:#1e6b2a'>● " + e(_("trực {where}").format(where=", ".join(
+                    _("{half} {place}").format(half=_(roster.HALF_LABELS[half]).lower(), place=place)
+                    for half, place in person.duty))) + "</span>")
+            elif rostered:
+                parts.insert(0, e(_("không trực hôm nay")))
             detail = f"<br><span style='color:#444'>{' · '.join(parts)}</span>" if parts else ""
             items.append(f"<p style='margin:0 0 6px 0'>{name} <span style='color:#666'>· {role}</span>"
                          f"{detail}</p>")

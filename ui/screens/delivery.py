@@ -3,8 +3,11 @@
 The code field takes the scanner (or typing) and Enter; the case, its result and
 fee appear, the receiver defaults to the citizen, and focus moves to the rating
 row, where the keys 1, 2 and 3 choose Rất hài lòng / Hài lòng / Không hài lòng.
-"Đã trả" (Ctrl+Enter) saves through ``cases.deliver_case``.  On the right, the
-cases waiting to be handed over, Enter takes one.
+"Đã trả" (Ctrl+Enter) saves through ``cases.deliver_case``.  The code field takes
+every form the search box does (``261206-0001``, an ID number, a phone, a name): one
+match is shown at once, several narrow the waiting list.  On the right, the cases
+waiting to be handed over, reached from the keyboard (Down from the code field, or
+Alt+L); Enter takes one, Esc goes back to the code.
 """
 from __future__ import annotations
 
@@ -60,7 +63,8 @@ class DeliveryScreen(Screen):
     def _build(self) -> None:
         self.code = QLineEdit(self)
         self.code.setProperty("scanTarget", True)
-        self.code.setPlaceholderText(_("Quét hoặc gõ mã hồ sơ trên giấy hẹn, rồi Enter"))
+        self.code.setPlaceholderText(_("Quét hoặc gõ mã hồ sơ (đủ, hoặc 261206-0001), số định danh, "
+                                       "điện thoại hay tên, rồi Enter"))
         self.code.setClearButtonEnabled(True)
         self.code.returnPressed.connect(self.lookup)
         code_label = QLabel(_("&Mã hồ sơ"), self)
@@ -134,8 +138,24 @@ class DeliveryScreen(Screen):
                                  hidden=("procedure", "received", "left", "assignee", "due"))
         self.waiting.horizontalHeader().setSectionResizeMode(COL["citizen"], QHeaderView.Stretch)
         self.waiting.open_requested.connect(self.load_code)
-        self.waiting.setFocusPolicy(Qt.ClickFocus)
-        QVBoxLayout(waiting_box).addWidget(self.waiting)
+        self.waiting.setFocusPolicy(Qt.StrongFocus)
+        self.waiting.installEventFilter(self)
+        self.code.installEventFilter(self)
+        self.waiting_hint = QLabel(_("↓ từ ô mã hoặc Alt+L để vào danh sách · Enter chọn · Esc quay lại ô mã"),
+                                   waiting_box)
+        self.waiting_hint.setWordWrap(True)
+        self.waiting_hint.setStyleSheet("color:#666")
+        self.show_all = QPushButton(_("Hiện tất cả"), waiting_box)
+        self.show_all.setVisible(False)
+        self.show_all.clicked.connect(self._show_all_waiting)
+        waiting_layout = QVBoxLayout(waiting_box)
+        waiting_layout.addWidget(self.waiting_hint)
+        waiting_layout.addWidget(self.waiting, 1)
+        waiting_layout.addWidget(self.show_all, 0, Qt.AlignRight)
+        to_list = QShortcut(QKeySequence("Alt+L"), self)
+        to_list.setContext(Qt.WidgetWithChildrenShortcut)
+        to_list.activated.connect(self.focus_waiting)
+        self.waiting_model.modelReset.connect(self._waiting_loaded)
 
         left = QVBoxLayout()
         code_row = QHBoxLayout()
@@ -186,13 +206,64 @@ class DeliveryScreen(Screen):
         self.lookup()
 
     def lookup(self) -> None:
-        code = self.code.text().strip()
-        if not code:
+        text = self.code.text().strip()
+        if not text:
             return
         self.code_message.hint("")
         set_invalid(self.code, False)
-        self.ctx.runner.run(lambda: queries.get_case(code), on_done=self._found, on_error=self._not_found,
-                            label=_("Đang tìm hồ sơ…"))
+        self.ctx.runner.run(lambda: queries.find_for_delivery(text), on_done=lambda found: self._matched(text, found),
+                            on_error=self._not_found, label=_("Đang tìm hồ sơ…"))
+
+    def _matched(self, text: str, found) -> None:
+        case, rows = found
+        if case is not None:
+            self._found(case)
+            return
+        # several: the waiting list narrows to them, the first one highlighted
+        self._show(None)
+        ready = [r for r in rows if r.state in workflow.DELIVERABLE]
+        if not ready:
+            self.code_message.error(_("Có {n} hồ sơ khớp “{text}” nhưng không hồ sơ nào đang chờ trả kết quả.")
+                                    .format(n=len(rows), text=text))
+            self.code.selectAll()
+            self.code.setFocus()
+            return
+        self.code_message.hint(_("Có {n} hồ sơ chờ trả khớp “{text}”: chọn bằng mũi tên rồi Enter.").format(
+            n=len(ready), text=text))
+        self._narrow(text)
+
+    def _narrow(self, text: str) -> None:
+        self._focus_list_after_load = True
+        self.waiting_model.set_filter(CaseFilter(states=workflow.DELIVERABLE, query=text))
+        self.show_all.setVisible(True)
+
+    def _show_all_waiting(self) -> None:
+        self.waiting_model.set_filter(CaseFilter(states=workflow.DELIVERABLE))
+        self.show_all.setVisible(False)
+
+    def _waiting_loaded(self) -> None:
+        if getattr(self, "_focus_list_after_load", False):
+            self._focus_list_after_load = False
+            self.focus_waiting()
+
+    def focus_waiting(self) -> None:
+        """Into the waiting list, a row highlighted so arrows and Enter work at once."""
+        if not self.waiting_model.rowCount():
+            return
+        self.waiting.setFocus(Qt.ShortcutFocusReason)
+        if not self.waiting.selectionModel().hasSelection():
+            self.waiting.select_first()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == event.Type.KeyPress and not event.modifiers() & (Qt.ControlModifier | Qt.AltModifier):
+            if watched is self.code and event.key() == Qt.Key_Down and self.waiting_model.rowCount():
+                self.focus_waiting()
+                return True
+            if watched is self.waiting and event.key() == Qt.Key_Escape:
+                self.code.setFocus(Qt.ShortcutFocusReason)
+                self.code.selectAll()
+                return True
+        return super().eventFilter(watched, event)
 
     def _not_found(self, exc: BaseException) -> None:
         if not isinstance(exc, CaseDeskError):
@@ -290,6 +361,8 @@ class DeliveryScreen(Screen):
         self.ctx.signals.status.emit(_("Đã trả kết quả hồ sơ {code} cho {name} ({rating}).").format(
             code=case.code, name=case.receiver, rating=rating))
         self._show(None)
+        if self.show_all.isVisible():
+            self._show_all_waiting()
         self.code.clear()
         self.code_message.hint(_("Đã trả hồ sơ {code}. Quét mã tiếp theo.").format(code=case.code))
         self.code.setFocus()

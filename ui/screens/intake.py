@@ -8,22 +8,26 @@ After saving, the receipt (form 01) opens in print preview and the form is
 empty again, focused on the procedure for the next citizen.  A missing
 required paper turns the main button into printing the supplement request
 (form 02): the dossier is not received until it is complete.
+
+Choosing the procedure with Enter moves to its first paper.  The ID number is checked
+against the date of birth (the birth year its digits carry) and against the register (the
+same ID under another name): warnings, never refusals.  Esc Esc empties the form and
+offers it back (Ctrl+Z, or the button) until something new is typed.  A paper dossier
+received during an outage is entered with its true time ("Nhập bù"), marked late.
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
 import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QButtonGroup, QDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QPushButton, QRadioButton, QScrollArea, QSpinBox, QToolButton, QVBoxLayout,
-                               QWidget)
+                               QLineEdit, QPushButton, QScrollArea, QSpinBox, QToolButton,
+                               QVBoxLayout, QWidget)
 
-from casedesk import context, workflow
+from casedesk import workflow
 from casedesk.errors import BadInput, CaseDeskError
-from casedesk.i18n import N_, _, short_date, weekday_name
+from casedesk.i18n import N_, _, short_date, short_datetime, weekday_name
 from casedesk.services import cases
 from casedesk.services.views import ActionResult, ProcedureView
 from casedesk.text import normalize_phone, validate_email, validate_id_number
@@ -38,47 +42,13 @@ from ..widgets.fields import CheckedLineEdit, MessageLabel, make_primary, set_in
 from ..widgets.papers import PapersChecklist
 from ..widgets.procedure_picker import ProcedurePicker
 from .base import Screen
+from .intake_parts import FormMemory, FormSnapshot, LateEntry, aligned, due_preview, parse_birth_date, radios
+from .intake_parts import field_message as _message
 
 DOUBLE_ESC = 0.8          # seconds between the two Esc presses that clear the form
-_DATE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 
 
-def _message(check, text: str) -> str | None:
-    """Run one of the core's validators; its BadInput message, or None when the text is fine."""
-    try:
-        check(text)
-    except BadInput as exc:
-        return exc.message
-    return None
-
-
-def parse_birth_date(text: str) -> dt.date | None:
-    """``15/08/1990`` (or 15.08.1990, 15-8-1990) -> date; empty -> None; raises BadInput."""
-    if not text.strip():
-        return None
-    match = _DATE.match(text)
-    try:
-        if not match:
-            raise ValueError
-        day = dt.date(int(match[3]), int(match[2]), int(match[1]))
-    except ValueError:
-        raise BadInput(_("Ngày sinh phải có dạng ngày/tháng/năm, ví dụ 15/08/1990."), field="birth_date") from None
-    if day > dt.date.today() or day.year < 1900:
-        raise BadInput(_("Ngày sinh {d} không hợp lý.").format(d=text.strip()), field="birth_date")
-    return day
-
-
-def due_preview(proc):
-    """The due date a dossier of ``proc`` received now would get, in the law's unit (runs on the runner).
-    A bare number of working days is still taken (an older caller)."""
-    if isinstance(proc, int):
-        return context.calendar().due(context.now(), proc, cutoff=context.settings().cutoff_time)
-    from casedesk.services import catalogue
-
-    return catalogue.due_for(proc, context.now())
-
-
-class IntakeScreen(Screen):
+class IntakeScreen(FormMemory, Screen):
     key = "intake"
     title = N_("Tiếp nhận hồ sơ")
     roles = ("clerk",)
@@ -90,6 +60,7 @@ class IntakeScreen(Screen):
         self._due = None
         self._saving = False
         self._last_esc = 0.0
+        self._cleared: FormSnapshot | None = None      # what Esc Esc took away, until something is typed
         self._build()
         self._connect()
         self.reset()
@@ -143,10 +114,14 @@ class IntakeScreen(Screen):
         self.birth = CheckedLineEdit(person_box, validator=lambda t: _message(parse_birth_date, t),
                                      min_chars_live=10, placeholder=_("ngày/tháng/năm (không bắt buộc)"))
         self.phone = CheckedLineEdit(person_box, validator=lambda t: _message(normalize_phone, t),
-                                     min_chars_live=10, placeholder="0912 345 678")
+                                     min_chars_live=10, placeholder=_("0912 345 678 (không bắt buộc)"))
         self.email = CheckedLineEdit(person_box, validator=lambda t: _message(validate_email, t),
                                      placeholder=_("không bắt buộc"))
         self.address = CheckedLineEdit(person_box)
+        self.note = QLineEdit(person_box)
+        self.note.setPlaceholderText(_("không bắt buộc; ví dụ số CMND 9 số cũ"))
+        self.note.setMaxLength(500)
+        self.identity_note = MessageLabel(person_box)
         id_row = QWidget(person_box)
         id_layout = QHBoxLayout(id_row)
         id_layout.setContentsMargins(0, 0, 0, 0)
@@ -154,10 +129,10 @@ class IntakeScreen(Screen):
         id_layout.addWidget(self.scan_button, 0, Qt.AlignTop)
 
         self.channels = QButtonGroup(self)
-        channel_row = self._radios(person_box, self.channels,
+        channel_row = radios(person_box, self.channels,
                                    [(c, _(workflow.CHANNEL_LABELS[c])) for c in workflow.CHANNELS])
         self.pickups = QButtonGroup(self)
-        pickup_row = self._radios(person_box, self.pickups,
+        pickup_row = radios(person_box, self.pickups,
                                   [("desk", _("Tại bộ phận một cửa")), ("post", _("Qua bưu chính"))])
         form = QFormLayout(person_box)
         form.setFieldGrowthPolicy(QFormLayout.ExpandingFieldsGrow)
@@ -168,12 +143,14 @@ class IntakeScreen(Screen):
                 (_("Điện th&oại"), self.phone, self.phone.edit),
                 (_("&Email"), self.email, self.email.edit),
                 (_("Đị&a chỉ"), self.address, self.address.edit),
+                (_("Ghi &chú"), aligned(self.note, person_box), self.note),
                 (_("Hình thức nộp"), channel_row, None),
                 (_("Nhận kết quả"), pickup_row, None)):
             label = QLabel(text, person_box)
             if buddy is not None:
                 label.setBuddy(buddy)
             form.addRow(label, widget)
+        form.addRow(self.identity_note)
 
         # -- the due date and the buttons
         self.due_label = QLabel(self)
@@ -199,14 +176,20 @@ class IntakeScreen(Screen):
                                         "tiếp nhận (mẫu 03) với những gì đã nhập; hồ sơ không được tiếp nhận."))
         self.reset_button = QPushButton(_("Làm lại  (Esc Esc)"), self)
         self.reset_button.setFocusPolicy(Qt.ClickFocus)
+        self.restore_button = QPushButton(_("Khôi phục phiếu vừa xóa  (Ctrl+Z)"), self)
+        self.restore_button.setFocusPolicy(Qt.ClickFocus)
+        self.restore_button.hide()
+        self.late = LateEntry(self)
         due_row = QHBoxLayout()
         due_row.addWidget(self.due_label)
         due_row.addWidget(self.why_button)
         due_row.addStretch(1)
+        due_row.addWidget(self.late)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.refuse_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.restore_button)
         buttons.addWidget(self.reset_button)
 
         columns = QGridLayout()
@@ -227,23 +210,21 @@ class IntakeScreen(Screen):
             "sets": self.sets,
         }
 
-    def _radios(self, parent: QWidget, group: QButtonGroup, options: list[tuple[str, str]]) -> QWidget:
-        row = QWidget(parent)
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for n, (value, text) in enumerate(options):
-            button = QRadioButton(text, row)
-            button.setProperty("value", value)
-            group.addButton(button, n)
-            layout.addWidget(button)
-        layout.addStretch(1)
-        return row
-
     def _connect(self) -> None:
         self.picker.chosen.connect(self._procedure_chosen)
         self.papers.changed.connect(self._update_button)
         self.save_button.clicked.connect(self.main_action)
-        self.reset_button.clicked.connect(self.reset)
+        self.reset_button.clicked.connect(self.clear_form)
+        self.restore_button.clicked.connect(self.restore)
+        self.late.changed.connect(self._refresh_due)
+        self.identity_timer = QTimer(self, singleShot=True, interval=350)
+        self.identity_timer.timeout.connect(self._check_identity)
+        for field in (self.name, self.id_number, self.birth):
+            field.edit.textChanged.connect(lambda _t: self.identity_timer.start())
+        for edit in (self.picker.edit, self.name.edit, self.id_number.edit, self.birth.edit, self.phone.edit,
+                     self.email.edit, self.address.edit, self.note):
+            edit.textEdited.connect(self._typed_anew)
+        self.picker.edit.installEventFilter(self)
         self.refuse_button.clicked.connect(self.refuse_intake)
         refuse = QShortcut(QKeySequence("F8"), self)
         refuse.setContext(Qt.WidgetWithChildrenShortcut)
@@ -272,7 +253,7 @@ class IntakeScreen(Screen):
         super().hideEvent(event)
 
     def has_unsaved(self) -> bool:
-        return bool(self.picker.text().strip() or any(
+        return bool(self.picker.text().strip() or self.note.text().strip() or any(
             w.text().strip() for w in (self.name, self.id_number, self.birth, self.phone, self.email,
                                        self.address)))
 
@@ -281,6 +262,9 @@ class IntakeScreen(Screen):
         self.picker.clear()
         for field in (self.name, self.id_number, self.birth, self.phone, self.email, self.address):
             field.clear()
+        self.note.clear()
+        self.identity_note.hint("")
+        self.late.clear()
         self.sets.setValue(1)
         self.fees.reset()                  # an exemption never carries over to the next citizen
         self.channels.button(0).setChecked(True)
@@ -302,6 +286,7 @@ class IntakeScreen(Screen):
             pickup=self.pickups.checkedButton().property("value"), sets=self.sets.value(),
             papers=self.papers.papers() if proc else None, birth_date=birth.isoformat() if birth else None,
             **self.fees.values(),
+            note=self.note.text(), at=self.late.at(),
         )
 
     # ------------------------------------------------------------ procedure
@@ -312,11 +297,15 @@ class IntakeScreen(Screen):
         self._update_fee()
         self._update_button()
         self._refresh_due()
+        first = self.papers.focus_widgets()[:1]
+        if proc is not None and first and self.picker.edit.hasFocus():
+            # chosen from the keyboard: on to the papers, not past them (after the popup has closed)
+            QTimer.singleShot(0, lambda w=first[0]: w.setFocus(Qt.TabFocusReason))
 
     def _chain_tabs(self) -> None:
         chain = [self.picker.edit, *self.papers.focus_widgets(), self.sets, *self.fees.focus_widgets(),
                  self.name.edit, self.id_number.edit,
-                 self.birth.edit, self.phone.edit, self.email.edit, self.address.edit,
+                 self.birth.edit, self.phone.edit, self.email.edit, self.address.edit, self.note,
                  self.channels.checkedButton() or self.channels.button(0),
                  self.pickups.checkedButton() or self.pickups.button(0), self.save_button]
         for a, b in zip(chain, chain[1:]):
@@ -346,7 +335,8 @@ class IntakeScreen(Screen):
             self.why.setText("")
             self.why_button.setVisible(False)
             return
-        self.ctx.runner.run(lambda: due_preview(proc),
+        at = self.late.at()
+        self.ctx.runner.run(lambda: due_preview(proc, at),
                             on_done=lambda due: self._show_due(proc, due), on_error=lambda e: None)
 
     def _show_due(self, proc: ProcedureView, due) -> None:
@@ -432,8 +422,13 @@ class IntakeScreen(Screen):
         self.save_button.setEnabled(True)
         code = result.case.code
         self.ctx.notify(result.changes)
-        self.ctx.signals.status.emit(_("Đã tiếp nhận hồ sơ {code}, hẹn trả {due}.").format(
-            code=code, due=short_date(result.case.due_date)))
+        if self.late.at() is not None:
+            self.ctx.signals.status.emit(_("Đã nhập bù hồ sơ {code} (tiếp nhận lúc {at}), hẹn trả {due}.").format(
+                code=code, at=short_datetime(result.case.received_at), due=short_date(result.case.due_date)))
+        else:
+            self.ctx.signals.status.emit(_("Đã tiếp nhận hồ sơ {code}, hẹn trả {due}.").format(
+                code=code, due=short_date(result.case.due_date)))
+        self._cleared = None
         self.reset()
         self.print_receipt(code)
 
@@ -455,6 +450,10 @@ class IntakeScreen(Screen):
     def mark(self, exc: CaseDeskError) -> None:
         """Show the core's message at the field it names; nothing typed is touched."""
         widget = self.field_widgets.get(exc.field or "")
+        if exc.field == "at":
+            self.late.when.setFocus(Qt.OtherFocusReason)
+            self.general.error(exc.message)
+            return
         if exc.field == "papers":
             self.papers_message.error(exc.message)
             self.papers.setFocus()
@@ -524,8 +523,7 @@ class IntakeScreen(Screen):
             now = time.monotonic()
             if now - self._last_esc <= DOUBLE_ESC:
                 self._last_esc = 0.0
-                self.reset()
-                self.ctx.signals.status.emit("")          # the "press Esc again" hint has done its job
+                self.clear_form()
             else:
                 self._last_esc = now
                 self.ctx.signals.status.emit(_("Nhấn Esc lần nữa để làm lại phiếu (xóa hết)."))

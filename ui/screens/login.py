@@ -89,11 +89,13 @@ class LoginScreen(QWidget):
         self.setTabOrder(self.password, self.button)
 
     # -- data --------------------------------------------------------------
-    def load_users(self, select: str | None = None) -> None:
+    def load_users(self, select: str | None = None, *, nobody: bool = False) -> None:
+        """``select``: this desk's usual user, ready for the password; ``nobody``: after a log-out, no name
+        chosen and the focus on the list, so the next person's first key picks their name."""
         self.runner.run(lambda: auth.list_users(include_inactive=False),
-                        on_done=lambda users: self._fill(users, select), on_error=lambda e: show_error(self, e))
+                        on_done=lambda users: self._fill(users, select, nobody), on_error=lambda e: show_error(self, e))
 
-    def _fill(self, users: list[UserView], select: str | None) -> None:
+    def _fill(self, users: list[UserView], select: str | None, nobody: bool = False) -> None:
         self.users.clear()
         for user in users:
             item = QListWidgetItem(_("{name} · {role}").format(name=user.full_name,
@@ -103,6 +105,11 @@ class LoginScreen(QWidget):
             self.users.addItem(item)
             if user.login == select:
                 self.users.setCurrentItem(item)
+        if nobody:
+            self.users.setCurrentRow(-1)
+            self.users.clearSelection()
+            self.users.setFocus()
+            return
         if self.users.currentRow() < 0 and self.users.count():
             self.users.setCurrentRow(0)
         (self.password if select else self.users).setFocus()
@@ -161,12 +168,14 @@ class LoginScreen(QWidget):
         self.password.selectAll()
         self.password.setFocus()
 
-    def reset(self, select: str | None = None) -> None:
-        """Back to the login screen (log out, switch user)."""
+    def reset(self, select: str | None = None, *, nobody: bool = False) -> None:
+        """Back to the login screen: at start (the usual user chosen) or after a log-out (nobody chosen)."""
         self.password.clear()
         self.message.hint("")
         set_invalid(self.password, False)
-        self.load_users(select)
+        self.users.setCurrentRow(-1)
+        self.users.setFocus()
+        self.load_users(select, nobody=nobody)
 
 
 class ChangePasswordDialog(ActionDialog):

@@ -20,6 +20,7 @@ from casedesk import context
 from casedesk.errors import CaseDeskError
 from casedesk.files import write_atomic
 from casedesk.i18n import N_, _, format_int, short_date
+from casedesk.report_periods import last_complete_month
 from casedesk.services import queries
 from casedesk.services.queries import CaseFilter
 from casedesk.services.views import Changes
@@ -187,6 +188,13 @@ class ReportsScreen(LiveMixin, Screen):
         self.styles.addButton(self.calendar_style)
         self.styles.addButton(self.cut_style)
         (self.cut_style if ctx.settings.period_style == "15-14" else self.calendar_style).setChecked(True)
+        # open on the last month already over, not the one still running (nor its unfinished quarter)
+        year, month = last_complete_month(today, ctx.settings.period_style or "calendar")
+        self.year.setValue(year)
+        self.month.setCurrentIndex(month - 1)
+        holding = (month - 1) // 3                  # the quarter that month is in, 0-based
+        complete = holding if month % 3 == 0 else holding - 1
+        self.quarter.setCurrentIndex(complete if complete >= 0 else holding)   # same year as the spin box
         # whose figures: the People's Committee's, or another agency's received on its behalf (never mixed)
         self.agency = QComboBox()
         self.agency.addItem(_("UBND xã (thủ tục của UBND, Chủ tịch UBND)"), None)

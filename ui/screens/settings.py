@@ -30,6 +30,7 @@ from .base import Screen
 from .settings_backups import BackupsTab, buttons_row, table_view
 from .settings_catalogue import CatalogueTab
 from .settings_import import LedgerImportPanel
+from .settings_roster import RosterTab
 
 OFFICE_FIELDS = (
     ("office_name", N_("Tên đơn vị")),
@@ -64,6 +65,8 @@ class SettingsScreen(CatalogueTab, BackupsTab, Screen):
         self.tabs.addTab(self._users_tab(), _("Người dùng"))
         self.tabs.addTab(self._procedures_tab(), _("Thủ tục"))
         self.tabs.addTab(self._calendar_tab(), _("Lịch làm việc"))
+        self.roster = RosterTab(ctx)                  # the duty roster (settings_roster.py)
+        self.tabs.addTab(self.roster, _("Lịch trực"))
         self.tabs.addTab(self._print_tab(), _("In ấn và ngôn ngữ"))
         self.backup = self._backup_module()
         if self.backup is not None:
@@ -74,6 +77,7 @@ class SettingsScreen(CatalogueTab, BackupsTab, Screen):
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(self.tabs)
         self.load_users()
+        self.roster.reload()
         self.load_procedures()
         self.load_year()
 
@@ -421,6 +425,7 @@ class SettingsScreen(CatalogueTab, BackupsTab, Screen):
     def on_changed(self, changes: Changes) -> None:
         if changes.users:
             self.load_users()
+            self.roster.reload()
         if changes.procedures:
             self.load_procedures()
         if changes.settings:

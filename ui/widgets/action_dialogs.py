@@ -12,11 +12,11 @@ from typing import Any, Callable
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel,
-                               QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget)
+                               QLayout, QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget)
 
 from casedesk.errors import BadInput, CaseDeskError
 from casedesk.i18n import _
-from casedesk.services.views import UserView
+from casedesk.services.assignment import OfficerLoad
 
 from ..errors import show_error
 from .fields import MessageLabel, set_invalid
@@ -105,6 +105,15 @@ class ActionDialog(QDialog):
         set_invalid(widget, True)
         self.messages[name].error(text)
         widget.setFocus()
+        self._fit()
+
+    def _fit(self) -> None:
+        """A message just appeared: make room for every wrapped line instead of overlapping the next field."""
+        self.layout().activate()
+        need = self.layout().totalHeightForWidth(self.width()) if self.layout().hasHeightForWidth() else \
+            self.sizeHint().height()
+        if need > self.height():
+            self.resize(self.width(), need)
 
     def _done(self, result: Any) -> None:
         self.result_value = result
@@ -117,6 +126,7 @@ class ActionDialog(QDialog):
             self.mark(exc.field if exc.field in self.inputs else "", exc.message)
         elif isinstance(exc, CaseDeskError):
             self.general.error(exc.message)
+            self._fit()
         else:
             show_error(self, exc)
 
@@ -158,26 +168,39 @@ class WithdrawDialog(ReasonDialog):
         return {**super().values(), "refund": self.refund.isChecked()}
 
 
+def load_text(officer: OfficerLoad) -> str:
+    """``Lê Văn Hùng — 2 hồ sơ lĩnh vực này · 5 tất cả`` (open cases in their hands)."""
+    text = _("{name} — {n} hồ sơ lĩnh vực này · {total} tất cả").format(
+        name=officer.full_name, n=officer.open_in_field, total=officer.open_total)
+    if officer.on_duty is False:
+        text += " · " + _("không trực")
+    return text
+
+
 class AssignDialog(ActionDialog):
-    def __init__(self, parent, runner, *, officers: list[UserView], field_code: str, current: str | None,
+    """Only the officers who may take the case (``assignment.candidates``), the least loaded first and
+    proposed, each with the open work in their hands."""
+
+    def __init__(self, parent, runner, *, officers: list[OfficerLoad], field_name: str, current: str | None,
                  action):
-        super().__init__(parent, runner, title=_("Chuyển xử lý"),
-                         intro=_("Chọn công chức chuyên môn giải quyết hồ sơ."), ok_text=_("Chuyển xử lý"),
+        intro = _("Chọn công chức chuyên môn giải quyết hồ sơ (lĩnh vực {field}). Người đang ít việc nhất "
+                  "được đề xuất trước; số bên tên là hồ sơ đang giải quyết.").format(field=field_name)
+        if current:
+            intro += " " + _("Hiện do {name} xử lý.").format(name=current)
+        super().__init__(parent, runner, title=_("Chuyển xử lý"), intro=intro, ok_text=_("Chuyển xử lý"),
                          action=action)
+        self.layout().setSizeConstraint(QLayout.SetMinimumSize)   # a long refusal grows the dialog
         self.officer = QComboBox(self)
-        best = -1
+        self.officer.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         for officer in officers:
-            if officer.login == current:
-                continue
-            handles = not officer.fields or field_code in officer.fields
-            text = officer.full_name if handles else _("{name} (không phụ trách lĩnh vực này)").format(
-                name=officer.full_name)
-            self.officer.addItem(text, officer.login)
-            if handles and best < 0:
-                best = self.officer.count() - 1
-        if best >= 0:
-            self.officer.setCurrentIndex(best)
+            self.officer.addItem(load_text(officer), officer.login)
+        if officers:
+            self.officer.setCurrentIndex(0)
         self.add_field("to", _("Cán bộ"), self.officer)
+        if not officers:
+            self.messages["to"].error(_("Không có công chức nào đang làm việc phụ trách lĩnh vực {field}. "
+                                        "Quản trị cần giao lĩnh vực cho một công chức.").format(field=field_name))
+            self.ok_button.setEnabled(False)
         self.note = QPlainTextEdit(self)
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(70)

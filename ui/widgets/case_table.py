@@ -181,7 +181,7 @@ def case_html(case: CaseView, *, proposal: bool = True) -> str:
     if case.history:
         parts.append(f"<p style='margin:8px 0 2px 0'><b>{e(_('Diễn biến'))}</b></p><table cellpadding='1'>")
         for ev in case.history[-8:]:
-            label = workflow.label(ev.action) if ev.action in workflow.ACTIONS else ev.action
+            label = workflow.event_label(ev.action)
             late = f" <i>({e(_('nhập bù'))})</i>" if ev.late_entry else ""
             note = f"<br><span style='color:#444'>{e(ev.note)}</span>" if ev.note else ""
             parts.append(f"<tr><td style='color:#555;padding-right:6px' valign='top'>{e(short_datetime(ev.at))}"

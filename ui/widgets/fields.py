@@ -8,7 +8,8 @@ OK_MARK = "✓"
 BAD_MARK = "✗"
 
 INVALID_CSS = "border: 2px solid #c62828; border-radius: 3px; background: #fff5f5;"
-COLOURS = {"field-error": "#b71c1c", "field-hint": "#555555", "mark-ok": "#2e7d32", "mark-bad": "#c62828"}
+COLOURS = {"field-error": "#b71c1c", "field-hint": "#555555", "field-warning": "#8a5a00", "mark-ok": "#2e7d32",
+           "mark-bad": "#c62828"}
 
 
 def set_invalid(widget: QWidget, invalid: bool) -> None:
@@ -55,6 +56,10 @@ class MessageLabel(QLabel):
 
     def hint(self, text: str) -> None:
         self._show(text, "field-hint")
+
+    def warn(self, text: str) -> None:
+        """Something to check, not a refusal: amber, and nothing blocked."""
+        self._show(text, "field-warning")
 
     def _show(self, text: str, role: str) -> None:
         if self.property("role") != role:

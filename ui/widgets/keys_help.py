@@ -17,7 +17,9 @@ KEYS = (
     ("Ctrl+R", N_("Trả lại hồ sơ (chờ phê duyệt)")),
     ("F8", N_("Từ chối tiếp nhận hồ sơ tại quầy (mẫu 03), ở màn hình tiếp nhận")),
     ("Alt+1 … Alt+8", N_("Chuyển giữa các mục bên trái")),
-    ("Esc Esc", N_("Làm lại phiếu tiếp nhận (xóa hết)")),
+    ("Esc Esc", N_("Làm lại phiếu tiếp nhận (xóa hết; Ctrl+Z lấy lại)")),
+    ("Ctrl+Z", N_("Hoàn tác lần phê duyệt vừa rồi (chờ phê duyệt)")),
+    ("Alt+L / ↓", N_("Trả kết quả: vào danh sách chờ trả")),
     ("1 / 2 / 3", N_("Trả kết quả: Rất hài lòng / Hài lòng / Không hài lòng")),
     ("Esc", N_("Đóng hộp thoại")),
     ("Ctrl+Shift+L", N_("Đăng xuất, đổi người dùng")),
@@ -39,14 +41,21 @@ class KeysDialog(QDialog):
         self.setWindowTitle(_("Phím tắt"))
         label = QLabel(keys_html(), self)
         label.setTextFormat(Qt.RichText)
+        label.setAlignment(Qt.AlignTop | Qt.AlignLeft)          # no empty band above the table
+        label.setContentsMargins(4, 4, 4, 4)
         label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         scroll = QScrollArea(self)
         scroll.setWidget(label)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.NoFrame)
         buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        buttons.button(QDialogButtonBox.Close).setText(_("Đóng"))
         buttons.rejected.connect(self.reject)
         box = QVBoxLayout(self)
         box.addWidget(scroll)
         box.addWidget(buttons)
-        self.resize(560, 420)
+        # as tall as the table (and no taller), up to what a 768-pixel screen leaves
+        margins = box.contentsMargins()
+        height = (label.sizeHint().height() + buttons.sizeHint().height() + box.spacing()
+                  + margins.top() + margins.bottom() + 4)
+        self.resize(max(560, label.sizeHint().width() + margins.left() + margins.right() + 24), min(height, 640))

@@ -60,7 +60,7 @@ class PapersChecklist(QWidget):
             self.grid.addWidget(label, 1, col)
         for n, paper in enumerate(papers):
             text = paper.name
-            if paper.optional and "nếu có" not in paper.name:
+            if paper.optional and "(nếu " not in paper.name:       # "(nếu nộp thay)" says it already
                 text = _("{name} (nếu có)").format(name=paper.name)
             box = QCheckBox(self)
             box.setChecked(not paper.optional)
@@ -104,6 +104,19 @@ class PapersChecklist(QWidget):
         return [{"name": p.name, "original": original.value(), "copies": copies.value(),
                  "received": box.isChecked() and original.value() + copies.value() > 0}
                 for (p, box, original, copies) in self._rows]
+
+    def set_state(self, papers: list[dict]) -> None:
+        """Ticks and counts as ``papers()`` gave them (restoring a cleared form)."""
+        by_name = {p.get("name"): p for p in papers}
+        for (p, box, original, copies) in self._rows:
+            given = by_name.get(p.name)
+            if given is not None:
+                original.setValue(int(given.get("original", 0)))
+                copies.setValue(int(given.get("copies", 0)))
+                box.setChecked(bool(given.get("received")) or (box.isChecked() and
+                                                               int(given.get("original", 0)) +
+                                                               int(given.get("copies", 0)) == 0))
+        self.changed.emit()
 
     def missing(self) -> list[str]:
         """Required papers not handed in (unticked, or zero originals and copies)."""
