@@ -197,7 +197,9 @@ class ReportsScreen(LiveMixin, Screen):
         self.quarter.setCurrentIndex(complete if complete >= 0 else holding)   # same year as the spin box
         # whose figures: the People's Committee's, or another agency's received on its behalf (never mixed)
         self.agency = QComboBox()
-        self.agency.addItem(_("UBND xã (thủ tục của UBND, Chủ tịch UBND)"), None)
+        self.agency.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.agency.setMinimumContentsLength(16)
+        self.agency.addItem(_("UBND xã"), None)
         from casedesk.services import catalogue
 
         for code, row in catalogue.agencies().items():
