@@ -246,7 +246,7 @@ def cmd_case_receive(args) -> int:
                                 id_number=args.id_number, phone=args.phone, address=args.address,
                                 email=args.email or "", channel=args.channel, sets=args.sets, at=args.at,
                                 note=args.note or "", fee=args.fee, pages=args.pages, copies=args.copies,
-                                exemption=args.exemption)
+                                exemption=args.exemption, token=args.token)
     case = result.case
     if args.json:
         emit_json(case_json(case))
@@ -473,6 +473,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "nguoi_cao_tuoi, dong_bao_dtts, khac (ghi rõ ở --note)"))
     p.add_argument("--at", metavar="TIME", help=_("thời điểm thực tế khi nhập bù, dạng \"YYYY-MM-DD HH:MM\""))
     p.add_argument("--note", help=_("ghi chú"))
+    p.add_argument("--token", help=_("mã phiếu nhập (ví dụ một UUID): gửi lại cùng mã sau khi mất kết nối sẽ "
+                                     "trả về hồ sơ đã lưu, không tạo hồ sơ thứ hai"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_case_receive)
     for action in ACTIONS:

@@ -18,10 +18,10 @@ import os
 import threading
 from pathlib import Path
 from typing import Callable, Iterator
-from urllib.parse import urlparse
 
 import peewee
 
+from .db_pg import CaseDeskPostgres, is_postgres_url
 from .errors import BadInput, IntegrityProblem
 from .i18n import _
 
@@ -44,15 +44,8 @@ def is_sqlite(db: peewee.Database | None = None) -> bool:
 
 def _make_database(url_or_path: str | os.PathLike) -> peewee.Database:
     text = os.fspath(url_or_path)
-    if text.startswith(("postgres://", "postgresql://")):
-        parsed = urlparse(text)
-        return peewee.PostgresqlDatabase(
-            parsed.path.lstrip("/"),
-            user=parsed.username,
-            password=parsed.password,
-            host=parsed.hostname or "localhost",
-            port=parsed.port or 5432,
-        )
+    if is_postgres_url(text):
+        return CaseDeskPostgres(text)
     if text.startswith("sqlite:///"):
         text = text[len("sqlite:///"):]
     if text != ":memory:":
@@ -328,9 +321,17 @@ def upgrade_11(db: peewee.Database) -> None:
     db.create_tables([models.Duty], safe=True)
 
 
+def upgrade_12(db: peewee.Database) -> None:
+    """Each intake may carry its form's token (unique): a form sent again after its answer was lost
+    (the server went away during the commit) finds the case it already made."""
+    if "intake_token" not in _columns(db, "case"):
+        db.execute_sql('ALTER TABLE "case" ADD COLUMN intake_token VARCHAR(64)')
+    db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS case_intake_token ON "case" (intake_token)')
 
-# upgrade 12: the columns that say where each procedure's rules come from (default for rows made before)
-_PROCEDURE_12 = (
+
+
+# upgrade 13: the columns that say where each procedure's rules come from (default for rows made before)
+_PROCEDURE_13 = (
     ("national_code", "VARCHAR(32) NOT NULL DEFAULT ''"),
     ("agency_code", "VARCHAR(32) NOT NULL DEFAULT 'ubnd_xa'"),
     ("time_unit", "VARCHAR(16) NOT NULL DEFAULT 'working_days'"),
@@ -343,7 +344,7 @@ _PROCEDURE_12 = (
 )
 
 
-def upgrade_12(db: peewee.Database) -> None:
+def upgrade_13(db: peewee.Database) -> None:
     """A sourced catalogue: each procedure's national code, deciding agency, time unit (working days,
     calendar days, same day), verification extension, legal basis and fee kind; the agencies table.
     Rows made before get the shipped catalogue's sources; where the shipped limit was corrected, a new
@@ -353,7 +354,7 @@ def upgrade_12(db: peewee.Database) -> None:
 
     db.create_tables([models.Agency], safe=True)
     columns = _columns(db, "procedure")
-    for name, kind in _PROCEDURE_12:
+    for name, kind in _PROCEDURE_13:
         if name not in columns:
             db.execute_sql(f'ALTER TABLE "procedure" ADD COLUMN "{name}" {kind}')
     if "time_unit" not in columns:     # only when the columns are new: rows made before with days = 0
@@ -362,8 +363,8 @@ def upgrade_12(db: peewee.Database) -> None:
 
 
 UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5,
-                                                      upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10, upgrade_11,
-                                                      upgrade_12]
+                                                      upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10,
+                                                      upgrade_11, upgrade_12, upgrade_13]
 SCHEMA_VERSION = len(UPGRADES)
 # Upgrades that leave half the file as free pages: the file is compacted (VACUUM) once after them.
 COMPACTING = {8, 9}
@@ -378,6 +379,8 @@ def upgrade_schema(db: peewee.Database, *, target: int = SCHEMA_VERSION) -> int:
         )
     for number in range(current + 1, target + 1):
         with write():
+            if not is_sqlite(db):          # rewriting a big table may take longer than a desk's statement
+                db.execute_sql("SET LOCAL statement_timeout = 0")
             UPGRADES[number - 1](db)
             _set_version(db, number)
     if current and is_sqlite(db) and COMPACTING & set(range(current + 1, target + 1)):

@@ -101,7 +101,7 @@ class Procedure(BaseModel):
     result = pw.TextField(default="")
     papers = JSONText(default=list)
     active = pw.BooleanField(default=True)
-    # upgrade 12: the law behind the row
+    # upgrade 13: the law behind the row
     national_code = pw.CharField(max_length=32, default="")      # mã TTHC in the national database
     agency = pw.CharField(column_name="agency_code", max_length=32, default="ubnd_xa")
     time_unit = pw.CharField(max_length=16, default="working_days")   # working_days | days | same_day
@@ -177,6 +177,9 @@ class Case(BaseModel):
     ledger_no = pw.IntegerField(null=True)
     last_event_at = pw.DateTimeField()
     updated_at = pw.DateTimeField()
+    # the intake form's own id (a UUID made when the form was opened): sending the same form again after
+    # a lost answer finds this case instead of making a second one; unique index in upgrade 12
+    intake_token = pw.CharField(max_length=64, null=True, index=False)
 
     @property
     def papers(self) -> list[dict]:

@@ -371,7 +371,7 @@ def test_cli_receive_with_exemption_and_pages(cli):
     assert doc["fee"] == 0 and doc["exemption"] == "ho_ngheo"
 
 
-# ------------------------------------------------------------------ upgrade 12
+# ------------------------------------------------------------------ upgrade 13
 
 def test_upgrade_keeps_old_cases_on_old_limits_and_corrects_from_today(db, receive, clock):
     from casedesk import db as dbmod

@@ -46,7 +46,7 @@ def rewrite_as_v7(path) -> None:
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute("BEGIN")
     indexes = [r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                                          "AND tbl_name IN ('case', 'event')")]
+                                          "AND tbl_name IN ('case', 'event') AND name != 'case_intake_token'")]   # upgrade 12's
     conn.execute(CASE_V7)
     conn.execute(f'INSERT INTO case_v7 ({CASE_COLUMNS.format(papers="papers")}) '
                  f'SELECT {CASE_COLUMNS.format(papers="l.papers").replace("id, code", "c.id, c.code", 1)} '

@@ -20,15 +20,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QProgressDialog,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, QMessageBox, QPlainTextEdit,
+                               QProgressDialog, QVBoxLayout, QWidget)
 
 from casedesk import __version__, backup, workflow
 from casedesk.db import open_database
 from casedesk.cli import DEMO_MAX_CASES
 from casedesk.cli_argparse import language_of, use_language, version_text
 from casedesk.demo import build_demo
-from casedesk.errors import CaseDeskError
+from casedesk.errors import CaseDeskError, Unavailable
 from casedesk.i18n import _, set_language
 from casedesk.logs import log_unexpected
 from casedesk.services import office
@@ -112,9 +112,9 @@ def database_target(args: argparse.Namespace) -> str:
 def describe_target(target: str) -> str:
     """The server's name for a LAN office; empty for a file on this PC (shown as "Máy này")."""
     if "://" in target and not target.startswith("sqlite"):
-        from urllib.parse import urlparse
+        from casedesk.db_pg import server_label
 
-        return urlparse(target).hostname or target
+        return server_label(target)
     return ""
 
 
@@ -267,7 +267,12 @@ class Session(QObject):
 
     def _failed(self, exc: BaseException) -> None:
         self._close_progress()
-        show_error(None, exc)
+        if isinstance(exc, Unavailable):      # the server not up yet, the LAN not back: try again on request
+            if ask_retry(exc.message):
+                self.start()
+                return
+        else:
+            show_error(None, exc)
         self.quit(NOT_READY_EXIT)
 
     def _close_progress(self) -> None:
@@ -336,6 +341,17 @@ class Session(QObject):
         self.exit_code = code
         self.finished = True
         self.app.quit()
+
+
+def ask_retry(why: str) -> bool:
+    """At start-up, with the register out of reach: "Thử lại" (the default) or "Thoát" (tests replace this)."""
+    box = QMessageBox(QMessageBox.Warning, _("Chưa mở được dữ liệu"),
+                      why + "\n\n" + _("Khi máy chủ đã bật và mạng đã thông, bấm Thử lại."), QMessageBox.NoButton)
+    retry = box.addButton(_("Thử lại"), QMessageBox.AcceptRole)
+    box.addButton(_("Thoát"), QMessageBox.RejectRole)
+    box.setDefaultButton(retry)
+    box.exec()
+    return box.clickedButton() is retry
 
 
 class NotReady(CaseDeskError):

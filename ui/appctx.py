@@ -18,6 +18,7 @@ class AppSignals(QObject):
     open_case = Signal(str)           # dossier code: show the case detail
     show_screen = Signal(str)         # screen key: switch the main area
     status = Signal(str)              # a short message for the status bar
+    synced = Signal()                 # the desk's sync has just read the register (ui/desk_sync.py)
 
 
 @dataclass

@@ -13,7 +13,7 @@ import traceback
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from casedesk.errors import AuthError, BadInput, CaseDeskError, NotAllowed, NotFound
+from casedesk.errors import AuthError, BadInput, CaseDeskError, ConnectionSetup, NotAllowed, NotFound, Unavailable
 from casedesk.i18n import _
 from casedesk.logs import log_unexpected
 
@@ -27,6 +27,10 @@ def title_for(exc: BaseException) -> str:
         return _("Không được phép")
     if isinstance(exc, NotFound):
         return _("Không tìm thấy")
+    if isinstance(exc, Unavailable):
+        return _("Không kết nối được dữ liệu")
+    if isinstance(exc, ConnectionSetup):
+        return _("Cài đặt kết nối chưa đúng")
     if isinstance(exc, CaseDeskError):
         return _("Không thực hiện được")
     return _("Lỗi không mong muốn")
@@ -34,6 +38,9 @@ def title_for(exc: BaseException) -> str:
 
 def message_for(exc: BaseException) -> tuple[str, str]:
     """(title, text) for any exception; an unexpected one is logged with a reference."""
+    if isinstance(exc, Unavailable):
+        return title_for(exc), exc.message + " " + _("Những gì đã nhập vẫn giữ nguyên trên màn hình: hãy làm lại "
+                                                     "khi đèn kết nối ở đầu cửa sổ chuyển xanh.")
     if isinstance(exc, CaseDeskError):
         return title_for(exc), exc.message
     ref = log_unexpected(exc)

@@ -7,12 +7,15 @@ can use, in the order that role works.
 """
 from __future__ import annotations
 
+import datetime as dt
+import html
 import importlib
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QProgressBar,
-                               QStackedWidget, QStatusBar, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+                               QProgressBar, QPushButton, QStackedWidget, QStatusBar, QToolButton, QVBoxLayout,
+                               QWidget)
 
 from casedesk import workflow
 from casedesk.i18n import _, format_int, get_language, short_datetime
@@ -149,6 +152,7 @@ class MainWindow(QMainWindow):
             self.show_screen(self.nav_keys[0])
         self.refresh_counts()
         self.desk_sync = DeskSync(ctx, self)
+        self.desk_sync.connection_changed.connect(self._set_connection)
         if "://" not in ctx.db_path or ctx.db_path.startswith("sqlite"):
             ctx.runner.run(last_backup_text, on_done=self.backup_label.setText, on_error=lambda e: None)
 
@@ -169,7 +173,10 @@ class MainWindow(QMainWindow):
         self.search.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.connection = QLabel(header)
         self.connection.setTextFormat(Qt.RichText)
-        self._set_connection(True)
+        self.connection.setText(f"<span style='color:#7ddc7d'>●</span> "
+                                f"{html.escape(self.ctx.db_label or _('Máy này'))}")
+        self.connection.setToolTip(_("Dữ liệu ở: {path}").format(path=self.ctx.db_label or _("Máy này")))
+        self.connection_ok = True
         row = QHBoxLayout(header)
         row.setContentsMargins(12, 6, 12, 6)
         row.addWidget(self.title_label, 1)
@@ -231,8 +238,29 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self._header)
+        column.addWidget(self._build_outage(central))
         column.addWidget(body, 1)
         self.setCentralWidget(central)
+
+    def _build_outage(self, parent: QWidget) -> QWidget:
+        """The banner shown while the register can't be reached (hidden otherwise)."""
+        self.outage = QWidget(parent)
+        self.outage.setObjectName("outageBanner")
+        self.outage.setStyleSheet("#outageBanner { background: #b3261e; } #outageBanner QLabel { color: white; "
+                                  "font-weight: bold; } #outageBanner QPushButton { padding: 3px 10px; }")
+        self.outage.setAttribute(Qt.WA_StyledBackground, True)
+        self.outage_text = QLabel(self.outage)
+        self.outage_text.setWordWrap(True)
+        self.outage_text.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.outage_retry = QPushButton(_("Thử kết nối ngay"), self.outage)
+        self.outage_retry.setFocusPolicy(Qt.NoFocus)
+        self.outage_retry.clicked.connect(lambda: self.desk_sync.poll())
+        row = QHBoxLayout(self.outage)
+        row.setContentsMargins(12, 6, 12, 6)
+        row.addWidget(self.outage_text, 1)
+        row.addWidget(self.outage_retry)
+        self.outage.hide()
+        return self.outage
 
     def _build_status(self) -> None:
         status = QStatusBar(self)
@@ -336,20 +364,42 @@ class MainWindow(QMainWindow):
 
     def _counts(self, counts: QueueCounts, role: str) -> None:
         self.counts.setText(counts_text(counts, role))
-        self._set_connection(True)
 
     def _counts_failed(self, exc: BaseException) -> None:
-        self._set_connection(False, str(exc))
+        """Counts that can't be read keep their last figures (an outage is the banner's to tell)."""
+
+    def on_server(self) -> bool:
+        return "://" in self.ctx.db_path and not self.ctx.db_path.startswith("sqlite")
 
     def _set_connection(self, ok: bool, why: str = "") -> None:
+        """The header's light (green/red, with words) and the outage banner."""
         where = self.ctx.db_label or _("Máy này")
+        self.connection_ok = ok
         if ok:
-            self.connection.setText(f"<span style='color:#7ddc7d'>●</span> {where}")
-            self.connection.setToolTip(_("Dữ liệu ở: {path}").format(path=self.ctx.db_path or where))
+            self.connection.setText(f"<span style='color:#7ddc7d'>●</span> {html.escape(where)}")
+            self.connection.setToolTip(_("Dữ liệu ở: {path}").format(path=self.ctx.db_label or where))
+            self.connection.setAccessibleName(_("Đã kết nối: {where}").format(where=where))
+            if self.outage.isVisible():
+                self.statusBar().showMessage(_("Đã kết nối lại với {where}.").format(where=where), 8000)
+            self.outage.hide()
+            return
+        since = dt.datetime.now().strftime("%H:%M")
+        self.connection.setText("<span style='color:#ff6b6b'>●</span> " +
+                                html.escape(_("Mất kết nối: {where}").format(where=where)))
+        self.connection.setToolTip(why)
+        self.connection.setAccessibleName(_("Mất kết nối: {where}").format(where=where))
+        if self.on_server():
+            text = _("⚠ Mất kết nối với máy chủ {server} từ {time}. Chương trình đang tự kết nối lại. "
+                     "Trong lúc này danh sách có thể đã cũ và chưa lưu được việc mới; những gì đang nhập vẫn "
+                     "giữ nguyên trên màn hình.").format(server=where, time=since)
         else:
-            self.connection.setText("<span style='color:#ff6b6b'>●</span> " +
-                                    _("Mất kết nối: {where}").format(where=where))
-            self.connection.setToolTip(why)
+            text = _("⚠ Chưa đọc được dữ liệu trên máy này từ {time}. Chương trình đang tự thử lại. Trong lúc "
+                     "này danh sách có thể đã cũ và chưa lưu được việc mới; những gì đang nhập vẫn giữ "
+                     "nguyên trên màn hình.").format(time=since)
+        self.outage_text.setText(text)
+        self.outage_text.setToolTip(why)
+        self.outage.setAccessibleName(text)
+        self.outage.show()
 
     def _changed(self, changes: Changes) -> None:
         if changes.cases or changes.settings or changes.calendar:

@@ -14,6 +14,8 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from casedesk.errors import Unavailable
+
 
 class Cancelled(Exception):
     """Raised inside a task when the user pressed Cancel."""
@@ -70,6 +72,7 @@ class Runner(QObject):
     _submit = Signal(object)
     busy_changed = Signal(bool, str)            # any task running, its label
     progress = Signal(int, int, str)            # done, total, text of the running task
+    unavailable = Signal(object)                # a task met errors.Unavailable (before its own on_error)
 
     def __init__(self, parent: QObject | None = None):
         super().__init__(parent)
@@ -136,6 +139,8 @@ class Runner(QObject):
             self.busy_changed.emit(False, "")
         if isinstance(exc, Cancelled) or task is None:
             return
+        if isinstance(exc, Unavailable):
+            self.unavailable.emit(exc)          # the window's connection light and banner
         if task.on_error:
             task.on_error(exc)
         elif self.default_error:

@@ -5,6 +5,9 @@ action is refused (bad input or not allowed), and refusals are audited apart.
 from __future__ import annotations
 
 import datetime as dt
+import re
+
+import peewee
 
 from .. import audit, context, fees, search, workflow
 from ..db import database, is_sqlite, write
@@ -166,13 +169,16 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
                  papers: list[dict] | None = None, pickup: str = "desk",
                  birth_date: dt.date | str | None = None, at=None, note: str = "",
                  fee: int | str | None = None, pages=None, copies=None,
-                 exemption: str | None = None) -> ActionResult:
+                 exemption: str | None = None, token: str | None = None) -> ActionResult:
     """The clerk logs a complete dossier: it gets its code, due date and ledger number.
 
     ``fee``: what is collected, typed by the clerk; else computed from the procedure's fee kind and
     ``pages``/``copies`` (``fees.compute``).  ``exemption``: a kind of ``fees.EXEMPTIONS``; the fee is
     then 0 and the receive row records why.  The code series and the ledger book are the deciding
-    agency's when it is not the People's Committee (its dossiers are received on its behalf)."""
+    agency's when it is not the People's Committee (its dossiers are received on its behalf).
+    ``token``: the intake form's own id; the same form sent again (its first answer lost with the
+    connection) returns the case it made, never a second one."""
+    token = _intake_token(token)
     citizen_name = person_name(citizen_name)
     id_number = validate_id_number(id_number)
     phone = normalize_phone(phone)
@@ -213,6 +219,10 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
         with write():
             user = auth.acting_user(actor)
             _guard(user, None, "receive")
+            if token is not None:
+                saved = _already_received(token, id_number)
+                if saved is not None:
+                    return saved
             proc = catalogue.procedure_row(procedure, on=received_at.date())
             view = catalogue.to_view(proc)
             paper_list = PaperList.id_for(_clean_papers(papers, view.papers))
@@ -231,7 +241,8 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
                 id_number=id_number, phone=phone, address=address, email=email, birth_date=birth_date,
                 sets=sets, fee=charged, paper_list=paper_list, pickup=pickup, received_at=received_at,
                 received_on=day, due_date=due.due, original_due_date=due.due, received_by=user.id,
-                ledger_book=book, ledger_no=ledger_no, last_event_at=received_at, updated_at=now)
+                ledger_book=book, ledger_no=ledger_no, last_event_at=received_at, updated_at=now,
+                intake_token=token)
             search.index_case(case.id, folded)
             # the code, procedure and first due date are hashed with the row but kept by the case row
             changes = audit.receive_changes(code=code, procedure=proc.code, version=proc.version,
@@ -247,7 +258,38 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
                          changes=changes, kept=audit.RECEIVE_KEYS)
         return ActionResult(case_view(case.id), Changes(cases=True, case_code=code))
 
-    return _run("receive", actor, work)
+    try:
+        return _run("receive", actor, work)
+    except peewee.IntegrityError:
+        # another process sent the same form at the same moment and its insert won
+        saved = _already_received(token, id_number) if token is not None else None
+        if saved is None:
+            raise
+        return saved
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def _intake_token(token: str | None) -> str | None:
+    if token in (None, ""):
+        return None
+    token = str(token).strip()
+    if not _TOKEN.fullmatch(token):
+        raise BadInput(_("Mã phiếu nhập phải gồm 8 đến 64 chữ cái, chữ số hoặc dấu gạch (ví dụ một UUID)."),
+                       field="token")
+    return token
+
+
+def _already_received(token: str, id_number: str) -> ActionResult | None:
+    """The case an earlier sending of the same form made, if it reached the register."""
+    row = Case.select(Case.id, Case.code, Case.id_number).where(Case.intake_token == token).first()
+    if row is None:
+        return None
+    if row.id_number != id_number:
+        raise BadInput(_("Mã phiếu nhập {token} đã dùng cho hồ sơ {code} của người khác; mỗi lần tiếp nhận "
+                         "cần một mã phiếu mới.").format(token=token, code=row.code), field="token")
+    return ActionResult(case_view(row.id), Changes(cases=True, case_code=row.code))
 
 
 # ------------------------------------------------------------------ actions

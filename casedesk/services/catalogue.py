@@ -25,11 +25,11 @@ def load_catalogue_file(path=None) -> dict:
 
 TIME_UNITS = ("working_days", "days", "same_day")
 FEE_KINDS = ("free", "fixed", "province", "per_page", "per_copy")
-# What the law says about each row: kept from the shipped file into rows made before upgrade 12.
+# What the law says about each row: kept from the shipped file into rows made before upgrade 13.
 SOURCE_KEYS = ("national_code", "agency", "legal_basis", "source_note", "verified", "fee_kind", "fee_rule",
                "extension_days")
 # The limits the catalogue shipped before the December 2026 review, for the rows it corrected: a
-# database still holding exactly these gets the corrected limit as a new version (upgrade 12).
+# database still holding exactly these gets the corrected limit as a new version (upgrade 13).
 OLD_LIMITS = {"CTR-04": 3, "LT-01": 15, "LT-02": 10, "DD-04": 22, "BTXH-03": 25}
 
 
@@ -41,7 +41,7 @@ def seed_agencies(data: dict) -> None:
 
 
 def _law_values(proc: dict) -> dict:
-    """The columns of upgrade 12 for one row of the shipped file."""
+    """The columns of upgrade 13 for one row of the shipped file."""
     days = int(proc["days"])
     unit = proc.get("time_unit") or ("same_day" if days == 0 else "working_days")
     return {"national_code": proc.get("national_code", ""), "agency": proc.get("agency", "ubnd_xa"),
@@ -52,7 +52,7 @@ def _law_values(proc: dict) -> dict:
 
 
 def reconcile_shipped(data: dict | None = None) -> list[str]:
-    """Bring rows made before upgrade 12 up to the shipped catalogue (inside the upgrade's write).
+    """Bring rows made before upgrade 13 up to the shipped catalogue (inside the upgrade's write).
 
     Every version of a shipped procedure gets the file's sources (code, agency, legal basis…): they say
     where the rule comes from, not what it is.  A limit the review corrected is never changed in place

@@ -4,13 +4,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from peewee import EXCLUDED
+from peewee import EXCLUDED, fn
 
 from .. import audit, context
 from ..db import write
 from ..errors import BadInput, NotAllowed
 from ..i18n import _
-from ..models import HolidayYear, Meta, Setting, User
+from ..models import Event, HolidayYear, Meta, Setting, User
 from ..settings import OfficeSettings, check_unit_code, validate
 from ..text import clean_line, fold
 from . import auth, catalogue
@@ -28,6 +28,33 @@ def change_stamp() -> str:
     every write appends to the audit chain, whose head is one row.  Desks poll it (one indexed read)."""
     row = Meta.get_or_none(Meta.key == audit.HEAD_KEY)
     return row.value if row else ""
+
+
+# What each audited action touches, for the desks' sync (anything else is a case's action)
+_ACTION_KINDS = {
+    "user_add": "users", "user_edit": "users", "user_activate": "users", "password_set": "users",
+    "settings": "settings", "procedure_version": "procedures", "calendar_year": "calendar",
+    "denied": None, "login_failed": None,
+}
+KINDS = ("cases", "users", "settings", "procedures", "calendar")
+
+
+def changes_since(after: int | None) -> tuple[int, frozenset[str]]:
+    """The newest audit row's id, and what the rows written after ``after`` touched (``KINDS``).
+
+    Audited writes are serialised on the chain's head, so ids grow in commit order and nothing
+    written before the returned id can appear later.  ``after=None``: only the id."""
+    newest = Event.select(fn.MAX(Event.id)).scalar() or 0
+    if after is None or newest <= after:
+        return newest, frozenset()
+    if after == 0 or newest - after > 5000:      # a fresh register, or a long absence: everything
+        return newest, frozenset(KINDS)
+    actions = {a for (a,) in Event.select(Event.action).where(Event.id > after).distinct().tuples()}
+    if "office_init" in actions:
+        return newest, frozenset(KINDS)
+    kinds = {_ACTION_KINDS.get(a, "cases") for a in actions}
+    kinds.discard(None)
+    return newest, frozenset(kinds)
 
 
 def is_initialised() -> bool:

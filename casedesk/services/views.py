@@ -15,6 +15,7 @@ class Changes:
     settings: bool = False
     procedures: bool = False
     calendar: bool = False
+    elsewhere: bool = False      # written by another desk or the command line (seen by the desk's sync)
 
 
 @dataclass(frozen=True)

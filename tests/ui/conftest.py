@@ -35,6 +35,56 @@ class Recorder:
         self.calls.append((args, kwargs))
 
 
+_UI_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "ui") + os.sep
+
+
+def _ui_frame() -> str | None:
+    """The innermost frame of the desktop's own code (ui/) on the current stack, as file:line."""
+    import sys
+
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code.co_filename.startswith(_UI_DIR):
+            where = os.path.relpath(frame.f_code.co_filename, os.path.dirname(_UI_DIR.rstrip(os.sep)))
+            return f"{where}:{frame.f_lineno}"
+        frame = frame.f_back
+    return None
+
+
+@pytest.fixture(autouse=True)
+def gui_thread_never_touches_the_database(monkeypatch):
+    """A connection opened or a query run on the GUI thread from the desktop's code fails the test.
+
+    The tests themselves may prepare data on the main thread (their frames are not under ui/);
+    anything a screen, a model or the window does there is a freeze waiting for a slow server."""
+    import threading
+
+    import peewee
+
+    main = threading.main_thread()
+    seen: list[str] = []
+    real_execute, real_connect = peewee.Database.execute_sql, peewee.Database.connect
+
+    def check(what: str) -> None:
+        if threading.current_thread() is main:
+            where = _ui_frame()
+            if where is not None:
+                seen.append(f"{what} at {where}")
+
+    def execute_sql(self, sql, params=None, *args, **kwargs):
+        check(f"query {str(sql)[:60]!r}")
+        return real_execute(self, sql, params, *args, **kwargs)
+
+    def connect(self, *args, **kwargs):
+        check("connection")
+        return real_connect(self, *args, **kwargs)
+
+    monkeypatch.setattr(peewee.Database, "execute_sql", execute_sql)
+    monkeypatch.setattr(peewee.Database, "connect", connect)
+    yield seen
+    assert not seen, "the GUI thread touched the database:\n" + "\n".join(dict.fromkeys(seen))
+
+
 @pytest.fixture
 def runner(qapp, db):
     from ui.ops import Runner
@@ -57,11 +107,15 @@ def no_dialogs(monkeypatch):
     previews = Recorder()
     monkeypatch.setattr(errors, "show_message", messages)
     monkeypatch.setattr(printing, "preview_pdf", previews)
+    from ui import app
+
+    retries = Recorder()
+    monkeypatch.setattr(app, "ask_retry", lambda why: retries(why) or False)   # unreachable at start: quit
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.Yes))
     from PySide6.QtPrintSupport import QPrintPreviewDialog
 
     monkeypatch.setattr(QPrintPreviewDialog, "exec", lambda self: 0)
-    return {"messages": messages, "previews": previews}
+    return {"messages": messages, "previews": previews, "retries": retries}
 
 
 def user_view(login: str):

@@ -49,6 +49,7 @@ def _screen(qtbot, ctx):
     screen.activateWindow()
     qtbot.waitExposed(screen)
     screen.activate()
+    qtbot.waitUntil(lambda: ctx.runner.pending() == 0)        # the queue is read on the runner
     return screen
 
 

@@ -140,7 +140,7 @@ def test_the_search_box_opens_an_exact_code_and_lists_names(open_window, keys, a
     window.shutdown()
 
 
-def test_documents_print_as_a4_pages(qtbot, receive, qapp, tmp_path):
+def test_documents_print_as_a4_pages(qtbot, receive, qapp, tmp_path, runner):
     from PySide6.QtPrintSupport import QPrinter
 
     from ui import printing
@@ -149,7 +149,7 @@ def test_documents_print_as_a4_pages(qtbot, receive, qapp, tmp_path):
     if not documents.ready():
         pytest.skip("casedesk.documents.build is not in this build")
     code = receive().code
-    pdf = documents.render("receipt", code)
+    pdf = runner.call(lambda: documents.render("receipt", code))
     rendered = printing.rasterise(pdf)
     assert rendered.page_count == 2                          # Liên 1 and Liên 2
     printer = QPrinter(QPrinter.HighResolution)

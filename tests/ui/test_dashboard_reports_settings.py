@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from casedesk import context, workflow
 from casedesk.services import auth, cases, office
@@ -37,7 +37,14 @@ def _show(qtbot, screen):
     screen.resize(1176, 688)
     screen.show()
     screen.activate()
+    _settle(qtbot, screen)
     return screen
+
+
+def _settle(qtbot, screen):
+    """The screens read on the runner: wait for its answers."""
+    qtbot.waitUntil(lambda: screen.ctx.runner.pending() == 0, timeout=20000)
+    QApplication.processEvents()
 
 
 @pytest.fixture
@@ -147,6 +154,7 @@ def test_reports_screen_shows_another_agencys_figures_apart(qtbot, make_ctx, mon
     receive(procedure="CTR-02", citizen_name="Phạm Văn An")
     screen = _show(qtbot, ReportsScreen(make_ctx("thao")))
     assert screen.agency.currentData() is None                        # the committee's own by default
+    qtbot.waitUntil(lambda: screen.agency.findData("cong_an_xa") >= 0, timeout=5000)   # read on the runner
     screen.agency.setCurrentIndex(screen.agency.findData("cong_an_xa"))
     request = screen.request()
     assert request.agency == "cong_an_xa" and request.file_stem().endswith("-cong_an_xa")
@@ -154,9 +162,11 @@ def test_reports_screen_shows_another_agencys_figures_apart(qtbot, make_ctx, mon
         pytest.skip("the II.06a renderer is not in this build yet")
     from ui.screens.reports import render
 
-    assert render(request).startswith(b"%PDF")
+    run = screen.ctx.runner.call                   # rendered on the worker, as the screen does
+    assert run(lambda: render(request)).startswith(b"%PDF")
     screen.kind.setCurrentIndex(screen.kind.findData("ledger"))
-    assert render(screen.request()).startswith(b"%PDF")
+    ledger = screen.request()
+    assert ledger.agency == "cong_an_xa" and run(lambda: render(ledger)).startswith(b"%PDF")
 
 
 def test_reports_screen_ledger_has_no_excel(qtbot, make_ctx, month):
@@ -192,6 +202,7 @@ def test_settings_add_a_user_then_deactivate(qtbot, make_ctx, monkeypatch):
 
     monkeypatch.setattr(settings_dialogs, "exec_dialog", fill_and_save)
     screen.add_user()
+    _settle(qtbot, screen)
     logins = [u.login for u in screen.users.rows()]
     assert "lan" in logins
     assert screen.selected_user().login == "lan"
@@ -220,6 +231,7 @@ def test_settings_calendar_year_round_trip(qtbot, make_ctx):
     ctx = make_ctx("admin")
     screen = _show(qtbot, SettingsScreen(ctx))
     screen.year.setValue(2027)
+    _settle(qtbot, screen)
     before = screen.days_off.rowCount()
     assert before > 0
     screen.days_off.append({"date": dt.date(2027, 12, 31), "name": "Nghỉ cuối năm", "kind": "day_off"})
@@ -231,6 +243,7 @@ def test_settings_calendar_year_round_trip(qtbot, make_ctx):
     screen.save_year()
     qtbot.waitUntil(lambda: not context.calendar().is_working_day(dt.date(2027, 12, 31)), timeout=5000)
     screen.load_year()
+    _settle(qtbot, screen)
     assert screen.days_off.rowCount() == before + 1 and screen.decided.isChecked()
 
 
@@ -238,6 +251,7 @@ def test_settings_new_procedure_version(qtbot, make_ctx, monkeypatch):
     ctx = make_ctx("admin")
     screen = _show(qtbot, SettingsScreen(ctx))
     screen.procedure_filter.setText("khai sinh")
+    _settle(qtbot, screen)
     row = next(i for i, p in enumerate(screen.procedures.rows()) if p.code == "HT-01")
     screen.procedures_view.selectRow(row)
 
@@ -352,6 +366,7 @@ def test_ledger_previews_on_request_and_asks_when_long(qtbot, make_ctx, month, m
     monkeypatch.setattr(reports_screen, "LEDGER_ASK_ABOVE", 1)
     monkeypatch.setattr(reports_screen, "confirm_long", lambda parent, text: asked.append(text) or False)
     screen.make_preview()
+    _settle(qtbot, screen)
     assert asked and "3 hồ sơ" in asked[0]
     assert not screen.progress.isVisible()               # declined: nothing started
     if not _renderers_present():
@@ -367,6 +382,7 @@ def test_settings_catalogue_add_turn_on_police_and_import_preview(qtbot, make_ct
     from casedesk.services import catalogue
 
     screen = _show(qtbot, SettingsScreen(make_ctx("admin")))
+    qtbot.waitUntil(lambda: screen.procedures.rowCount() > 0 and bool(screen._agencies), timeout=5000)
 
     def add(dialog):
         dialog.code.setText("HT-16")
@@ -384,6 +400,7 @@ def test_settings_catalogue_add_turn_on_police_and_import_preview(qtbot, make_ct
 
     asked = []
     monkeypatch.setattr(settings_dialogs, "confirm_dialog", lambda *a, **kw: asked.append(a[2]) or True)
+    qtbot.waitUntil(lambda: "HT-16" in {p.code for p in screen._all_procedures}, timeout=5000)
     screen.procedure_filter.setText("tach ho")
     screen.procedures_view.selectRow(0)
     assert screen.procedures.row_at(0).code == "CTR-04"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QApplication, QFileDialog
 
 from casedesk import context
 from casedesk.services import auth, cases
@@ -51,7 +51,14 @@ def _show(qtbot, screen):
     screen.resize(1176, 688)
     screen.show()
     screen.activate()
+    _settle(qtbot, screen)
     return screen
+
+
+def _settle(qtbot, screen):
+    """Every list, count and filter box is read on the runner: wait for its answers."""
+    qtbot.waitUntil(lambda: screen.ctx.runner.pending() == 0)
+    QApplication.processEvents()
 
 
 def _codes(model):
@@ -63,21 +70,32 @@ def test_case_list_filters(qtbot, make_ctx, office):
     assert screen.model.total() == 5
     assert screen.overdue.text() == "Quá hạn (1)"
     screen.overdue.setChecked(True)
+    _settle(qtbot, screen)
     assert _codes(screen.model) == [office["late"]]
     screen.due_soon.setChecked(True)                         # the two toggles exclude each other
+    _settle(qtbot, screen)
     assert not screen.overdue.isChecked()
     screen.due_soon.setChecked(False)
+    _settle(qtbot, screen)
     screen.field.setCurrentIndex(screen.field.findData("DD"))
+    _settle(qtbot, screen)
     assert _codes(screen.model) == [office["land"]]
     screen.field.setCurrentIndex(0)
+    _settle(qtbot, screen)
     screen.officer.setCurrentIndex(screen.officer.findData("hung"))
+    _settle(qtbot, screen)
     assert set(_codes(screen.model)) == {office["late"], office["soon"]}
     screen.officer.setCurrentIndex(0)
+    _settle(qtbot, screen)
     screen.period.setCurrentIndex(screen.period.findData("today"))      # received on Wednesday
+    _settle(qtbot, screen)
     assert screen.model.total() == 4
     screen.period.setCurrentIndex(screen.period.findData("custom"))
+    _settle(qtbot, screen)
     screen.date_from.setDate(screen.date_from.date().addDays(-10))
+    _settle(qtbot, screen)
     screen.date_to.setDate(screen.date_to.date().addDays(-2))
+    _settle(qtbot, screen)
     assert screen.model.total() == 4 - 3                                 # only Monday's case
     assert screen.count.text() == "1 hồ sơ"
 
@@ -90,9 +108,11 @@ def test_search_box_is_accent_insensitive_and_enter_opens(qtbot, make_ctx, offic
     qtbot.keyClicks(screen.search, "nguyen van duong")
     qtbot.waitUntil(lambda: screen.model.total() == 1, timeout=2000)
     qtbot.keyClick(screen.search, Qt.Key_Return)
+    _settle(qtbot, screen)
     assert opened == [office["land"]]
     screen.search.clear()
     screen.apply_filter()
+    _settle(qtbot, screen)
     screen.table.setFocus()
     screen.table.select_row(1)
     qtbot.keyClick(screen.table, Qt.Key_Return)
@@ -102,6 +122,7 @@ def test_search_box_is_accent_insensitive_and_enter_opens(qtbot, make_ctx, offic
 def test_sorting_by_person_from_the_header(qtbot, make_ctx, office):
     screen = _show(qtbot, CaseListScreen(make_ctx("mai")))
     screen.table.sortByColumn(COL["citizen"], Qt.AscendingOrder)
+    _settle(qtbot, screen)
     names = [screen.model.index(r, COL["citizen"]).data() for r in range(5)]
     assert names == ["An, Trần Thị", "Ánh, Phạm Thị", "Dũng, Lê Văn", "Đường, Nguyễn Văn", "Sơn, Hoàng Minh"]
 
@@ -112,6 +133,7 @@ def test_export_excel_in_background(qtbot, make_ctx, office, tmp_path, monkeypat
     ctx = make_ctx("mai")
     screen = _show(qtbot, CaseListScreen(ctx))
     screen.officer.setCurrentIndex(screen.officer.findData("hung"))
+    _settle(qtbot, screen)
     target = tmp_path / "hung"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
     status = []
@@ -137,6 +159,15 @@ def test_worklist_shows_my_open_cases_by_due_date(qtbot, make_ctx, office):
     cases.submit_case(actor="hung", code=office["late"], note="")
     from casedesk.services.views import Changes
     ctx.notify(Changes(cases=True))
+    _settle(qtbot, screen)
     assert screen.buttons["submitted"].text() == "Đã trình phê duyệt (1)"
     screen.buttons["overdue"].click()
+    _settle(qtbot, screen)
     assert _codes(screen.model) == [office["late"]]                   # still overdue while awaiting approval
+    screen.buttons["all"].click()
+    _settle(qtbot, screen)
+    screen.table.select_row(1)
+    assert screen.table.current_code() == office["soon"]
+    screen.buttons["all"].click()                                     # a view chosen: the cursor on its first row
+    _settle(qtbot, screen)
+    assert screen.table.current_code() == office["late"]

@@ -7,10 +7,11 @@ reads the ``CaseRow`` already in memory, so a million cases cost the same as a
 hundred.  Deadline colours always come with a word (the "Còn" text and its
 tooltip) and a shape (the icon), never colour alone.
 
-Given the app's ``runner``, every read (the count, the first page, each further
-batch) runs on its worker and the rows arrive on the GUI thread; an answer that a
-newer filter, order or refresh has overtaken is dropped.  Without one, reads run
-where they are asked for (the lists whose first page is one indexed lookup).
+Every read (the count, the first page, each further batch) runs on the app's
+``runner`` and the rows arrive on the GUI thread; an answer that a newer filter,
+order or refresh has overtaken is dropped.  A read that fails (the server went
+away) keeps the rows shown and marks them stale (``stale()``, ``staleChanged``)
+until a later read succeeds: the table says so rather than going blank.
 """
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ from typing import Callable
 
 import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPixmap, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap, QPolygonF
 
 from casedesk import urgency as _urgency
 from casedesk import workflow
+from casedesk.errors import Unavailable
 from casedesk.urgency import DONE, DUE_SOON, IN_TIME, OVERDUE, WAITING  # noqa: F401 - the one rule, re-exported
 from casedesk.i18n import N_, _, short_date
 from casedesk.services import queries
@@ -170,10 +172,13 @@ class CasesTableModel(QAbstractTableModel):
 
     totalChanged = Signal(int)
     loadingChanged = Signal(bool)       # a background read started / its rows arrived
+    staleChanged = Signal(bool)         # the last read failed: the rows shown may be out of date
 
-    def __init__(self, case_filter: CaseFilter | None = None, *, order: str = "due_date",
-                 descending: bool = False, parent=None, auto_load: bool = True, runner=None):
+    def __init__(self, case_filter: CaseFilter | None = None, *, runner, order: str = "due_date",
+                 descending: bool = False, parent=None, auto_load: bool = True):
         super().__init__(parent)
+        if runner is None:
+            raise TypeError("CasesTableModel reads on the runner: pass runner=")
         self._filter = case_filter or CaseFilter()
         self._order = order
         self._descending = descending
@@ -184,6 +189,8 @@ class CasesTableModel(QAbstractTableModel):
         self._generation = 0            # bumped by every reload: older answers are dropped
         self._fetching = False
         self._loading = False
+        self._stale = False
+        self.loaded_at: dt.datetime | None = None    # wall-clock time of the last successful read
         if auto_load:
             self._reload(BATCH)
 
@@ -205,6 +212,15 @@ class CasesTableModel(QAbstractTableModel):
 
     def loaded(self) -> int:
         return len(self._rows)
+
+    def stale(self) -> bool:
+        """The last read failed: what is shown is as of ``loaded_at``."""
+        return self._stale
+
+    def _set_stale(self, stale: bool) -> None:
+        if stale != self._stale:
+            self._stale = stale
+            self.staleChanged.emit(stale)
 
     def row_at(self, row: int) -> CaseRow:
         return self._rows[row]
@@ -238,23 +254,17 @@ class CasesTableModel(QAbstractTableModel):
                                       offset=0, limit=count) if total else []
             return total, rows
 
-        if self._runner is not None:
-            generation = self._generation
-            self._set_loading(True)
-            self._runner.run(read, on_done=lambda result: self._loaded(generation, *result),
-                             on_error=lambda exc: self._failed(generation, exc), label=_("Đang đọc danh sách hồ sơ…"))
-            return
-        QGuiApplication.setOverrideCursor(Qt.WaitCursor)   # an unindexed order can take a second on 1M rows
-        try:
-            total, rows = read()
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self._loaded(self._generation, total, rows)
+        generation = self._generation
+        self._set_loading(True)
+        self._runner.run(read, on_done=lambda result: self._loaded(generation, *result),
+                         on_error=lambda exc: self._failed(generation, exc), label=_("Đang đọc danh sách hồ sơ…"))
 
     def _loaded(self, generation: int, total: int, rows: list[CaseRow]) -> None:
         if generation != self._generation or not shiboken6.isValid(self):    # overtaken, or its screen closed
             return
         self._set_loading(False)
+        self.loaded_at = dt.datetime.now()
+        self._set_stale(False)
         self.beginResetModel()
         self._total, self._rows = total, rows
         self._looks.clear()
@@ -265,6 +275,11 @@ class CasesTableModel(QAbstractTableModel):
         if generation == self._generation and shiboken6.isValid(self):
             self._fetching = False
             self._set_loading(False)
+            if isinstance(exc, Unavailable):
+                self._set_stale(True)      # the window's banner says why; no dialog per list
+                return
+        elif isinstance(exc, Unavailable):
+            return
         if self._runner.default_error is not None:
             self._runner.default_error(exc, "")
 
@@ -292,9 +307,6 @@ class CasesTableModel(QAbstractTableModel):
         def read() -> list[CaseRow]:
             return queries.list_cases(case_filter, order=order, descending=descending, offset=start, limit=BATCH)
 
-        if self._runner is None:
-            self._append(self._generation, start, read())
-            return
         self._fetching = True
         generation = self._generation
         self._runner.run(read, on_done=lambda more: self._append(generation, start, more),

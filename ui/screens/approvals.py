@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit,
                                QPushButton, QSplitter, QVBoxLayout, QWidget)
@@ -93,8 +94,9 @@ class ApprovalsScreen(LiveMixin, Screen):
         self._busy = False
         self._shown: tuple[str | None, float] = (None, 0.0)      # the previewed code, since when
         self._undoable: list[str] = []                            # the last approval, while nothing followed
-        self.model = CasesTableModel(CaseFilter(state=workflow.AWAITING), order="due_date")
-        self.table = CaseTable(self.model, hidden=("received", "state"), multi=True)
+        self.model = CasesTableModel(CaseFilter(state=workflow.AWAITING), order="due_date", runner=self.ctx.runner)
+        self.table = CaseTable(self.model, hidden=("received", "state"), multi=True, select_first=True)
+        self._preview_asked = 0
         self.preview = CasePreview()
         self.counter = QLabel()
         font = self.counter.font()
@@ -187,14 +189,29 @@ class ApprovalsScreen(LiveMixin, Screen):
             self._shown = (None, 0.0)
             self.preview.clear_case()
             return
-        try:
-            self.preview.show_case(queries.get_case(code))
-        except CaseDeskError as exc:
+        self._preview_asked += 1
+        asked = self._preview_asked
+
+        def current() -> bool:
+            return asked == self._preview_asked and shiboken6.isValid(self)
+
+        def shown(case) -> None:
+            if not current():
+                return
+            self.preview.show_case(case)
+            if self._shown[0] != code:
+                self._shown = (code, time.monotonic())
+
+        def failed(exc: BaseException) -> None:
+            if not current():
+                return
             self._shown = (None, 0.0)
-            self.preview.clear_case(str(exc))
-            return
-        if self._shown[0] != code:
-            self._shown = (code, time.monotonic())
+            if isinstance(exc, CaseDeskError):
+                self.preview.clear_case(str(exc))
+            else:
+                show_error(self, exc)
+
+        self.ctx.runner.run(lambda: queries.get_case(code), on_done=shown, on_error=failed)
 
     def _seen(self, code: str) -> bool:
         """Whether ``code`` is the dossier on show, and has been for SETTLE_MS."""

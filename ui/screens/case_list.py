@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from dataclasses import replace
 
+import shiboken6
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QToolButton, QVBoxLayout, QWidget)
@@ -83,12 +84,12 @@ class CaseListScreen(LiveMixin, Screen):
             self.state.addItem(workflow.state_label(state), state)
         self.field = QComboBox()
         self.field.addItem(_("Mọi lĩnh vực"), None)
-        for code, name in catalogue.fields():
-            self.field.addItem(name, code)
         self.field.setMinimumContentsLength(18)
         self.field.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.officer = QComboBox()
-        self._fill_officers()
+        self.officer.addItem(_("Mọi cán bộ"), None)
+        self._counts_asked = 0                # newer count requests overtake older answers
+        self._when_loaded = None              # Enter in the search box: what to do with the new rows
         self.period = QComboBox()
         for kind, text in PERIODS:
             self.period.addItem(_(text), kind)
@@ -113,7 +114,7 @@ class CaseListScreen(LiveMixin, Screen):
         self.export = QPushButton(_("Xuất &Excel…"))
         self.export.setToolTip(_("Ghi mọi hồ sơ của danh sách đang lọc ra một tệp Excel"))
 
-        self.model = CasesTableModel(self._filter(), order="due_date")
+        self.model = CasesTableModel(self._filter(), order="due_date", runner=self.ctx.runner)
         self.table = CaseTable(self.model)
 
         top = QHBoxLayout()
@@ -166,18 +167,37 @@ class CaseListScreen(LiveMixin, Screen):
         self.export.clicked.connect(self.export_excel)
         self.table.open_requested.connect(self.ctx.signals.open_case.emit)
         self.model.totalChanged.connect(self._show_count)
+        self.model.modelReset.connect(self._rows_arrived)
         self._building = False
         self._update_counts(self._base_filter())
         self._show_count(self.model.total())
+        self._load_choices()
 
     # -------------------------------------------------- filters
-    def _fill_officers(self) -> None:
-        self.officer.clear()
-        self.officer.addItem(_("Mọi cán bộ"), None)
-        for user in auth.list_users():
-            if user.role == "officer":
-                text = user.full_name if user.active else _("{name} (đã khóa)").format(name=user.full_name)
-                self.officer.addItem(text, user.login)
+    def _load_choices(self, *, fields: bool = True) -> None:
+        """The fields and officers of the filter boxes, read on the runner."""
+        def read():
+            return (catalogue.fields() if fields else None), auth.list_users()
+
+        self.ctx.runner.run(read, on_done=lambda got: self._fill_choices(*got), on_error=lambda _e: None)
+
+    def _fill_choices(self, fields, users) -> None:
+        if fields is not None:
+            self._refill(self.field, _("Mọi lĩnh vực"), [(name, code) for code, name in fields])
+        officers = [(u.full_name if u.active else _("{name} (đã khóa)").format(name=u.full_name), u.login)
+                    for u in users if u.role == "officer"]
+        self._refill(self.officer, _("Mọi cán bộ"), officers)
+
+    def _refill(self, combo: QComboBox, everyone: str, items) -> None:
+        """New items, the same choice kept (no filter change is announced)."""
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(everyone, None)
+        for text, data in items:
+            combo.addItem(text, data)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
 
     def _base_filter(self) -> CaseFilter:
         state = self.state.currentData()
@@ -206,8 +226,19 @@ class CaseListScreen(LiveMixin, Screen):
         self._update_counts(base)
 
     def _update_counts(self, base: CaseFilter) -> None:
-        overdue = queries.count_cases(replace(base, overdue=True))
-        soon = queries.count_cases(replace(base, due_within=1))
+        self._counts_asked += 1
+        asked = self._counts_asked
+
+        def read() -> tuple[int, int]:
+            return queries.count_cases(replace(base, overdue=True)), queries.count_cases(replace(base, due_within=1))
+
+        def done(counts: tuple[int, int]) -> None:
+            if asked == self._counts_asked and shiboken6.isValid(self):
+                self._show_counts(*counts)
+
+        self.ctx.runner.run(read, on_done=done, on_error=lambda _e: None)
+
+    def _show_counts(self, overdue: int, soon: int) -> None:
         self.overdue.setText(_("Quá hạn ({n})").format(n=format_int(overdue)))
         self.due_soon.setText(_("Sắp đến hạn ({n})").format(n=format_int(soon)))
         self.overdue.setToolTip(_("Chỉ hồ sơ đã quá hẹn trả mà chưa giải quyết"))
@@ -230,7 +261,15 @@ class CaseListScreen(LiveMixin, Screen):
         self.count.setText(_("{n} hồ sơ").format(n=format_int(total)))
 
     def _search_enter(self) -> None:
+        self._when_loaded = self._open_the_one
         self.apply_filter()
+
+    def _rows_arrived(self) -> None:
+        then, self._when_loaded = self._when_loaded, None
+        if then is not None:
+            then()
+
+    def _open_the_one(self) -> None:
         if self.model.total() == 1:
             self.ctx.signals.open_case.emit(self.model.row_at(0).code)
         elif self.model.rowCount():
@@ -282,11 +321,7 @@ class CaseListScreen(LiveMixin, Screen):
         self._update_counts(self._base_filter())
 
     def on_changed(self, changes: Changes) -> None:
-        if changes.users:
-            current = self.officer.currentData()
-            self.officer.blockSignals(True)
-            self._fill_officers()
-            self.officer.setCurrentIndex(max(0, self.officer.findData(current)))
-            self.officer.blockSignals(False)
+        if changes.users or changes.procedures:
+            self._load_choices(fields=bool(changes.procedures))
         if changes.cases or changes.calendar:
             self.mark_stale()

@@ -18,6 +18,7 @@ received during an outage is entered with its true time ("Nhập bù"), marked l
 from __future__ import annotations
 
 import time
+import uuid
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QFormLayout, QGridLayout, 
                                QVBoxLayout, QWidget)
 
 from casedesk import workflow
-from casedesk.errors import BadInput, CaseDeskError
+from casedesk.errors import BadInput, CaseDeskError, Unavailable
 from casedesk.i18n import N_, _, short_date, short_datetime, weekday_name
 from casedesk.services import cases
 from casedesk.services.views import ActionResult, ProcedureView
@@ -34,7 +35,7 @@ from casedesk.text import normalize_phone, validate_email, validate_id_number
 
 from .. import printing
 from ..appctx import AppContext
-from ..errors import show_error
+from ..errors import message_for, show_error
 from ..widgets import documents
 from ..widgets.fee_fields import FeeFields
 from ..widgets.cccd import ScanDialog, is_complete, looks_like_cccd, parse_cccd
@@ -259,6 +260,7 @@ class IntakeScreen(FormMemory, Screen):
 
     def reset(self) -> None:
         """Empty form, focused on the procedure (after saving, or Esc Esc)."""
+        self.token = uuid.uuid4().hex       # a new dossier: a new intake token (see save())
         self.picker.clear()
         for field in (self.name, self.id_number, self.birth, self.phone, self.email, self.address):
             field.clear()
@@ -412,6 +414,8 @@ class IntakeScreen(FormMemory, Screen):
             self.mark(BadInput(_("Chưa chọn thủ tục."), field="procedure"))
             return
         actor = self.ctx.user.login
+        # the same form sent again (its answer lost with the connection) finds the case it made
+        values["token"] = self.token
         self._saving = True
         self.save_button.setEnabled(False)
         self.ctx.runner.run(lambda: cases.receive_case(actor=actor, **values), on_done=self._saved,
@@ -442,6 +446,11 @@ class IntakeScreen(FormMemory, Screen):
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
+        if isinstance(exc, Unavailable):                 # not saved (or not known to be); the form stays
+            unknown = isinstance(exc.details, dict) and exc.details.get("outcome") == "unknown"
+            self.general.error(message_for(exc)[1] if unknown else
+                               _("Hồ sơ chưa được lưu.") + " " + message_for(exc)[1])
+            return
         if isinstance(exc, CaseDeskError):
             self.mark(exc)
         else:

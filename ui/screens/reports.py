@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QPixmap
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QFileDialog, QFormLayout, QFrame, QHBoxLayout,
@@ -200,11 +201,18 @@ class ReportsScreen(LiveMixin, Screen):
         self.agency.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
         self.agency.setMinimumContentsLength(16)
         self.agency.addItem(_("UBND xã"), None)
-        from casedesk.services import catalogue
 
-        for code, row in catalogue.agencies().items():
-            if not row.own:
-                self.agency.addItem(_("{agency} (tiếp nhận thay)").format(agency=row.name), code)
+        def others():        # read on the runner: the other agencies whose procedures may be received here
+            from casedesk.services import catalogue
+
+            return [(a.code, a.name) for a in catalogue.agencies().values() if not a.own]
+
+        def fill(rows) -> None:
+            if shiboken6.isValid(self.agency):
+                for code, name in rows:
+                    self.agency.addItem(_("{agency} (tiếp nhận thay)").format(agency=name), code)
+
+        ctx.runner.run(others, on_done=fill, on_error=lambda exc: None)
         self.agency.setToolTip(_("Thủ tục của cơ quan khác (Công an xã…) tiếp nhận thay không tính vào báo cáo "
                                  "và sổ của UBND xã; chọn cơ quan đó để xem riêng."))
         self.span = QLabel()
@@ -358,12 +366,29 @@ class ReportsScreen(LiveMixin, Screen):
             if request.date_to < request.date_from:
                 self._show_problem(_("Ngày cuối phải sau ngày đầu."))
                 return
-            count = queries.count_cases(CaseFilter(received_from=request.date_from, received_to=request.date_to))
-            if count > LEDGER_ASK_ABOVE and not confirm_long(
-                    self, _("Sổ theo dõi có {n} hồ sơ (khoảng {p} trang); lập sổ có thể mất vài phút và trong "
-                            "lúc đó các việc khác phải chờ. Tiếp tục?").format(
-                        n=format_int(count), p=format_int(count // 5 + 1))):
-                return
+            self._job += 1
+            job = self._job
+            span = CaseFilter(received_from=request.date_from, received_to=request.date_to)
+            self.page_info.setText(_("Đang đếm hồ sơ của sổ…"))
+            self.ctx.runner.run(lambda: queries.count_cases(span),
+                                on_done=lambda count: self._ledger_counted(job, request, count),
+                                on_error=lambda exc: self._preview_failed(job, exc))
+            return
+        self._render(request)
+
+    def _ledger_counted(self, job: int, request: Request, count: int) -> None:
+        """A long ledger is made only if the user agrees (the count was read on the runner)."""
+        if job != self._job or not shiboken6.isValid(self):
+            return
+        if count > LEDGER_ASK_ABOVE and not confirm_long(
+                self, _("Sổ theo dõi có {n} hồ sơ (khoảng {p} trang); lập sổ có thể mất vài phút và trong "
+                        "lúc đó các việc khác phải chờ. Tiếp tục?").format(
+                    n=format_int(count), p=format_int(count // 5 + 1))):
+            self.page_info.setText(_("Nhấn Xem trước (F5) để lập sổ theo dõi."))
+            return
+        self._render(request)
+
+    def _render(self, request: Request) -> None:
         self._job += 1
         job = self._job
         self.progress.setRange(0, 0)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import shiboken6
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QSpinBox, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from casedesk import context, workflow
-from casedesk.errors import CaseDeskError
+from casedesk.errors import CaseDeskError, Unavailable
 from casedesk.i18n import N_, _, short_date
 from casedesk.services import auth, office
 from casedesk.services.views import Changes
@@ -60,6 +61,13 @@ class SettingsScreen(CatalogueTab, BackupsTab, Screen):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None):
         super().__init__(ctx, parent)
+        self._select_login: str | None = None      # select this user when the table is next read
+        self._fields: list[tuple[str, str]] = []     # (code, name), read with the procedures
+        self._all_procedures = []
+        self._agencies: list[tuple[str, str, bool]] = []   # (code, name, own), read with the procedures
+        self._year_asked = None
+        self._office_shown: dict | None = None       # the settings as filled in (see has_unsaved)
+        self._year_shown: tuple | None = None        # the holiday year as read
         self.tabs = QTabWidget()
         self.tabs.addTab(self._office_tab(), _("Đơn vị"))
         self.tabs.addTab(self._users_tab(), _("Người dùng"))
@@ -76,6 +84,7 @@ class SettingsScreen(CatalogueTab, BackupsTab, Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(self.tabs)
+        self._fill_office()                          # every tab built: the form and its snapshot
         self.load_users()
         self.roster.reload()
         self.load_procedures()
@@ -137,10 +146,33 @@ class SettingsScreen(CatalogueTab, BackupsTab, Screen):
             self.period_style.setCurrentIndex(max(0, self.period_style.findData(current.period_style)))
             for key, edit in self.signer_edits.items():
                 edit.setText(str(getattr(current, key)))
+            self._office_shown = self._office_state()
+
+    def _office_state(self) -> dict:
+        """Every setting as the form shows it now (compared with what was filled in: unsaved edits)."""
+        values = {key: edit.text() for key, edit in self.office_edits.items()}
+        values.update(lockout_attempts=self.lockout_attempts.value(), lockout_minutes=self.lockout_minutes.value(),
+                      culture_day_off=self.culture_day_off.isChecked())
+        if hasattr(self, "paper"):
+            values.update(paper=self.paper.currentData(), language=self.language.currentData(),
+                          period_style=self.period_style.currentData())
+            values.update({key: edit.text() for key, edit in self.signer_edits.items()})
+        return values
+
+    def _year_state(self) -> tuple:
+        return ([dict(r) for r in self.days_off.rows()], [dict(r) for r in self.working_days.rows()],
+                self.decided.isChecked())
+
+    def has_unsaved(self) -> bool:
+        """Settings or a holiday year edited and not saved (another desk's changes wait for them)."""
+        if getattr(self, "_office_shown", None) is not None and self._office_state() != self._office_shown:
+            return True
+        return self._year_shown is not None and self._year_state() != self._year_shown
 
     def _save_settings(self, values: dict, message: str) -> None:
-        current = dataclasses.asdict(self.ctx.settings)
-        changed = {k: v for k, v in values.items() if current.get(k) != v}
+        # only what was edited here: another desk's change to a field left alone is kept
+        shown = self._office_shown or dataclasses.asdict(self.ctx.settings)
+        changed = {k: v for k, v in values.items() if shown.get(k) != v}
         if not changed:
             self.ctx.signals.status.emit(_("Không có gì thay đổi."))
             return
@@ -235,13 +267,27 @@ class SettingsScreen(CatalogueTab, BackupsTab, Screen):
         return tab
 
     def load_users(self) -> None:
+        """The users' table, read on the runner; the selection stays on the same person."""
         current = self.selected_user()
-        self.users.set_rows(auth.list_users())
-        rows = self.users.rows()
-        pick = next((i for i, u in enumerate(rows) if current and u.login == current.login), 0)
-        if rows:
-            self.users_view.selectRow(pick)
-        self._user_selected()
+        keep = self._select_login or (current.login if current else None)
+        self._select_login = None
+
+        def show(users) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self.users.set_rows(users)
+            rows = self.users.rows()
+            pick = next((i for i, u in enumerate(rows) if keep and u.login == keep), 0)
+            if rows:
+                self.users_view.selectRow(pick)
+            self._user_selected()
+
+        self.ctx.runner.run(auth.list_users, on_done=show, on_error=self._read_failed)
+
+    def _read_failed(self, exc: BaseException) -> None:
+        """A list that could not be read stays as it was; the window's banner says why when it is the server."""
+        if not isinstance(exc, Unavailable) and shiboken6.isValid(self):
+            show_error(self, exc)
 
     def selected_user(self):
         index = self.users_view.currentIndex() if hasattr(self, "users_view") else None
@@ -255,20 +301,22 @@ class SettingsScreen(CatalogueTab, BackupsTab, Screen):
     def _user_dialog(self, dialog, message: str) -> None:
         if dialogs.exec_dialog(dialog):
             self.ctx.signals.status.emit(message)
+            self._select_login = getattr(dialog.result_value, "login", None)
             self.ctx.notify(Changes(users=True))          # reloads the table (on_changed)
             changed = dialog.result_value
-            row = next((i for i, u in enumerate(self.users.rows())
-                        if getattr(changed, "login", None) == u.login), -1)
+            login = getattr(changed, "login", None)
+            row = next((i for i, u in enumerate(self.users.rows()) if login == u.login), -1)
             if row >= 0:
                 self.users_view.selectRow(row)
+            self._select_login = login          # the reload the notice asked for selects it too
 
     def add_user(self) -> None:
-        self._user_dialog(dialogs.UserDialog(self, self.ctx.runner, self.actor), _("Đã thêm người dùng."))
+        self._user_dialog(dialogs.UserDialog(self, self.ctx.runner, self.actor, fields=self._fields), _("Đã thêm người dùng."))
 
     def edit_user(self) -> None:
         user = self.selected_user()
         if user is not None:
-            self._user_dialog(dialogs.UserDialog(self, self.ctx.runner, self.actor, user),
+            self._user_dialog(dialogs.UserDialog(self, self.ctx.runner, self.actor, user, fields=self._fields),
                               _("Đã lưu người dùng {login}.").format(login=user.login))
 
     def reset_password(self) -> None:
@@ -344,10 +392,27 @@ class SettingsScreen(CatalogueTab, BackupsTab, Screen):
         return tab
 
     def load_year(self) -> None:
+        """The year's days off and working days, read on the runner."""
         year = self.year.value()
+        self._year_asked = year
+
+        def show(text: str) -> None:
+            if shiboken6.isValid(self) and self._year_asked == year:
+                self._show_year(text)
+
+        def failed(exc: BaseException) -> None:
+            if shiboken6.isValid(self) and self._year_asked == year:
+                if isinstance(exc, CaseDeskError):
+                    self.calendar_error.setText(str(exc))
+                else:
+                    show_error(self, exc)
+
+        self.ctx.runner.run(lambda: office.holiday_year_text(year), on_done=show, on_error=failed)
+
+    def _show_year(self, text: str) -> None:
         self.calendar_error.clear()
         try:
-            data = parse_year_toml(office.holiday_year_text(year))
+            data = parse_year_toml(text)
         except (ValueError, CaseDeskError) as exc:
             self.calendar_error.setText(str(exc))
             return
@@ -357,6 +422,7 @@ class SettingsScreen(CatalogueTab, BackupsTab, Screen):
         self.working_days.set_rows([{"date": d, "name": name} for d, name in data.working_days.items()])
         self.decided.setChecked(data.decided)
         self._show_provisional(data.decided)
+        self._year_shown = self._year_state()
 
     def _show_provisional(self, decided: bool) -> None:
         if decided:
@@ -412,6 +478,7 @@ class SettingsScreen(CatalogueTab, BackupsTab, Screen):
         year, actor = self.year.value(), self.actor
 
         def done(changes) -> None:
+            self._year_shown = self._year_state()
             self._show_provisional(self.decided.isChecked())
             self.ctx.signals.status.emit(_("Đã lưu lịch làm việc năm {y}.").format(y=year))
             self.ctx.notify(changes)

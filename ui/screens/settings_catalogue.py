@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout,
-                               QHeaderView, QLabel, QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableView,
+                               QHeaderView, QLabel, QLineEdit, QPushButton, QSpinBox, QTableView,
                                QVBoxLayout, QWidget)
 
 from casedesk import catalogue_xlsx, context
-from casedesk.errors import BadInput
 from casedesk.i18n import N_, _, format_money
 from casedesk.services import catalogue, catalogue_admin
 from casedesk.services.views import ProcedureView
@@ -52,7 +52,9 @@ def fee_text(p: ProcedureView) -> str:
 class ProcedureDialog(dialogs.ServiceDialog):
     """Add a procedure (``proc`` None) or make a new version of one, in force from a date."""
 
-    def __init__(self, parent: QWidget | None, runner, actor: str, proc: ProcedureView | None):
+    def __init__(self, parent: QWidget | None, runner, actor: str, proc: ProcedureView | None, *,
+                 fields: list[tuple[str, str]] = (), agencies: list[tuple[str, str, bool]] = ()):
+        """``fields``: (code, name); ``agencies``: (code, name, own) — read on the runner by the tab."""
         title = (_("Phiên bản mới của thủ tục {code}").format(code=proc.code) if proc
                  else _("Thêm thủ tục"))
         super().__init__(parent, runner, title)
@@ -67,11 +69,11 @@ class ProcedureDialog(dialogs.ServiceDialog):
         self.code.setEnabled(proc is None)
         self.code.setPlaceholderText(_("ví dụ HT-16"))
         self.field_box = QComboBox()
-        for code, name in catalogue.fields():
+        for code, name in fields:
             self.field_box.addItem(f"{code} — {name}", code)
         self.agency = QComboBox()
-        for code, row in catalogue.agencies().items():
-            self.agency.addItem(row.name if row.own else _("{name} (cơ quan khác)").format(name=row.name), code)
+        for code, name, own in agencies:
+            self.agency.addItem(name if own else _("{name} (cơ quan khác)").format(name=name), code)
         self.name = QLineEdit(proc.name if proc else "")
         self.national_code = QLineEdit(proc.national_code if proc else "")
         self.national_code.setPlaceholderText(_("mã TTHC, ví dụ 1.001193"))
@@ -253,8 +255,17 @@ class CatalogueTab:
         return tab
 
     def load_procedures(self) -> None:
-        self._all_procedures = catalogue.list_procedures(include_inactive=True)
-        self._filter_procedures()
+        """Every procedure in force (on or off) and the fields (for the user dialog), read on the runner."""
+        def read():
+            agencies = [(a.code, a.name, a.own) for a in catalogue.agencies().values()]
+            return catalogue.list_procedures(include_inactive=True), catalogue.fields(), agencies
+
+        def show(got) -> None:
+            if shiboken6.isValid(self):
+                self._all_procedures, self._fields, self._agencies = got
+                self._filter_procedures()
+
+        self.ctx.runner.run(read, on_done=show, on_error=self._read_failed)
 
     def _filter_procedures(self) -> None:
         words = fold(self.procedure_filter.text()).split()
@@ -284,7 +295,8 @@ class CatalogueTab:
         self.ctx.notify(changes)
 
     def add_procedure(self) -> None:
-        dialog = ProcedureDialog(self, self.ctx.runner, self.actor, None)
+        dialog = ProcedureDialog(self, self.ctx.runner, self.actor, None, fields=self._fields,
+                                 agencies=getattr(self, "_agencies", []))
         if dialogs.exec_dialog(dialog) and dialog.result_value:
             self._after_change(dialog.result_value, _("Đã thêm thủ tục {code}, hiệu lực từ {d}."))
 
@@ -292,7 +304,8 @@ class CatalogueTab:
         proc = self._selected_procedure()
         if proc is None:
             return
-        dialog = ProcedureDialog(self, self.ctx.runner, self.actor, proc)
+        dialog = ProcedureDialog(self, self.ctx.runner, self.actor, proc, fields=self._fields,
+                                 agencies=getattr(self, "_agencies", []))
         if dialogs.exec_dialog(dialog) and dialog.result_value:
             self._after_change(dialog.result_value,
                                _("Đã tạo phiên bản {v} của thủ tục {code}, hiệu lực từ {d}."))
@@ -370,4 +383,4 @@ def import_summary(report, *, short: bool = False) -> str:
                                             if len(lines) > 30 else []))
 
 
-__all__ = ["CatalogueTab", "ProcedureDialog", "import_summary", "BadInput", "QMessageBox"]
+__all__ = ["CatalogueTab", "ProcedureDialog", "import_summary"]

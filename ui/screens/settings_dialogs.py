@@ -91,7 +91,8 @@ def _check_pair(first: QLineEdit, second: QLineEdit) -> str:
 class UserDialog(ServiceDialog):
     """Add a user (login, role, fields, first password) or edit one (never delete)."""
 
-    def __init__(self, parent: QWidget | None, runner, actor: str, user: UserView | None = None):
+    def __init__(self, parent: QWidget | None, runner, actor: str, user: UserView | None = None, *,
+                 fields: list[tuple[str, str]] = ()):
         super().__init__(parent, runner, _("Thêm người dùng") if user is None else
                          _("Sửa người dùng {login}").format(login=user.login))
         self.actor, self.user = actor, user
@@ -116,7 +117,7 @@ class UserDialog(ServiceDialog):
         self.form.addRow(_("Điện &thoại:"), self.phone)
         grid = QGridLayout()
         self.field_boxes: dict[str, QCheckBox] = {}
-        for i, (code, name) in enumerate(catalogue.fields()):
+        for i, (code, name) in enumerate(fields):            # read by the screen, on the runner
             box = QCheckBox(name)
             box.setChecked(bool(user and code in user.fields))
             self.field_boxes[code] = box

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
@@ -57,8 +58,9 @@ class WorklistScreen(LiveMixin, Screen):
             bar.addWidget(button)
         bar.addStretch(1)
         self.buttons["all"].setChecked(True)
-        self.model = CasesTableModel(self.mine, order="due_date")
-        self.table = CaseTable(self.model, hidden=("assignee",))
+        self.model = CasesTableModel(self.mine, order="due_date", runner=self.ctx.runner)
+        self.table = CaseTable(self.model, hidden=("assignee",), select_first=True)
+        self._counts_asked = 0
         hint = QLabel(_("Enter: mở hồ sơ · nhấn vào tiêu đề cột để sắp xếp"))
         hint.setStyleSheet("color:#666")
         layout = QVBoxLayout(self)
@@ -78,14 +80,29 @@ class WorklistScreen(LiveMixin, Screen):
         return replace(self.mine, **narrow)
 
     def _choose(self, number: int) -> None:
+        self.table.select_first_when_loaded()
         self.model.set_filter(self._filter(VIEWS[number][0]))
         self._update_counts()
-        self.table.select_first()
 
     def _update_counts(self) -> None:
+        """Every view's count, read on the runner (the buttons keep their numbers until it answers)."""
+        self._counts_asked += 1
+        asked = self._counts_asked
+        filters = {key: self._filter(key) for key, *_rest in VIEWS}
+
+        def read() -> dict[str, int]:
+            return {key: queries.count_cases(f) for key, f in filters.items()}
+
+        def done(counts: dict[str, int]) -> None:
+            if asked != self._counts_asked or not shiboken6.isValid(self):
+                return
+            for key, label, _icon, _narrow in VIEWS:
+                self.buttons[key].setText(f"{_(label)} ({format_int(counts[key])})")
+
         for key, label, _icon, _narrow in VIEWS:
-            count = self.model.total() if key == self.current_view() else queries.count_cases(self._filter(key))
-            self.buttons[key].setText(f"{_(label)} ({format_int(count)})")
+            if "(" not in self.buttons[key].text():
+                self.buttons[key].setText(_(label))
+        self.ctx.runner.run(read, on_done=done, on_error=lambda _e: None)
 
     def activate(self) -> None:
         self.refresh_if_stale()

@@ -6,7 +6,7 @@ import html
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QProgressDialog, QTableView, QTextBrowser, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QProgressDialog, QTableView, QTextBrowser, QWidget
 
 from casedesk import workflow
 from casedesk.i18n import _, format_money, short_date, short_datetime
@@ -22,9 +22,19 @@ class CaseTable(QTableView):
     open_requested = Signal(str)
 
     def __init__(self, model: CasesTableModel, parent: QWidget | None = None, *, hidden: tuple[str, ...] = (),
-                 multi: bool = False):
+                 multi: bool = False, select_first: bool = False):
         super().__init__(parent)
         self.setModel(model)
+        self._select_first = select_first       # the first load puts the cursor on the first row
+        self._first_next = False                # the next load does (a new view was chosen)
+        # "these rows may be out of date": over the bottom of the rows while the register can't be read
+        self.stale_note = QLabel(self.viewport())
+        self.stale_note.setObjectName("staleNote")
+        self.stale_note.setWordWrap(True)
+        self.stale_note.setStyleSheet("QLabel#staleNote { background:#fff3cd; color:#5c3b00; "
+                                      "border:1px solid #e0c36a; padding:4px 8px; }")
+        self.stale_note.hide()
+        model.staleChanged.connect(self._stale_changed)
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.setSelectionMode(QAbstractItemView.ExtendedSelection if multi else QAbstractItemView.SingleSelection)
         self.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -102,6 +112,10 @@ class CaseTable(QTableView):
         if self.model().rowCount():
             self.select_row(0)
 
+    def select_first_when_loaded(self) -> None:
+        """Put the cursor on the first row of the rows the model is reading now (on the runner)."""
+        self._first_next = True
+
     def select_row(self, row: int) -> None:
         index = self.model().index(row, 0)
         self.selectionModel().setCurrentIndex(
@@ -115,13 +129,38 @@ class CaseTable(QTableView):
     def _after_reset(self) -> None:
         """After a refresh keep the same case selected, or the row where it was."""
         model: CasesTableModel = self.model()
+        first, self._first_next = self._first_next, False
         if not model.rowCount():
             return
         row = model.row_of(self._keep) if self._keep else -1
         if row < 0 and self._keep is not None and self._keep_row >= 0:
             row = min(self._keep_row, model.rowCount() - 1)
+        if first or row < 0 and self._keep is None and self._select_first:
+            row = 0
         if row >= 0:                       # the view's own reset ran first (connected in setModel)
             self.select_row(row)
+
+    def _stale_changed(self, stale: bool) -> None:
+        model: CasesTableModel = self.model()
+        if stale:
+            when = model.loaded_at.strftime("%H:%M") if model.loaded_at else "—"
+            self.stale_note.setText(_("Danh sách có thể đã cũ (đọc lần cuối lúc {time}): chưa đọc lại được dữ "
+                                      "liệu. Danh sách tự cập nhật khi kết nối trở lại.").format(time=when))
+            self._place_note()
+        self.stale_note.setVisible(stale)
+        self.setAccessibleDescription(self.stale_note.text() if stale else "")
+
+    def _place_note(self) -> None:
+        area = self.viewport().rect()
+        width = area.width() - 16
+        self.stale_note.setFixedWidth(max(100, width))
+        self.stale_note.adjustSize()
+        self.stale_note.move(8, max(0, area.height() - self.stale_note.height() - 8))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if self.stale_note.isVisible():
+            self._place_note()
 
 
 class LiveMixin:
