@@ -38,6 +38,7 @@ from pathlib import Path
 import peewee
 
 from . import context
+from .anchors import sidecar_path, write_sidecar
 from .backup_check import FileCheck, FileIdentity, check_file, connect_ro, holds_row, identify
 from .backup_files import (REGISTER_KEY, BackupError, backup_name, backups_root, copy_database, fsync_dir,
                            known_registers, new_register_id, parse_name, register_dir, remove_quietly, safe_unit,
@@ -221,12 +222,33 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
     from .logs import logger
 
     if verified:
+        _write_anchor(target, register, when)
         logger().info("backup %s (%s, %d bytes, %d audit rows)", target, reason, size, check.audit_rows)
         if automatic:
             rotate()
     else:
         logger().error("backup %s did NOT verify: %s", target, problem)
     return info
+
+
+def _write_anchor(target: Path, register: str, when: dt.datetime) -> None:
+    """The backup's chain head in a sidecar file next to it (``anchors``): ``check`` compares the live
+    chain with it.  A sidecar that cannot be written leaves a good backup (its own chain is an anchor)."""
+    from . import audit
+
+    try:
+        conn = connect_ro(target)
+        try:
+            row, digest = audit.file_row(conn)
+            rows = conn.execute("SELECT count(*) FROM event").fetchone()[0]
+        finally:
+            conn.close()
+        if row:
+            write_sidecar(target, register_id=register, row=row, digest=digest, rows=rows, created_at=when)
+    except (OSError, sqlite3.DatabaseError) as exc:
+        from .logs import logger
+
+        logger().warning("backup %s: anchor not written: %r", target, exc)
 
 
 def maybe_daily_backup(*, reason: str = "daily") -> BackupInfo | None:
@@ -386,6 +408,7 @@ def rotate(dest_dir: str | os.PathLike | None = None, *, unit_code: str | None =
     for b in backups:
         if b.path not in keep:
             remove_quietly(b.path)
+            remove_quietly(sidecar_path(b.path))      # its anchor goes with it: newer ones cover it
             removed.append(b.path)
     return removed
 

@@ -364,24 +364,6 @@ def cmd_search(args) -> int:
     return 0
 
 
-def cmd_check(args) -> int:
-    from .register_check import check_register
-
-    open_db(args)
-    result = check_register()
-    problems, chain, ok = list(result.integrity), result.chain, result.ok
-    if args.json:
-        emit_json({"ok": ok, "integrity": problems or ["ok"], "audit_rows": chain.rows,
-                   "audit_ok": chain.ok, "first_bad_row": chain.first_bad_id, "problem": chain.problem})
-    else:
-        print(_("Kiểm tra tệp dữ liệu: {r}").format(r="ok" if not problems else "; ".join(problems[:5])))
-        if chain.ok:
-            print(_("Nhật ký: {n} dòng, chuỗi băm khớp.").format(n=chain.rows))
-        else:
-            print(_("Nhật ký KHÔNG khớp: {why}").format(why=chain.problem), file=sys.stderr)
-    return 0 if ok else 5
-
-
 DEMO_MAX_CASES = 20_000        # a demo to try the desk; bench/make_db.py builds the big registers
 
 
@@ -526,10 +508,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("check", help=_("kiểm tra tệp dữ liệu và chuỗi nhật ký"))
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_check)
-
     p = sub.add_parser("demo", help=_("tạo văn phòng mẫu"))
     p.add_argument("--cases", type=int, default=300, help=_("số hồ sơ mẫu (mặc định 300)"))
     p.add_argument("--seed", type=int, default=1, help=_("hạt giống ngẫu nhiên: cùng số, cùng văn phòng"))
@@ -544,7 +522,7 @@ def _extensions():
     """Sub-command groups that live in their own modules (documents, reports, backups)."""
     found = []
     for name in ("casedesk.cli_catalogue", "casedesk.cli_documents", "casedesk.cli_trust", "casedesk.cli_law",
-                 "casedesk.cli_import", "casedesk.cli_roster"):
+                 "casedesk.cli_import", "casedesk.cli_roster", "casedesk.cli_check"):
         try:
             module = __import__(name, fromlist=["register"])
         except ModuleNotFoundError as exc:

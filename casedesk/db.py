@@ -72,6 +72,40 @@ def open_database(url_or_path: str | os.PathLike, *, upgrade: bool = True) -> pe
     return db
 
 
+def open_readonly(url_or_path: str | os.PathLike, *, shared: bool = False) -> peewee.Database:
+    """Bind the models to a register for reading only (``check``): SQLite through a ``mode=ro`` URI
+    with ``query_only``, PostgreSQL in read-only transactions.  Nothing is created, upgraded or
+    switched (the journal mode stays as it is); the schema is not looked at here.
+
+    A SQLite file that no program has open (no ``-wal`` next to it) is read as ``immutable``, so that
+    not even the ``-wal``/``-shm`` files SQLite makes for a reader appear next to it: that also
+    reads a register on read-only media.  ``shared`` reads it the ordinary way (``mode=ro``) even then:
+    the caller saw the file change under an immutable read and reads it again."""
+    if database.obj is not None:
+        close_database()
+    text = os.fspath(url_or_path)
+    if text.startswith(("postgres://", "postgresql://")):
+        db = _make_database(text)
+        database.initialize(db)
+        db.connect(reuse_if_open=True)
+        db.execute_sql("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        return db
+    if text.startswith("sqlite:///"):
+        text = text[len("sqlite:///"):]
+    path = Path(text).expanduser().resolve()
+    mode = "ro" if shared or Path(str(path) + "-wal").exists() else "immutable"
+    uri = path.as_uri() + ("?mode=ro" if mode == "ro" else "?immutable=1")
+    db = peewee.SqliteDatabase(uri, uri=True, pragmas={"query_only": 1, "busy_timeout": 30000,
+                                                       "cache_size": -32000, "temp_store": "memory"},
+                               timeout=30, check_same_thread=False)
+    database.initialize(db)
+    db.connect(reuse_if_open=True)
+    from . import context
+
+    context.reset()
+    return db
+
+
 def close_database() -> None:
     db = database.obj
     if db is not None and not db.is_closed():
@@ -114,6 +148,23 @@ def write() -> Iterator[None]:
         calls, _after_write.calls = getattr(_after_write, "calls", []), []
         for call in calls:
             call()
+
+
+@contextlib.contextmanager
+def read_snapshot() -> Iterator[None]:
+    """One consistent view for a long read (``check``): a read transaction on SQLite (WAL keeps its
+    snapshot while desks write), REPEATABLE READ on PostgreSQL.  Without it a case read before a desk's
+    action and its audit rows read after would disagree for no fault of anyone's."""
+    db = database.obj
+    if db is None:
+        raise RuntimeError("database is not open")
+    if db.in_transaction():
+        yield
+        return
+    with db.atomic():
+        if not is_sqlite(db):
+            db.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
 
 
 # --------------------------------------------------------------------- schema
@@ -329,9 +380,17 @@ def upgrade_12(db: peewee.Database) -> None:
     db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS case_intake_token ON "case" (intake_token)')
 
 
+def upgrade_13(db: peewee.Database) -> None:
+    """The audit trail covers the state: from now on users, settings, holiday years, the catalogue and
+    each case's intake are recorded where they change; one ``audit_baseline`` row records what an
+    existing register holds now, so that ``check`` compares the tables from here on (``audit_baseline``)."""
+    from .audit_baseline import record_baseline
 
-# upgrade 13: the columns that say where each procedure's rules come from (default for rows made before)
-_PROCEDURE_13 = (
+    record_baseline(db)
+
+
+# upgrade 14: the columns that say where each procedure's rules come from (default for rows made before)
+_PROCEDURE_14 = (
     ("national_code", "VARCHAR(32) NOT NULL DEFAULT ''"),
     ("agency_code", "VARCHAR(32) NOT NULL DEFAULT 'ubnd_xa'"),
     ("time_unit", "VARCHAR(16) NOT NULL DEFAULT 'working_days'"),
@@ -344,7 +403,7 @@ _PROCEDURE_13 = (
 )
 
 
-def upgrade_13(db: peewee.Database) -> None:
+def upgrade_14(db: peewee.Database) -> None:
     """A sourced catalogue: each procedure's national code, deciding agency, time unit (working days,
     calendar days, same day), verification extension, legal basis and fee kind; the agencies table.
     Rows made before get the shipped catalogue's sources; where the shipped limit was corrected, a new
@@ -354,7 +413,7 @@ def upgrade_13(db: peewee.Database) -> None:
 
     db.create_tables([models.Agency], safe=True)
     columns = _columns(db, "procedure")
-    for name, kind in _PROCEDURE_13:
+    for name, kind in _PROCEDURE_14:
         if name not in columns:
             db.execute_sql(f'ALTER TABLE "procedure" ADD COLUMN "{name}" {kind}')
     if "time_unit" not in columns:     # only when the columns are new: rows made before with days = 0
@@ -364,7 +423,7 @@ def upgrade_13(db: peewee.Database) -> None:
 
 UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5,
                                                       upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10,
-                                                      upgrade_11, upgrade_12, upgrade_13]
+                                                      upgrade_11, upgrade_12, upgrade_13, upgrade_14]
 SCHEMA_VERSION = len(UPGRADES)
 # Upgrades that leave half the file as free pages: the file is compacted (VACUUM) once after them.
 COMPACTING = {8, 9}

@@ -101,7 +101,7 @@ class Procedure(BaseModel):
     result = pw.TextField(default="")
     papers = JSONText(default=list)
     active = pw.BooleanField(default=True)
-    # upgrade 13: the law behind the row
+    # upgrade 14: the law behind the row
     national_code = pw.CharField(max_length=32, default="")      # mã TTHC in the national database
     agency = pw.CharField(column_name="agency_code", max_length=32, default="ubnd_xa")
     time_unit = pw.CharField(max_length=16, default="working_days")   # working_days | days | same_day

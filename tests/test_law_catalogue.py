@@ -371,7 +371,7 @@ def test_cli_receive_with_exemption_and_pages(cli):
     assert doc["fee"] == 0 and doc["exemption"] == "ho_ngheo"
 
 
-# ------------------------------------------------------------------ upgrade 13
+# ------------------------------------------------------------------ upgrade 14
 
 def test_upgrade_keeps_old_cases_on_old_limits_and_corrects_from_today(db, receive, clock):
     from casedesk import db as dbmod
@@ -461,3 +461,33 @@ def test_a_past_report_judges_the_due_date_in_force_before_a_later_verification_
     november = reports.compute(reports.month_period(2026, 11, "calendar"))
     assert november.total.c12 == 1                                          # within its new date now
     reports.check_report(november)
+
+
+def test_check_replays_every_catalogue_change_from_the_chain(db, receive, clock):
+    """add, edit, retire, enable, import, agency codes, fees and exemptions at intake: the replay of the
+    audit trail (``casedesk-cli check``) finds the tables as the rows say, and a row edited behind the
+    software's back is named."""
+    from casedesk import catalogue_xlsx
+    from casedesk.replay import replay_register
+
+    catalogue_admin.add_procedure(actor="admin", code="HT-16", name="Đăng ký khai sinh lưu động", field="HT",
+                                  days=5, fee_kind="per_page", fee=2000,
+                                  papers=[{"name": "Tờ khai", "original": 1, "copies": 0}])
+    catalogue_admin.edit_procedure(actor="admin", code="HT-07", days=4, extension_days=2,
+                                   legal_basis="Nghị định 123/2015/NĐ-CP, Điều 22", effective_from="2026-11-09")
+    catalogue_admin.edit_procedure(actor="admin", code="XD-01", fee=75000)
+    catalogue_admin.retire_procedure(actor="admin", code="KT-04")
+    _enable_police()
+    catalogue_admin.set_agency(actor="admin", code="cong_an_xa", unit_code="000.00.31.H27")
+    data = _sheet([["Mã", "Tên thủ tục", "Lĩnh vực", "Thời hạn", "Đơn vị thời hạn", "Lệ phí (đồng)"],
+                   ["", "Thủ tục mới từ bảng tính", "KT", 3, "ngày làm việc", "theo Nghị quyết HĐND tỉnh"],
+                   ["HT-11", "Đăng ký giám hộ", "HT", 4, "ngày làm việc", "Miễn"]])
+    catalogue_xlsx.import_bytes(data, actor="admin")
+    receive(procedure="CTR-02")
+    receive(procedure="CT-01", pages=5, copies=2)
+    receive(procedure="CT-02", exemption="tre_em")
+    result = replay_register()
+    assert result.differences == [], result.differences[:5]
+    Procedure.update(days=9).where((Procedure.code == "HT-16")).execute()       # behind the software's back
+    found = replay_register().differences
+    assert any(d.kind == "procedure" and d.key.startswith("HT-16") and d.field == "days" for d in found)

@@ -55,7 +55,7 @@ def _is_int(value) -> bool:
 
 
 PROCEDURE_KEYS = {"code", "field", "name", "days", "fee", "fee_note", "department", "result", "papers",
-                  # the law behind the row (upgrade 13)
+                  # the law behind the row (upgrade 14)
                   "national_code", "agency", "time_unit", "extension_days", "legal_basis", "verified",
                   "source_note", "fee_kind", "fee_rule", "active"}
 

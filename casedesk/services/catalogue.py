@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 
-from .. import audit, context
+from .. import audit, audit_state, context
 from ..db import write
 from ..errors import BadInput, NotFound
 from ..i18n import _
@@ -25,11 +25,11 @@ def load_catalogue_file(path=None) -> dict:
 
 TIME_UNITS = ("working_days", "days", "same_day")
 FEE_KINDS = ("free", "fixed", "province", "per_page", "per_copy")
-# What the law says about each row: kept from the shipped file into rows made before upgrade 13.
+# What the law says about each row: kept from the shipped file into rows made before upgrade 14.
 SOURCE_KEYS = ("national_code", "agency", "legal_basis", "source_note", "verified", "fee_kind", "fee_rule",
                "extension_days")
 # The limits the catalogue shipped before the December 2026 review, for the rows it corrected: a
-# database still holding exactly these gets the corrected limit as a new version (upgrade 13).
+# database still holding exactly these gets the corrected limit as a new version (upgrade 14).
 OLD_LIMITS = {"CTR-04": 3, "LT-01": 15, "LT-02": 10, "DD-04": 22, "BTXH-03": 25}
 
 
@@ -41,7 +41,7 @@ def seed_agencies(data: dict) -> None:
 
 
 def _law_values(proc: dict) -> dict:
-    """The columns of upgrade 13 for one row of the shipped file."""
+    """The columns of upgrade 14 for one row of the shipped file."""
     days = int(proc["days"])
     unit = proc.get("time_unit") or ("same_day" if days == 0 else "working_days")
     return {"national_code": proc.get("national_code", ""), "agency": proc.get("agency", "ubnd_xa"),
@@ -52,7 +52,7 @@ def _law_values(proc: dict) -> dict:
 
 
 def reconcile_shipped(data: dict | None = None) -> list[str]:
-    """Bring rows made before upgrade 13 up to the shipped catalogue (inside the upgrade's write).
+    """Bring rows made before upgrade 14 up to the shipped catalogue (inside the upgrade's write).
 
     Every version of a shipped procedure gets the file's sources (code, agency, legal basis…): they say
     where the rule comes from, not what it is.  A limit the review corrected is never changed in place
@@ -93,7 +93,9 @@ def reconcile_shipped(data: dict | None = None) -> list[str]:
                      note=_("Sửa thời hạn theo rà soát pháp lý (bản phát hành)."),
                      changes={"code": code, "version": values["version"],
                               "effective_from": values["effective_from"].isoformat(),
-                              "days": int(proc["days"]), **law, "previous_days": old_days})
+                              "days": int(proc["days"]), **{("agency_code" if k == "agency" else k): v
+                                                             for k, v in law.items()},
+                              "previous_days": old_days})
         corrected.append(code)
     return corrected
 
@@ -280,7 +282,8 @@ def new_version(*, actor: str, code: str, effective_from: dt.date, name: str | N
         audit.record(case_id=None, actor=admin.login, action="procedure_version", at=now, recorded_at=now,
                      changes={"code": base.code, "version": proc.version,
                               "effective_from": effective_from.isoformat(), **{
-                                  k: v for k, v in changes.items() if k != "papers"}})
+                                  k: v for k, v in changes.items() if k != "papers"},
+                              "row": audit_state.procedure_fingerprint(proc)})
     return to_view(proc), Changes(procedures=True)
 
 

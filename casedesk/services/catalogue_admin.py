@@ -159,8 +159,12 @@ def _row_values(row: Procedure) -> dict:
     return values
 
 
-def _jsonable(values: dict) -> dict:
-    return {k: v for k, v in values.items()}
+# An audit row names a procedure's values by the table's columns, so that ``check`` can replay them.
+AUDIT_COLUMNS = {"field": "field_code", "agency": "agency_code"}
+
+
+def audit_values(values: dict) -> dict:
+    return {AUDIT_COLUMNS.get(k, k): v for k, v in values.items()}
 
 
 def add_procedure(*, actor: str, code: str, effective_from=None, **values) -> tuple[ProcedureView, Changes]:
@@ -190,7 +194,8 @@ def add_procedure(*, actor: str, code: str, effective_from=None, **values) -> tu
         proc = Procedure.create(code=code, version=1, effective_from=effective, department=department,
                                 name_folded=fold(full["name"]), **full)
         audit.record(case_id=None, actor=admin.login, action="procedure_add", at=now, recorded_at=now,
-                     changes={"code": code, "version": 1, "effective_from": effective.isoformat(), **full})
+                     changes={"code": code, "version": 1, "effective_from": effective.isoformat(),
+                              **audit_values(full)})
     return catalogue.to_view(proc), Changes(procedures=True)
 
 
@@ -212,7 +217,7 @@ def _new_version(admin, base: Procedure, effective: dt.date, changed: dict, acti
         proc = Procedure.create(code=base.code, version=newest_version + 1, effective_from=effective, **row)
     audit.record(case_id=None, actor=admin.login, action=action, at=now, recorded_at=now, note=note,
                  changes={"code": base.code, "version": proc.version, "effective_from": effective.isoformat(),
-                          **changed, **(extra or {})})
+                          **audit_values(changed), **(extra or {})})
     return proc
 
 
