@@ -104,10 +104,9 @@ def _checked(args, path: str):
 
 
 def cmd_check(args) -> int:
-    from .cli import emit_json
-    from .paths import default_db_path
+    from .cli import emit_json, target_of
 
-    path = args.db or os.environ.get("CASEDESK_DB") or str(default_db_path())
+    path = target_of(args)[0]            # --db, CASEDESK_DB, else the register this user's desk opens
     for folder in args.against or []:
         if not os.path.isdir(folder):
             raise BadInput(_("Không có thư mục {path} để đối chiếu mốc.").format(path=folder))

@@ -30,6 +30,7 @@ from . import settings_dialogs as dialogs
 from .base import Screen
 from .settings_backups import BackupsTab, buttons_row, table_view
 from .settings_catalogue import CatalogueTab
+from .settings_connection import ConnectionTab
 from .settings_import import LedgerImportPanel
 from .settings_roster import RosterTab
 
@@ -54,7 +55,7 @@ KIND_LABELS = (("holiday", N_("Nghỉ lễ, Tết")), ("compensatory", N_("Ngh�
 assert tuple(k for k, _l in KIND_LABELS) == DAY_OFF_KINDS
 
 
-class SettingsScreen(CatalogueTab, BackupsTab, Screen):
+class SettingsScreen(CatalogueTab, BackupsTab, ConnectionTab, Screen):
     key = "settings"
     title = translated(N_("Cài đặt"))
     roles = ("admin",)
@@ -79,6 +80,7 @@ class SettingsScreen(CatalogueTab, BackupsTab, Screen):
         self.backup = self._backup_module()
         if self.backup is not None:
             self.tabs.addTab(self._backups_tab(), _("Sao lưu"))
+        self.tabs.addTab(self._connection_tab(), _("Kết nối"))
         self.ledger_import = LedgerImportPanel(ctx)
         self.tabs.addTab(self.ledger_import, _("Nhập sổ cũ"))
         layout = QVBoxLayout(self)
