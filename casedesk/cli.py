@@ -91,29 +91,6 @@ def cmd_init(args) -> int:
     return 0
 
 
-def cmd_procedures(args) -> int:
-    from .services import catalogue
-    from .i18n import format_money
-
-    open_db(args)
-    # --find: the intake picker's own ranking, best first
-    procs = catalogue.find_procedures(args.find) if args.find else catalogue.list_procedures()
-    if args.find and not procs and not args.json:
-        print(_("Không có thủ tục nào khớp “{text}”.").format(text=args.find), file=sys.stderr)
-        return 0
-    if args.json:
-        emit_json([{"code": p.code, "name": p.name, "field": p.field_code, "field_name": p.field_name,
-                    "processing_days": p.days, "same_day": p.same_day, "fee": p.fee, "version": p.version,
-                    "effective_from": p.effective_from, "department": p.department_name,
-                    "papers": [{"name": x.name, "original": x.original, "copies": x.copies, "optional": x.optional}
-                               for x in p.papers]} for p in procs])
-    else:
-        for p in procs:
-            days = _("trong ngày") if p.same_day else _("{n} ngày").format(n=p.days)
-            print(f"{p.code:9} {days:10} {format_money(p.fee):>14}  {p.name}")
-    return 0
-
-
 def _calendar_for(args):
     """The office's calendar when a database is there, else the shipped one."""
     path, _password = target_of(args)
@@ -146,19 +123,22 @@ def cmd_calendar_due(args) -> int:
     _calendar_year(received.year)
     _calendar_year(received.year + 1)
     cal, cutoff = _calendar_for(args)
+    unit = args.unit or "working_days"
     if args.procedure:
         from .services import catalogue
 
-        days = catalogue.get_procedure(args.procedure, on=received.date()).days
+        proc = catalogue.get_procedure(args.procedure, on=received.date())
+        days, unit = proc.days, proc.time_unit
     elif args.same_day:
-        days = 0
+        days, unit = 0, "same_day"
     else:
         if args.days is None or args.days < 0 or args.days > 365:
             raise BadInput(_("--days phải từ 0 đến 365."))
         days = args.days
-    result = cal.due(received, days, cutoff=cutoff)
+    result = cal.due(received, days, cutoff=cutoff, unit=unit)
     if args.json:
         emit_json({"due_date": result.due, "received": received, "days": days, "same_day": result.same_day,
+                   "time_unit": result.unit, "rolled_from": result.rolled_from,
                    "after_cutoff": result.after_cutoff, "provisional": result.provisional,
                    "explanation": list(result.explanation),
                    "skipped": [{"date": d.date, "reason": d.reason, "kind": d.kind} for d in result.skipped]})
@@ -197,6 +177,7 @@ def case_json(case) -> dict:
         "assignee_name": case.assignee_name, "received_by": case.received_by, "extended": case.extended,
         "resolved_at": case.resolved_at, "delivered_at": case.delivered_at, "receiver": case.receiver,
         "rating": case.rating, "ledger_book": case.ledger_book, "ledger_no": case.ledger_no,
+        "exemption": case.exemption or None, "agency": case.procedure.agency,
         "papers": [{"name": p.name, "original": p.original, "copies": p.copies, "received": p.received}
                    for p in case.papers],
         "history": [{"at": e.at, "recorded_at": e.recorded_at, "actor": e.actor, "action": e.action,
@@ -223,7 +204,8 @@ def cmd_case_receive(args) -> int:
     result = cases.receive_case(actor=actor, procedure=args.procedure, citizen_name=args.name,
                                 id_number=args.id_number, phone=args.phone, address=args.address,
                                 email=args.email or "", channel=args.channel, sets=args.sets, at=args.at,
-                                note=args.note or "", fee=args.fee, token=args.token)
+                                note=args.note or "", fee=args.fee, pages=args.pages, copies=args.copies,
+                                exemption=args.exemption, token=args.token)
     case = result.case
     if args.json:
         emit_json(case_json(case))
@@ -250,6 +232,8 @@ def cmd_case_action(args) -> int:
         kwargs["to"] = args.to
     if action == "extend":
         kwargs["to_date"] = args.to_date
+    if action == "verify_extend":
+        kwargs["days"] = args.days
     if action == "deliver":
         kwargs["receiver"] = args.receiver or ""
         kwargs["rating"] = args.rating
@@ -345,7 +329,7 @@ DEMO_MAX_CASES = 20_000        # a demo to try the desk; bench/make_db.py builds
 # ------------------------------------------------------------------ parser
 
 ACTIONS = ("assign", "request-supplement", "resume", "submit", "approve", "return", "refuse", "extend",
-           "withdraw", "deliver")
+           "withdraw", "deliver", "verify-extend")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -384,12 +368,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_user_list)
 
-    p = sub.add_parser("procedures", help=_("danh mục thủ tục"))
-    p.add_argument("--find", metavar="TEXT", default="",
-                   help=_("tìm theo mã hoặc tên (không dấu cũng được), xếp thủ tục khớp nhất lên đầu"))
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_procedures)
-
     cal = sub.add_parser("calendar", help=_("ngày làm việc")).add_subparsers(dest="cal_command", required=True)
     p = cal.add_parser("due")
     p.add_argument("--received", required=True, help=_("thời điểm tiếp nhận, dạng \"YYYY-MM-DD HH:MM\""))
@@ -397,6 +375,8 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--days", type=int, help=_("số ngày làm việc"))
     group.add_argument("--same-day", action="store_true", help=_("trả trong ngày (sau giờ chốt: ngày làm việc sau)"))
     group.add_argument("--procedure", help=_("mã thủ tục, lấy thời hạn từ danh mục"))
+    p.add_argument("--unit", choices=("working_days", "days"),
+                   help=_("với --days: ngày làm việc (mặc định) hoặc ngày theo lịch"))
     p.add_argument("--explain", action="store_true", help=_("in cách tính: những ngày bỏ qua và vì sao"))
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_calendar_due)
@@ -418,6 +398,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help=_("cách nộp: trực tiếp, bưu chính, trực tuyến (mặc định in_person)"))
     p.add_argument("--sets", type=int, default=1, help=_("số bộ hồ sơ (mặc định 1)"))
     p.add_argument("--fee", help=_("lệ phí thu (đồng) khi lệ phí tính theo hồ sơ; mặc định: lệ phí của thủ tục"))
+    p.add_argument("--pages", help=_("số trang (lệ phí tính theo trang)"))
+    p.add_argument("--copies", help=_("số bản (lệ phí tính theo trang hoặc theo bản)"))
+    p.add_argument("--exemption", metavar="KIND",
+                   help=_("diện miễn phí, lệ phí: nguoi_co_cong, ho_ngheo, nguoi_khuyet_tat, tre_em, "
+                          "nguoi_cao_tuoi, dong_bao_dtts, khac (ghi rõ ở --note)"))
     p.add_argument("--at", metavar="TIME", help=_("thời điểm thực tế khi nhập bù, dạng \"YYYY-MM-DD HH:MM\""))
     p.add_argument("--note", help=_("ghi chú"))
     p.add_argument("--token", help=_("mã phiếu nhập (ví dụ một UUID): gửi lại cùng mã sau khi mất kết nối sẽ "
@@ -434,6 +419,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--to", required=True, help=_("cán bộ được giao (tên đăng nhập)"))
         if action == "extend":
             p.add_argument("--to-date", required=True, help=_("ngày hẹn mới, dạng YYYY-MM-DD"))
+        if action == "verify-extend":
+            p.add_argument("--days", help=_("số ngày làm việc xác minh thêm (mặc định: tối đa thủ tục cho phép)"))
         if action == "withdraw":
             p.add_argument("--refund", action="store_true", help=_("đã hoàn trả phí, lệ phí đã nộp (in trên mẫu 05)"))
         if action == "deliver":
@@ -483,8 +470,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _extensions():
     """Sub-command groups that live in their own modules (documents, reports, backups)."""
     found = []
-    for name in ("casedesk.cli_documents", "casedesk.cli_trust", "casedesk.cli_law", "casedesk.cli_import",
-                 "casedesk.cli_roster", "casedesk.cli_check", "casedesk.cli_move"):
+    for name in ("casedesk.cli_catalogue", "casedesk.cli_documents", "casedesk.cli_trust", "casedesk.cli_law",
+                 "casedesk.cli_import", "casedesk.cli_roster", "casedesk.cli_check", "casedesk.cli_move"):
         try:
             module = __import__(name, fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -46,9 +46,9 @@ def cmd_print_ledger(args) -> int:
     if str(args.output).lower().endswith(".xlsx"):          # the extension chooses: a sheet import reads back
         from .ledger_export import ledger_xlsx
 
-        payload = ledger_xlsx(args.date_from, args.date_to)
+        payload = ledger_xlsx(args.date_from, args.date_to, agency=args.agency)
     else:
-        payload = build.render_ledger(args.date_from, args.date_to)
+        payload = build.render_ledger(args.date_from, args.date_to, agency=args.agency)
     target = write_atomic(args.output, payload)
     print(_("Đã lưu sổ theo dõi hồ sơ vào {path}.").format(path=str(target)))
     return 0
@@ -63,7 +63,7 @@ def cmd_report(args) -> int:
 
     _open(args)
     period = reports.parse_period(args.kind, args.spec, args.period)
-    report = reports.compute(period)
+    report = reports.compute(period, agency=args.agency)
     reports.check_report(report)
     written = []
     for fmt, path in (("pdf", args.pdf), ("xlsx", args.xlsx)):
@@ -122,6 +122,7 @@ def register(subparsers) -> None:
     p.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD")
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf|FILE.xlsx",
                    help=_("tệp .pdf (mẫu 07 để in) hoặc .xlsx (bảng tính, nhập lại được bằng import ledger)"))
+    p.add_argument("--agency", help=_("sổ của cơ quan khác (ví dụ cong_an_xa); mặc định: sổ của UBND xã"))
     p.set_defaults(func=cmd_print_ledger)
 
     report = subparsers.add_parser("report", help=_("báo cáo tình hình giải quyết hồ sơ (biểu II.06a)"))
@@ -133,6 +134,8 @@ def register(subparsers) -> None:
                        help=_("kỳ theo tháng dương lịch hoặc từ ngày 15 tháng trước đến ngày 14"))
         p.add_argument("--pdf", metavar="FILE")
         p.add_argument("--xlsx", metavar="FILE")
+        p.add_argument("--agency", help=_("chỉ thủ tục của cơ quan này (ví dụ cong_an_xa); mặc định: "
+                                          "thủ tục của UBND xã, không gồm thủ tục tiếp nhận thay cơ quan khác"))
         p.add_argument("--json", action="store_true")
         p.set_defaults(func=cmd_report, kind=kind)
 

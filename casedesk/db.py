@@ -556,9 +556,41 @@ def upgrade_13(db: peewee.Database) -> None:
     record_baseline(db)
 
 
+# upgrade 14: the columns that say where each procedure's rules come from (default for rows made before)
+_PROCEDURE_14 = (
+    ("national_code", "VARCHAR(32) NOT NULL DEFAULT ''"),
+    ("agency_code", "VARCHAR(32) NOT NULL DEFAULT 'ubnd_xa'"),
+    ("time_unit", "VARCHAR(16) NOT NULL DEFAULT 'working_days'"),
+    ("extension_days", "INTEGER NOT NULL DEFAULT 0"),
+    ("legal_basis", "TEXT NOT NULL DEFAULT ''"),
+    ("source_note", "TEXT NOT NULL DEFAULT ''"),
+    ("verified", "BOOLEAN NOT NULL DEFAULT FALSE"),
+    ("fee_kind", "VARCHAR(16) NOT NULL DEFAULT 'fixed'"),
+    ("fee_rule", "TEXT NOT NULL DEFAULT '{}'"),
+)
+
+
+def upgrade_14(db: peewee.Database) -> None:
+    """A sourced catalogue: each procedure's national code, deciding agency, time unit (working days,
+    calendar days, same day), verification extension, legal basis and fee kind; the agencies table.
+    Rows made before get the shipped catalogue's sources; where the shipped limit was corrected, a new
+    version takes effect from today, so dossiers already received keep the rules they were received under."""
+    from . import models
+    from .services import catalogue
+
+    db.create_tables([models.Agency], safe=True)
+    columns = _columns(db, "procedure")
+    for name, kind in _PROCEDURE_14:
+        if name not in columns:
+            db.execute_sql(f'ALTER TABLE "procedure" ADD COLUMN "{name}" {kind}')
+    if "time_unit" not in columns:     # only when the columns are new: rows made before with days = 0
+        db.execute_sql("UPDATE \"procedure\" SET time_unit = 'same_day' WHERE days = 0")
+    catalogue.reconcile_shipped()
+
+
 UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5,
                                                       upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10,
-                                                      upgrade_11, upgrade_12, upgrade_13]
+                                                      upgrade_11, upgrade_12, upgrade_13, upgrade_14]
 SCHEMA_VERSION = len(UPGRADES)
 # Upgrades that leave half the file as free pages: the file is compacted (VACUUM) once after them.
 COMPACTING = {8, 9}

@@ -181,6 +181,29 @@ def build_demo(*, cases: int = 300, seed: int = 1, progress=None) -> dict:
     return {"office": OFFICE["office"], "cases": made, "users": users}
 
 
+# The demo centre receives the commune police's residence dossiers on its behalf: they go into the police's
+# own ledger book and code series and stay out of the People's Committee's report (docs/law.md).
+ON_BEHALF = ("CTR-01", "CTR-02")
+
+
+def _receive_on_behalf(day: dt.date) -> None:
+    from .errors import CaseDeskError
+    from .services import catalogue_admin
+
+    before = context._clock
+    first = dt.datetime.combine(day, dt.time(7, 30))
+    context.set_clock(lambda: first)
+    try:
+        for code in ON_BEHALF:
+            try:
+                catalogue_admin.enable_procedure(actor="admin", code=code, effective_from=day,
+                                                 note="Trung tâm tiếp nhận thay Công an xã")
+            except CaseDeskError:
+                pass            # already on (the demo run again on its own office)
+    finally:
+        context.set_clock(before)
+
+
 def _fill(rng: random.Random, count: int, progress=None) -> int:
     if count <= 0:
         return 0
@@ -188,6 +211,7 @@ def _fill(rng: random.Random, count: int, progress=None) -> int:
     cal = context.calendar()
     end = context.now()
     start_day = (end - dt.timedelta(days=182)).date()
+    _receive_on_behalf(start_day)
     procs = catalogue.list_procedures(on=start_day)
     officer_for = {}
     for login, role, _name, fields in STAFF:
@@ -217,7 +241,7 @@ def _fill(rng: random.Random, count: int, progress=None) -> int:
                        channel=rng.choices(["in_person", "post", "online"], [70, 5, 25])[0],
                        sets=1 if rng.random() < 0.9 else 2, actor="mai")
         steps.append((t0, i, "receive", receive))
-        due = cal.due(t0, proc.days).due
+        due = catalogue.due_for(proc, t0).due
         officer = officer_for.get(proc.field_code, "hung")
         # plan the rest of the case's life
         outcome = rng.random()

@@ -43,8 +43,11 @@ def _outcomes(ids: list[int]) -> dict[int, str]:
     return found
 
 
-def ledger_xlsx(date_from, date_to) -> bytes:
-    """Every dossier received between the two days (inclusive), in ledger order, as .xlsx bytes."""
+def ledger_xlsx(date_from, date_to, agency: str | None = None) -> bytes:
+    """Every dossier received between the two days (inclusive), in ledger order, as .xlsx bytes: the
+    People's Committee's book, or ``agency``'s (another agency's procedures received on its behalf)."""
+    from .report_figures import agency_scope
+
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -53,7 +56,10 @@ def ledger_xlsx(date_from, date_to) -> bytes:
     if last < first:
         raise BadInput(_("Ngày cuối ({to}) phải sau ngày đầu ({start}).").format(
             to=short_date(last), start=short_date(first)), field="to")
-    cases = list(Case.select().where(Case.received_on.between(first, last)).order_by(Case.received_at, Case.id))
+    scope, _agency, _name = agency_scope(agency)
+    within = Case.received_on.between(first, last)
+    cases = list(Case.select().where(within if scope is True else within & scope)
+                 .order_by(Case.received_at, Case.id))
     procs = {p.id: p for p in Procedure.select(Procedure.id, Procedure.code, Procedure.name)
              .where(Procedure.id.in_({c.procedure_id for c in cases} or {-1}))}
     outcomes = _outcomes([c.id for c in cases if c.resolved_at is not None])

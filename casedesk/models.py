@@ -70,6 +70,21 @@ class User(BaseModel):
     created_at = pw.DateTimeField()
 
 
+class Agency(BaseModel):
+    """The body that decides a procedure (UBND xã, Chủ tịch UBND xã, Công an xã, …).
+
+    ``own``: part of the People's Committee, counted in its II.06a report and its ledger; another
+    agency's procedures are received on its behalf, with their own ledger book (``book``) and
+    dossier-code series (``unit_code``, or the office's unit code followed by ``book``)."""
+
+    code = pw.CharField(primary_key=True, max_length=32)
+    name = pw.CharField(max_length=200)
+    own = pw.BooleanField(default=True)
+    book = pw.CharField(max_length=8, default="")
+    unit_code = pw.CharField(max_length=40, default="")
+    position = pw.IntegerField(default=0)
+
+
 class Procedure(BaseModel):
     """One version of a procedure; a case points at the version it was received under."""
 
@@ -86,6 +101,16 @@ class Procedure(BaseModel):
     result = pw.TextField(default="")
     papers = JSONText(default=list)
     active = pw.BooleanField(default=True)
+    # upgrade 14: the law behind the row
+    national_code = pw.CharField(max_length=32, default="")      # mã TTHC in the national database
+    agency = pw.CharField(column_name="agency_code", max_length=32, default="ubnd_xa")
+    time_unit = pw.CharField(max_length=16, default="working_days")   # working_days | days | same_day
+    extension_days = pw.IntegerField(default=0)        # verification extension allowed, in working days
+    legal_basis = pw.TextField(default="")
+    source_note = pw.TextField(default="")
+    verified = pw.BooleanField(default=False)
+    fee_kind = pw.CharField(max_length=16, default="fixed")   # free | fixed | province | per_page | per_copy
+    fee_rule = JSONText(default=dict)                   # per_page tiers: first_pages, after, cap
 
     class Meta:
         indexes = ((("code", "version"), True), (("code", "effective_from"), False))

@@ -29,6 +29,7 @@ OFFICE_ACTIONS = ("office_init", "settings", "calendar_year", BASELINE, "refuse_
 USER_FIELDS = ("full_name", "role", "fields", "phone", "active", "must_change_password", "password")
 CATALOGUE_KEY = "catalogue"
 NOT_COLUMNS = ("code", "version", "row")
+JSON_COLUMNS = ("papers", "fee_rule")      # procedure columns kept as JSON text
 
 
 class _State:
@@ -238,8 +239,8 @@ def _compare_procedures(db, state: _State, out: Replay) -> None:
                 out.differences.append(Difference("procedure", name, "*", None, None))
             continue
         for column, value in known.items():
-            if column in row and column != "row" and not _same(value, _json(row[column]) if column == "papers"
-                                                               else row[column]):
+            if column in row and column != "row" and not _same(
+                    value, _json(row[column]) if column in JSON_COLUMNS else row[column]):
                 out.differences.append(Difference("procedure", name, column, value, row[column]))
         if "row" in known:
             for column in audit_state.differing(audit_state.PROCEDURE_FIELDS, audit_state.procedure_values(row),

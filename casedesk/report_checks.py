@@ -98,4 +98,5 @@ def _cases_involved(report: Report, previous_report: Report | None) -> list[str]
 def check_report(report: Report) -> None:
     """Every check before a report is printed or saved, the previous period's (11) included
     (computed here: the carried-over column (6) must be what the last report left open)."""
-    check_invariants(report, compute(previous(report.period)))
+    before = previous(report.period)
+    check_invariants(report, compute(before, agency=report.agency) if report.agency else compute(before))

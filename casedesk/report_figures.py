@@ -52,6 +52,8 @@ from .report_officers import OfficerTally
 from .report_periods import Period
 
 COLUMNS = ("c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10", "c11", "c12", "c13")
+# the actions that move a case's due date (each records ``due_date: [old, new]``)
+DUE_MOVES = ["resume", "extend", "verify_extend"]
 _ONE_DAY = dt.timedelta(days=1)
 
 
@@ -73,6 +75,8 @@ class Report:
     as_of: dt.date | None = None         # the day in-hand cases were judged at
     computed_at: dt.datetime | None = None
     last_event_id: int = 0               # audit rows after this one were not seen
+    agency: str | None = None            # None: the People's Committee's own procedures
+    agency_name: str = ""
 
     def row(self, field_code: str) -> ReportRow | None:
         return next((r for r in self.rows if r.field == field_code), None)
@@ -153,7 +157,7 @@ def _rejudge(tally: "_Tally", moved: list[tuple], end: dt.datetime, as_of: dt.da
     for start in range(0, len(ids), 500):
         for case_id, at, changes in (Event.select(Event.case, Event.at, Event.changes)
                                      .where(Event.case.in_(ids[start:start + 500])
-                                            & Event.action.in_(["resume", "extend"]))
+                                            & Event.action.in_(DUE_MOVES))
                                      .order_by(Event.case, Event.id).tuples()):
             history.setdefault(case_id, []).append((at, changes))
     for case_id, field_code, due_now, original in moved:
@@ -182,8 +186,40 @@ class _Tally:
         self.add(field_code, "c13", (n_held or 0) - (n_within or 0))
 
 
-def compute(period: Period) -> Report:
-    """The II.06a figures and the officers' table for ``period``."""
+def agency_scope(agency: str | None):
+    """The cases a report or a ledger covers, and the agency's name.
+
+    By default the People's Committee's own procedures: another agency's (the commune police's
+    residence procedures, received on its behalf) are left out.  ``agency``: that agency's only.
+    When no case of another agency exists the condition is ``True``, so the default report keeps its
+    index-only passes; otherwise it tests each case's procedure (a short list of ids)."""
+    from .errors import NotFound
+    from .models import Agency, Procedure
+
+    if agency:
+        code = agency.strip().lower()
+        row = Agency.get_or_none(Agency.code == code)
+        if row is None:
+            names = ", ".join(a.code for a in Agency.select().order_by(Agency.position))
+            raise NotFound(_("Không có cơ quan {agency}; các mã cơ quan: {names}.").format(
+                agency=code[:40], names=names))
+        ids = [i for (i,) in Procedure.select(Procedure.id).where(Procedure.agency == code).tuples()]
+        return Case.procedure.in_(ids or [-1]), code, row.name
+    others = (Procedure.select(Procedure.id).join(Agency, on=(Procedure.agency == Agency.code))
+              .where(Agency.own == False))  # noqa: E712
+    if not Case.select(Case.id).where(Case.procedure.in_(others)).exists():
+        return True, None, ""
+    return Case.procedure.not_in(others), None, ""
+
+
+def compute(period: Period, agency: str | None = None) -> Report:
+    """The II.06a figures and the officers' table for ``period``: the People's Committee's own
+    procedures, or ``agency``'s only (``report monthly --agency``)."""
+    scope, agency, agency_name = agency_scope(agency)
+
+    def w(condition):
+        return condition if scope is True else condition & scope
+
     now = context.now()
     today = now.date()
     first, last = period.date_from, period.date_to
@@ -196,7 +232,7 @@ def compute(period: Period) -> Report:
 
     # (4), (5): received in the period, by channel
     query = (Case.select(Case.field, Case.channel, Case.assignee, fn.COUNT(Case.id))
-             .where(Case.received_on.between(first, last))
+             .where(w(Case.received_on.between(first, last)))
              .group_by(Case.field, Case.channel, Case.assignee).tuples())
     for field_code, channel, assignee, count in query:
         if channel == "online":
@@ -217,7 +253,7 @@ def compute(period: Period) -> Report:
     held = Case.received_on <= last
 
     query = (Case.select(Case.field, _sum_if(carried), _sum_if(held), _sum_if(held & within))
-             .where(Case.resolved_on.is_null()).group_by(Case.field).tuples())
+             .where(w(Case.resolved_on.is_null())).group_by(Case.field).tuples())
     for field_code, n_carried, n_held, n_within in query:
         tally.add_in_hand(field_code, n_carried, n_held, n_within)
 
@@ -225,7 +261,7 @@ def compute(period: Period) -> Report:
                          _sum_if(~other & (Case.resolved_on < Case.due_date)),
                          _sum_if(other | (Case.resolved_on == Case.due_date)),
                          _sum_if(~other & (Case.resolved_on > Case.due_date)))
-             .where(Case.resolved_on.between(first, last))
+             .where(w(Case.resolved_on.between(first, last)))
              .group_by(Case.field, Case.assignee).tuples())
     for field_code, assignee, n_carried, n_done, n_early, n_on_time, n_late in query:
         tally.add(field_code, "c6", n_carried)
@@ -245,7 +281,7 @@ def compute(period: Period) -> Report:
     driver, condition = _smaller(after, upto)
     query = (Case.select(Case.field, _sum_if(condition & carried), _sum_if(condition),
                          _sum_if(condition & within))
-             .where(driver).group_by(Case.field).tuples())
+             .where(w(driver)).group_by(Case.field).tuples())
     for field_code, n_carried, n_held, n_within in query:
         tally.add_in_hand(field_code, n_carried, n_held, n_within)
 
@@ -253,22 +289,22 @@ def compute(period: Period) -> Report:
     # Actions are never dated in the future, so a period judged at today has none.
     if end <= now:
         moved_since = Event.select(Event.id).where(
-            (Event.case == Case.id) & Event.action.in_(["resume", "extend"]) & (Event.at >= end))
+            (Event.case == Case.id) & Event.action.in_(DUE_MOVES) & (Event.at >= end))
         moved = []
         for where in (Case.resolved_on.is_null() & held, driver & _as_flag(condition)):
             moved += list(Case.select(Case.id, Case.field, Case.due_date, Case.original_due_date)
-                          .where(where & fn.EXISTS(moved_since) & ~waiting).tuples())
+                          .where(w(where & fn.EXISTS(moved_since) & ~waiting)).tuples())
         _rejudge(tally, moved, end, as_of)
 
     # officers: overdue in hand now, and the ratings of the results delivered in the period
-    officers.count_overdue(as_of)
-    officers.count_ratings(day_start(first), day_start(last + _ONE_DAY))
+    officers.count_overdue(as_of, scope)
+    officers.count_ratings(day_start(first), day_start(last + _ONE_DAY), scope)
 
     rows = _field_rows(tally)
     total = FieldRow(field="", field_name=_("Tổng cộng"),
                      **{c: sum(getattr(r, c) for r in rows) for c in COLUMNS})
     return Report(period=period, rows=rows, total=total, officers=officers.rows(), as_of=as_of,
-                  computed_at=now, last_event_id=last_event_id)
+                  computed_at=now, last_event_id=last_event_id, agency=agency, agency_name=agency_name)
 
 
 def _field_rows(tally: _Tally) -> tuple[FieldRow, ...]:

@@ -48,23 +48,25 @@ class OfficerTally:
             return None
         return self.people.setdefault(user_id, dict.fromkeys(FIGURES, 0))
 
-    def count_overdue(self, as_of: dt.date) -> None:
+    def count_overdue(self, as_of: dt.date, scope=True) -> None:
         """Overdue in hand now (open, not waiting for the citizen), judged at the as-of day."""
         running = [s for s in workflow.OPEN_STATES if s != workflow.SUPPLEMENT]
+        where = Case.state.in_(running) & (Case.due_date < as_of) & Case.assignee.is_null(False)
         for assignee, count in (Case.select(Case.assignee, fn.COUNT(Case.id))
-                                .where(Case.state.in_(running) & (Case.due_date < as_of)
-                                       & Case.assignee.is_null(False))
+                                .where(where if scope is True else where & scope)
                                 .group_by(Case.assignee).tuples()):
             self.person(assignee)["overdue"] += count
 
-    def count_ratings(self, since: dt.datetime, until: dt.datetime) -> None:
+    def count_ratings(self, since: dt.datetime, until: dt.datetime, scope=True) -> None:
         """Ratings of the results delivered in ``[since, until)``.
 
         No index holds delivered_at, so this is one plain pass over the table (about 0.2 s
         for a million cases); grouping by rating first keeps SQLite off the assignee index,
         whose random reads would cost three times that."""
         for rating, assignee, count in (Case.select(Case.rating, Case.assignee, fn.COUNT(Case.id))
-                                        .where((Case.delivered_at >= since) & (Case.delivered_at < until))
+                                        .where(((Case.delivered_at >= since) & (Case.delivered_at < until))
+                                               if scope is True else
+                                               ((Case.delivered_at >= since) & (Case.delivered_at < until) & scope))
                                         .group_by(Case.rating, Case.assignee).tuples()):
             if rating in workflow.RATINGS and assignee is not None:
                 self.person(assignee)[rating] += count

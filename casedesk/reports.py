@@ -45,6 +45,9 @@ def data_from(report: Report) -> MonthlyReportData:
                      for o in report.officers)
     # the report names the full unit ("… xã An Phú"): its title reads "tình hình … tại {unit}"
     office = dataclasses.replace(office_header(), unit=settings.office_name or office_header().unit)
+    if report.agency:       # another agency's procedures, received on its behalf: say whose they are
+        office = dataclasses.replace(office, unit=_("{office} (thủ tục của {agency}, tiếp nhận thay)").format(
+            office=office.unit, agency=report.agency_name))
     return MonthlyReportData(
         office=office, title_period=report.period.label, date_from=report.period.date_from,
         date_to=report.period.date_to,
@@ -65,7 +68,9 @@ def report_json(report: Report) -> dict:
         return doc
 
     p = report.period
+    scope = {"agency": report.agency, "agency_name": report.agency_name} if report.agency else {}
     return {
+        **scope,
         "period": {"kind": p.kind, "spec": p.spec, "from": p.date_from.isoformat(),
                    "to": p.date_to.isoformat(), "label": p.label, "style": p.style,
                    "as_of": report.as_of.isoformat() if report.as_of else None},

@@ -36,12 +36,12 @@ from .db import (MOVE_LOCK, MOVED_KEY, SCHEMA_VERSION, _make_database, database,
                  upgrade_schema)
 from .errors import BadInput, ConnectionSetup, IntegrityProblem, NotAllowed, Unavailable
 from .i18n import N_, _, format_int
-from .models import (Case, Department, DayCounter, Duty, Event, Field, FormNumber, HolidayYear, IntakeRefusal,
+from .models import (Agency, Case, Department, DayCounter, Duty, Event, Field, FormNumber, HolidayYear, IntakeRefusal,
                      Meta, PaperList, Procedure, Setting, User)
 
 # Every table of a register, in the order their foreign keys need (a test checks none is missing).
-MODELS = [Meta, Setting, Department, Field, User, Procedure, PaperList, Case, Event, DayCounter, HolidayYear,
-          IntakeRefusal, FormNumber, Duty]
+MODELS = [Meta, Setting, Department, Agency, Field, User, Procedure, PaperList, Case, Event, DayCounter,
+          HolidayYear, IntakeRefusal, FormNumber, Duty]
 # Tables with a serial id (PostgreSQL's sequence is moved past the copied ids).
 SERIAL = [User, Procedure, PaperList, Case, Event, IntakeRefusal, FormNumber, Duty]
 BATCH = 2000
@@ -51,7 +51,7 @@ LABELS = {
     "user": N_("người dùng"), "procedure": N_("thủ tục"), "paper_list": N_("danh sách giấy tờ"),
     "case": N_("hồ sơ"), "event": N_("dòng nhật ký"), "day_counter": N_("bộ đếm số hồ sơ"),
     "holiday_year": N_("lịch nghỉ"), "intake_refusal": N_("hồ sơ từ chối tiếp nhận"),
-    "form_number": N_("số văn bản đã cấp"), "duty": N_("lịch trực"),
+    "form_number": N_("số văn bản đã cấp"), "duty": N_("lịch trực"), "agency": N_("cơ quan giải quyết"),
 }
 
 Progress = Callable[[str, int, int], None]      # (table label, rows done, rows in that table)

@@ -281,6 +281,8 @@ class DueDate:
     skipped: tuple[DayInfo, ...] # days off passed over after the day of reception
     explanation: tuple[str, ...]
     provisional: bool            # a year involved has no decided holiday data
+    unit: str = "working_days"   # working_days | days (calendar days) | same_day
+    rolled_from: dt.date | None = None   # calendar days: the last day, a day off, rolled forward from
 
 
 @dataclass(frozen=True)
@@ -450,14 +452,33 @@ class WorkCalendar:
             d += _ONE
         return tuple(result)
 
-    def due(self, received: dt.datetime, days: int, *, cutoff: dt.time = DEFAULT_CUTOFF) -> DueDate:
-        """When a dossier received at ``received`` with a deadline of ``days`` working days is due."""
+    def due(self, received: dt.datetime, days: int, *, cutoff: dt.time = DEFAULT_CUTOFF,
+            unit: str = "working_days") -> DueDate:
+        """When a dossier received at ``received`` with a limit of ``days`` is due.
+
+        ``unit`` is the law's: ``working_days`` (the default), ``same_day`` (days is 0) or ``days``,
+        calendar days: counted from the day after reception, weekends and holidays included; only
+        when the last day is a day off does the due date move, to the next working day (Civil Code
+        2015, arts. 147-148)."""
         if days < 0:
             raise ValueError("days must be 0 or more")
+        if unit not in ("working_days", "days", "same_day"):
+            raise ValueError(f"unknown time unit {unit!r}")
         received = _office_time(received)
         got = received.date()
         after_cutoff = received.replace(second=0, microsecond=0).time() > cutoff
         got_info = self.day(got)
+        if unit == "days" and days > 0:
+            last = got + dt.timedelta(days=days)
+            due = last if self.is_working_day(last) else self.next_working_day(last)
+            years = range(got.year, due.year + 1)
+            provisional = any(self.is_provisional(y) for y in years)
+            lines = _explain_calendar(received, days, last, due, self.day(last),
+                                      [y for y in years if self.is_provisional(y)])
+            return DueDate(due, got + _ONE, days, False, after_cutoff, self._off_between(last - _ONE, due),
+                           lines, provisional, unit="days", rolled_from=last if due != last else None)
+        if unit == "same_day":
+            days = 0
         if days == 0:
             due = got if got_info.working and not after_cutoff else self.next_working_day(got)
             start = due
@@ -469,7 +490,8 @@ class WorkCalendar:
         provisional = any(self.is_provisional(y) for y in years)
         lines = _explain(received, got_info, days, cutoff, after_cutoff, start, due, skipped,
                          [y for y in years if self.is_provisional(y)])
-        return DueDate(due, start, days, due == got, after_cutoff, skipped, lines, provisional)
+        return DueDate(due, start, days, due == got, after_cutoff, skipped, lines, provisional,
+                       unit="same_day" if days == 0 else "working_days")
 
 
 # ------------------------------------------------------------------ explanation
@@ -504,6 +526,25 @@ def _run_reasons(run: list[DayInfo]) -> str:
         if info.kind != "weekend" and info.reason and info.reason not in names:
             names.append(info.reason)
     return "; ".join(names) if names else _("cuối tuần")
+
+
+def _provisional_lines(years: list[int]) -> list[str]:
+    return [_("Lưu ý: lịch nghỉ năm {year} chưa được quyết định chính thức, "
+              "ngày nghỉ đang tính tạm theo Bộ luật Lao động.").format(year=year) for year in years]
+
+
+def _explain_calendar(received: dt.datetime, days: int, last: dt.date, due: dt.date, last_info: DayInfo,
+                      provisional_years: list[int]) -> tuple[str, ...]:
+    lines = [_("Nhận hồ sơ lúc {time} {day}.").format(time=f"{received:%H:%M}", day=_day_text(received.date())),
+             _("Thời hạn {days} ngày theo lịch (luật tính theo ngày, không quy đổi ra ngày làm việc): "
+               "tính từ ngày hôm sau, kể cả ngày nghỉ; ngày cuối cùng là {day}.").format(
+                 days=days, day=_day_text(last))]
+    if due != last:
+        lines.append(_("Ngày cuối cùng rơi vào ngày nghỉ ({reason}): hạn chuyển sang ngày làm việc tiếp theo "
+                       "(Bộ luật Dân sự 2015, Điều 148).").format(reason=last_info.reason or _("cuối tuần")))
+    lines.append(_("Hẹn trả kết quả: {day}.").format(day=_day_text(due)))
+    lines += _provisional_lines(provisional_years)
+    return tuple(lines)
 
 
 def _explain(received: dt.datetime, got: DayInfo, days: int, cutoff: dt.time,

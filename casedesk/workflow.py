@@ -71,6 +71,8 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("return", N_("Trả lại để xử lý lại"), (AWAITING,), ASSIGNED, ("vice_chairman",), True),
     Action("refuse", N_("Từ chối giải quyết"), (AWAITING,), REFUSED, ("vice_chairman",), True),
     Action("extend", N_("Xin lỗi và gia hạn"), OPEN_STATES, None, (ASSIGNEE, "vice_chairman"), True),
+    Action("verify_extend", N_("Gia hạn để xác minh"), (ASSIGNED, SUPPLEMENT, AWAITING), None,
+           (ASSIGNEE, "vice_chairman"), True),
     Action("withdraw", N_("Dừng giải quyết (công dân rút)"), OPEN_STATES, WITHDRAWN, ("clerk",)),
     Action("deliver", N_("Trả kết quả"), DELIVERABLE, DELIVERED, ("clerk",)),
 )}
@@ -113,13 +115,17 @@ def state_allows(state: str | None, action: str) -> bool:
     return state in spec.sources
 
 
-def allowed_actions(*, role: str, state: str, is_assignee: bool, extended: bool = False) -> list[str]:
-    """The actions this user may take on a case in this state, in display order."""
+def allowed_actions(*, role: str, state: str, is_assignee: bool, extended: bool = False,
+                    can_verify: bool = False) -> list[str]:
+    """The actions this user may take on a case in this state, in display order.  ``can_verify``: the
+    procedure allows a verification extension and the case has not used it."""
     names = []
     for name in ACTIONS:
         if name == "receive":
             continue
         if name == "extend" and extended:
+            continue
+        if name == "verify_extend" and not can_verify:
             continue
         if state_allows(state, name) and role_may(role, name, is_assignee=is_assignee):
             names.append(name)

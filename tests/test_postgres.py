@@ -127,6 +127,37 @@ def test_two_desks_at_once(pg):
     assert verify_chain().ok
 
 
+def test_sourced_catalogue_on_postgres(pg, clock):
+    """Other agencies' procedures, calendar days, the admin's changes and upgrade 14 on the server."""
+    from casedesk import db as dbmod
+    from casedesk import reports
+    from casedesk.errors import BadInput
+    from casedesk.models import Procedure
+    from casedesk.services import catalogue, catalogue_admin
+
+    with pytest.raises(BadInput):
+        _receive(procedure="CTR-02")
+    catalogue_admin.enable_procedure(actor="admin", code="CTR-02")
+    police = _receive(procedure="CTR-02")
+    ours = _receive(procedure="HT-09")
+    assert "-CA-" in police.code and "-CA-" not in ours.code
+    mediation = _receive(procedure="DD-04")
+    assert mediation.due_date == NOW.date() + dt.timedelta(days=30)
+    period = reports.month_period(NOW.year, NOW.month, "calendar")
+    assert reports.compute(period).total.c3 == 2
+    assert reports.compute(period, agency="cong_an_xa").total.c3 == 1
+    catalogue_admin.retire_procedure(actor="admin", code="HT-07")
+    with pytest.raises(BadInput):
+        _receive(procedure="HT-07")
+    # the upgrade step runs again without harm, and corrects a limit still at its old shipped value
+    Procedure.update(days=3, national_code="", legal_basis="").where(Procedure.code == "CTR-04").execute()
+    with dbmod.write():
+        dbmod.upgrade_14(dbmod.database.obj)
+    assert catalogue.list_procedures(include_inactive=True)  # still readable
+    newest = Procedure.select().where(Procedure.code == "CTR-04").order_by(Procedure.version.desc()).first()
+    assert newest.days == 5 and "Điều 25" in newest.legal_basis
+
+
 def test_undo_an_approval_the_roster_and_the_proposal_on_postgresql(pg, clock):
     from casedesk.audit import verify_chain
     from casedesk.procedure_search import forget_usage
@@ -144,6 +175,9 @@ def test_undo_an_approval_the_roster_and_the_proposal_on_postgresql(pg, clock):
     assert [(e.login, e.place) for e in roster.week(dt.date(2026, 11, 9))] == [("hung", "HT")]
     assert [(o.login, o.on_duty, o.open_in_field) for o in assignment.candidates("HT")] == [("hung", True, 1)]
     forget_usage()
+    from casedesk.services import catalogue_admin
+
+    catalogue_admin.enable_procedure(actor="admin", code="CTR-02")     # the police's: shipped turned off
     assert catalogue.find_procedures("tam tru")[0].code == "CTR-02"
     assert verify_chain().ok
 

@@ -25,6 +25,14 @@ def codes(found):
     return [p.code for p in found]
 
 
+def _police_on():
+    """The commune police's residence procedures ship turned off: this office receives them on its behalf."""
+    from casedesk.services import catalogue_admin
+
+    for code in ("CTR-02", "CTR-03"):
+        catalogue_admin.enable_procedure(actor="admin", code=code)
+
+
 @pytest.fixture(autouse=True)
 def fresh_usage():
     procedure_search.forget_usage()
@@ -33,6 +41,7 @@ def fresh_usage():
 
 
 def test_tam_tru_picks_temporary_residence_not_business_suspension(db):
+    _police_on()
     found = catalogue.find_procedures("tam tru")
     assert codes(found)[:2] == ["CTR-02", "CTR-03"]
     assert "KT-03" in codes(found) and codes(found).index("KT-03") > 1     # "tạm ... trước": word starts only
@@ -72,6 +81,7 @@ def test_the_offices_most_used_first_among_equals():
 
 
 def test_usage_comes_from_the_register(receive):
+    _police_on()
     for _ in range(2):
         receive(procedure="CTR-03")
     procedure_search.forget_usage()
@@ -86,6 +96,7 @@ def test_hostile_text_never_raises(db):
 
 
 def test_cli_find_returns_the_same_ranking(db, monkeypatch):
+    _police_on()
     monkeypatch.setenv("CASEDESK_DB", str(db))
     out = subprocess.run([sys.executable, "-m", "casedesk", "procedures", "--find", "tam tru", "--json"],
                          capture_output=True, text=True, timeout=60)

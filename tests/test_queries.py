@@ -19,7 +19,7 @@ PROCEDURES_IN_ORDER = [
     ("KT-04", "Chấm dứt hoạt động hộ kinh doanh"),
     ("CT-05", "Chứng thực di chúc"),
     ("HT-01", "Đăng ký khai sinh"),
-    ("CTR-03", "Gia hạn tạm trú"),
+    ("XD-04", "Gia hạn giấy phép xây dựng nhà ở riêng lẻ"),
     ("HT-09", "Xác nhận thông tin hộ tịch"),
 ]
 

@@ -54,18 +54,29 @@ def _is_int(value) -> bool:
 # ---------------------------------------------------------------- procedures
 
 
-PROCEDURE_KEYS = {"code", "field", "name", "days", "fee", "fee_note", "department", "result", "papers"}
+PROCEDURE_KEYS = {"code", "field", "name", "days", "fee", "fee_note", "department", "result", "papers",
+                  # the law behind the row (upgrade 14)
+                  "national_code", "agency", "time_unit", "extension_days", "legal_basis", "verified",
+                  "source_note", "fee_kind", "fee_rule", "active"}
 
 
 def test_catalogue_keys(catalogue):
     # Catches a top-level key accidentally written under a [[table]] header.
-    assert set(catalogue) == {"version_effective_from", "field", "department", "procedure"}
+    assert set(catalogue) == {"version_effective_from", "agency", "field", "department", "procedure"}
+    for a in catalogue["agency"]:
+        assert set(a) <= {"code", "name", "own", "book", "unit_code"}, a
+        assert a.get("own", True) or a.get("book"), a          # another agency has its own book
     for f in catalogue["field"]:
         assert set(f) == {"code", "name", "department"}, f
     for d in catalogue["department"]:
         assert set(d) == {"code", "name"}, d
     for p in catalogue["procedure"]:
-        assert {"code", "field", "name", "days", "fee", "result", "papers"} <= set(p), p["code"]
+        assert {"code", "field", "name", "days", "fee", "result", "papers", "national_code", "agency",
+                "time_unit", "legal_basis", "verified", "fee_kind"} <= set(p), p["code"]
+        assert p["verified"] or p.get("source_note"), p["code"]    # what was not checked is said in the row
+        assert p["agency"] in {a["code"] for a in catalogue["agency"]}, p["code"]
+        own = next(a for a in catalogue["agency"] if a["code"] == p["agency"]).get("own", True)
+        assert own or p.get("active") is False, p["code"]           # other agencies' ship turned off
         assert set(p) <= PROCEDURE_KEYS, p["code"]
 
 

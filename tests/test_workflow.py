@@ -47,6 +47,7 @@ def _kwargs(action: str) -> dict:
         "return": {"note": "Xem lại"},
         "refuse": {"note": "Không đủ điều kiện"},
         "extend": {"note": "Chờ xác minh", "to_date": "2026-11-27"},
+        "verify_extend": {"note": "Xác minh nơi sinh"},
         "deliver": {"receiver": "Nguyễn Văn Đường", "rating": "satisfied"},
     }.get(action, {})
 

@@ -147,7 +147,18 @@ def receipt_data(code: str) -> ReceiptData:
         papers=tuple(PaperLine(p.name, p.original, p.copies) for p in case.papers if p.received),
         sets=case.sets, processing_days=case.procedure.days, received_at=case.received_at,
         due_at=_due_at(case.due_date), pickup=pickup, fee=case.fee, ledger_book=case.ledger_book,
-        ledger_no=case.ledger_no, clerk_name=case.received_by_name, issued_on=case.received_at.date())
+        ledger_no=case.ledger_no, clerk_name=case.received_by_name, issued_on=case.received_at.date(),
+        time_unit=case.procedure.time_unit, fee_text=fee_text(case))
+
+
+def fee_text(case) -> str:
+    """What the receipt prints for the fee when the amount alone would mislead: an exemption chosen at
+    intake, or a fee the province sets that the admin has not entered (never a figure presented as law)."""
+    if case.exemption:
+        return _("Miễn ({reason})").format(reason=case.exemption_label)
+    if case.fee == 0 and case.procedure.fee_pending:
+        return _("theo Nghị quyết HĐND tỉnh")
+    return ""
 
 
 def supplement_data(code: str) -> SupplementData:
@@ -349,15 +360,19 @@ def _as_date(value, name: str) -> dt.date:
             value=str(value)[:40]), field=name) from None
 
 
-def ledger_data(date_from, date_to) -> LedgerData:
-    """Mẫu 07: the dossiers received between the two days (inclusive), in ledger order."""
+def ledger_data(date_from, date_to, agency: str | None = None) -> LedgerData:
+    """Mẫu 07: the dossiers received between the two days (inclusive), in ledger order: the People's
+    Committee's own book, or ``agency``'s (another agency's procedures received on its behalf)."""
+    from ..report_figures import agency_scope
     first, last = _as_date(date_from, "from"), _as_date(date_to, "to")
     if last < first:
         raise BadInput(_("Ngày cuối ({to}) phải sau ngày đầu ({start}).").format(
             to=short_date(last), start=short_date(first)), field="to")
     if (last - first).days > 366:
         raise BadInput(_("Mỗi lần chỉ in sổ theo dõi tối đa một năm."), field="to")
-    cases = list(Case.select().where(Case.received_on.between(first, last))
+    scope, agency, agency_name = agency_scope(agency)
+    within = Case.received_on.between(first, last)
+    cases = list(Case.select().where(within if scope is True else within & scope)
                  .order_by(Case.received_at, Case.id))
     procedures = {p.id: p for p in Procedure.select(Procedure.id, Procedure.name, Procedure.department)
                   .where(Procedure.id.in_({c.procedure_id for c in cases} or {-1}))}
@@ -399,7 +414,10 @@ def ledger_data(date_from, date_to) -> LedgerData:
             result_back=seen.get("result"), delivered=c.delivered_at, note="; ".join(notes)))
     books = {c.ledger_book for c in cases if c.ledger_book}
     book = ", ".join(sorted(books)) or context.settings().ledger_book or str(first.year)
-    return LedgerData(office=office_header(), date_from=first, date_to=last, book=book, rows=tuple(rows))
+    if agency and not books:
+        book = f"{book}-{agency.upper()}"
+    return LedgerData(office=office_header(), date_from=first, date_to=last, book=book, rows=tuple(rows),
+                      agency_name=agency_name if agency else "")
 
 
 # ------------------------------------------------------------------ rendering
@@ -473,9 +491,9 @@ def render_intake_supplement(*, clerk: str, paper: str | None = None, **values) 
     return issue.render(_renderer("supplement"), data, paper=paper)
 
 
-def render_ledger(date_from, date_to) -> bytes:
+def render_ledger(date_from, date_to, agency: str | None = None) -> bytes:
     """Mẫu 07 (A4 landscape) as PDF bytes."""
-    data = issue.in_vietnamese(ledger_data, date_from, date_to)
+    data = issue.in_vietnamese(ledger_data, date_from, date_to, agency)
     return issue.render(_renderer("ledger"), data)
 
 

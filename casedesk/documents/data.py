@@ -81,6 +81,8 @@ class ReceiptData:
     clerk_name: str
     issued_on: dt.date
     representative: str | Representative | None = None
+    time_unit: str = "working_days"   # the law's unit for processing_days: working_days | days | same_day
+    fee_text: str = ""                # printed instead of the amount ("theo Nghị quyết HĐND tỉnh", exemption)
 
 
 # --------------------------------------------------------------- Mẫu 02 supplement
@@ -261,6 +263,7 @@ class LedgerData:
     book: str
     rows: tuple[LedgerRow, ...]
     field_name: str = ""  # books are kept per field or group of fields
+    agency_name: str = ""  # another agency's book: its procedures, received on its behalf
 
 
 # --------------------------------------------------------------- II.06a report

@@ -55,6 +55,8 @@ class LedgerRenderer(DocumentRenderer):
         ]
         if d.field_name:
             out.append(self.line("Lĩnh vực: {field}", "Subtitle", field=b(d.field_name)))
+        if d.agency_name:
+            out.append(self.line("Thủ tục của {agency}, tiếp nhận thay", "Subtitle", agency=b(d.agency_name)))
         out += [
             self.line("Quyển số: {book}", "Subtitle", book=b(d.book)),
             self.line("(Từ ngày {start} đến ngày {end})", "SubtitleItalic",

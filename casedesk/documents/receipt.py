@@ -58,7 +58,10 @@ class ReceiptRenderer(DocumentRenderer):
         out.append(self.papers_table(d))
         out.append(Spacer(1, s(3)))
         out.append(self.line("2. Số lượng hồ sơ: {sets} (bộ)", sets=b(f"{d.sets:02d}")))
-        if d.processing_days > 0:
+        if d.processing_days > 0 and d.time_unit == "days":
+            out.append(self.line("3. Thời gian giải quyết hồ sơ theo quy định là: {days} ngày",
+                                 days=b(f"{d.processing_days:02d}")))
+        elif d.processing_days > 0:
             out.append(self.line("3. Thời gian giải quyết hồ sơ theo quy định là: {days} ngày làm việc",
                                  days=b(f"{d.processing_days:02d}")))
         else:
@@ -68,7 +71,7 @@ class ReceiptRenderer(DocumentRenderer):
         out.append(self.line("5. Thời gian trả kết quả giải quyết hồ sơ: {when}",
                              when=b(admin_datetime(d.due_at))))
         out.append(self.line("6. Đăng ký nhận kết quả tại: {place}", "BodyJustify", place=esc(d.pickup)))
-        out.append(self.line("Phí, lệ phí (nếu có): {fee}", fee=esc(format_money(d.fee))))
+        out.append(self.line("Phí, lệ phí (nếu có): {fee}", fee=esc(d.fee_text or format_money(d.fee))))
         out.append(self.line("Vào Sổ theo dõi hồ sơ (nếu có), Quyển số: {book} - Số thứ tự: {no}",
                              book=dots(d.ledger_book, 8),
                              no=dots("" if d.ledger_no is None else f"{d.ledger_no:02d}", 8)))

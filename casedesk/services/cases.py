@@ -9,7 +9,7 @@ import re
 
 import peewee
 
-from .. import audit, audit_state, context, search, workflow
+from .. import audit, audit_state, context, fees, search, workflow
 from ..db import database, is_sqlite, write
 from ..errors import BadInput, NotAllowed, NotFound
 from ..i18n import _
@@ -168,12 +168,16 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
                  address: str, email: str = "", channel: str = "in_person", sets: int = 1,
                  papers: list[dict] | None = None, pickup: str = "desk",
                  birth_date: dt.date | str | None = None, at=None, note: str = "",
-                 fee: int | str | None = None, token: str | None = None) -> ActionResult:
+                 fee: int | str | None = None, pages=None, copies=None,
+                 exemption: str | None = None, token: str | None = None) -> ActionResult:
     """The clerk logs a complete dossier: it gets its code, due date and ledger number.
 
-    ``fee``: what is collected when the procedure's fee depends on the dossier (per page, per copy);
-    the procedure's own fee when None.  ``token``: the intake form's own id; the same form sent again
-    (its first answer lost with the connection) returns the case it made, never a second one."""
+    ``fee``: what is collected, typed by the clerk; else computed from the procedure's fee kind and
+    ``pages``/``copies`` (``fees.compute``).  ``exemption``: a kind of ``fees.EXEMPTIONS``; the fee is
+    then 0 and the receive row records why.  The code series and the ledger book are the deciding
+    agency's when it is not the People's Committee (its dossiers are received on its behalf).
+    ``token``: the intake form's own id; the same form sent again (its first answer lost with the
+    connection) returns the case it made, never a second one."""
     token = _intake_token(token)
     citizen_name = person_name(citizen_name)
     id_number = validate_id_number(id_number)
@@ -181,6 +185,7 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
     address = clean_line(address, field="address", label=_("Địa chỉ"), max_len=300)
     email = validate_email(email)
     note = clean_note(note)
+    exemption = fees.check_exemption(exemption, note)
     if channel not in workflow.CHANNELS:
         raise BadInput(_("Hình thức nộp phải là trực tiếp, bưu chính hoặc trực tuyến."), field="channel")
     if pickup not in ("desk", "post"):
@@ -191,6 +196,8 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
         raise BadInput(_("Số bộ hồ sơ phải là số nguyên."), field="sets") from None
     if not 1 <= sets <= 99:
         raise BadInput(_("Số bộ hồ sơ phải từ 1 đến 99."), field="sets")
+    if fee not in (None, "") and exemption:
+        raise BadInput(_("Hồ sơ được miễn phí, lệ phí thì không nhập số tiền thu."), field="fee")
     if fee not in (None, ""):
         try:
             fee = int(str(fee).replace(".", "").replace(",", "").strip())
@@ -220,18 +227,20 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
             view = catalogue.to_view(proc)
             paper_papers = _clean_papers(papers, view.papers)
             paper_list = PaperList.id_for(paper_papers)
-            due = context.calendar().due(received_at, proc.days, cutoff=settings.cutoff_time)
+            computed, basis = fees.compute(view, pages=pages, copies=copies)
+            charged = 0 if exemption else (computed if fee is None else fee)
+            due = catalogue.due_for(view, received_at)
             day = received_at.date()
-            seq = _next_number(settings.unit_code, day)
-            code = f"{settings.unit_code}-{day:%y%m%d}-{seq:04d}"
-            book = settings.ledger_book or str(day.year)
+            series, book = catalogue.series_for(view, settings, day)
+            seq = _next_number(series, day)
+            code = f"{series}-{day:%y%m%d}-{seq:04d}"
             ledger_no = _next_number(f"LEDGER:{book}", dt.date(day.year, 1, 1))
             folded = fold(citizen_name)
             case = Case.create(
                 code=code, procedure=proc.id, field=proc.field_code, state=workflow.RECEIVED, channel=channel,
                 citizen_name=citizen_name, name_folded=folded, name_sort=name_sort_key(citizen_name),
                 id_number=id_number, phone=phone, address=address, email=email, birth_date=birth_date,
-                sets=sets, fee=proc.fee if fee is None else fee, paper_list=paper_list, pickup=pickup, received_at=received_at,
+                sets=sets, fee=charged, paper_list=paper_list, pickup=pickup, received_at=received_at,
                 received_on=day, due_date=due.due, original_due_date=due.due, received_by=user.id,
                 ledger_book=book, ledger_no=ledger_no, last_event_at=received_at, updated_at=now,
                 intake_token=token)
@@ -239,8 +248,12 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
             # the code, procedure and first due date are hashed with the row but kept by the case row
             changes = audit.receive_changes(code=code, procedure=proc.code, version=proc.version,
                                             due_date=due.due)
-            if fee is not None and fee != proc.fee:
-                changes["fee"] = fee           # not the procedure's: the trail says what was charged
+            if charged != proc.fee:
+                changes["fee"] = charged       # not the procedure's: the trail says what was charged
+            changes.update(basis)              # the pages and copies it was computed from
+            if exemption:
+                changes["exemption"] = exemption
+                changes["fee_waived"] = fee if fee is not None else computed
             # what the citizen gave, as a fingerprint: check compares the case row with it
             changes["intake"] = audit_state.fingerprint(audit_state.INTAKE_FIELDS, {
                 **{name: getattr(case, name) for name in audit_state.INTAKE_FIELDS
@@ -363,13 +376,23 @@ def request_supplement(*, actor: str, code: str, note: str, at=None) -> ActionRe
 
 
 def resume_case(*, actor: str, code: str, at=None, note: str = "") -> ActionResult:
-    """Papers completed: the due date moves by the working days spent waiting."""
+    """Papers completed: the due date moves by the time spent waiting, in the procedure's unit (working
+    days; calendar days for a limit the law gives in days, the new last day rolled past a day off)."""
     def extra(case, user, when, updates, changes):
         cal = context.calendar()
-        waited = cal.working_days_between(case.paused_on, when.date()) if case.paused_on else 0
+        calendar_days = case.procedure.time_unit == "days"
         new_due = case.due_date
-        if waited > 0:
-            new_due = cal.add_working_days(cal.next_working_day(case.due_date), waited)
+        if calendar_days:
+            waited = (when.date() - case.paused_on).days if case.paused_on else 0
+            if waited > 0:
+                new_due = case.due_date + dt.timedelta(days=waited)
+                if not cal.is_working_day(new_due):
+                    new_due = cal.next_working_day(new_due)
+            changes["waited_unit"] = "days"
+        else:
+            waited = cal.working_days_between(case.paused_on, when.date()) if case.paused_on else 0
+            if waited > 0:
+                new_due = cal.add_working_days(cal.next_working_day(case.due_date), waited)
         updates["paused_on"] = None
         updates["due_date"] = new_due
         changes["waited_days"] = waited
@@ -475,6 +498,40 @@ def extend_case(*, actor: str, code: str, to_date, note: str, at=None) -> Action
     return _transition("extend", actor=actor, code=code, at=at, note=note, extra=extra)
 
 
+def verify_extend_case(*, actor: str, code: str, note: str, days=None, at=None) -> ActionResult:
+    """The officer extends the limit for verification, where the procedure's law allows it: once per case,
+    at most the procedure's ``extension_days`` working days, with a reason; the due date moves."""
+    if days not in (None, ""):
+        try:
+            days = int(str(days).strip())
+        except (TypeError, ValueError):
+            raise BadInput(_("Số ngày xác minh thêm phải là số nguyên."), field="days") from None
+    else:
+        days = None
+
+    def extra(case, user, when, updates, changes):
+        proc = catalogue.to_view(case.procedure)
+        if proc.extension_days <= 0:
+            raise BadInput(_("Thủ tục {code} không có thời hạn xác minh thêm.").format(code=proc.code),
+                           field="days")
+        if Event.select().where((Event.case == case.id) & (Event.action == "verify_extend")).exists():
+            exc = NotAllowed(_("Hồ sơ {code} đã được gia hạn để xác minh; chỉ được gia hạn một lần.").format(
+                code=case.code))
+            exc.case_id = case.id
+            raise exc
+        n = proc.extension_days if days is None else days
+        if not 1 <= n <= proc.extension_days:
+            raise BadInput(_("Thủ tục {code} cho xác minh thêm từ 1 đến {high} ngày làm việc.").format(
+                code=proc.code, high=proc.extension_days), field="days")
+        cal = context.calendar()
+        new_due = cal.add_working_days(cal.next_working_day(case.due_date), n)
+        updates["due_date"] = new_due
+        changes["days"] = n
+        changes["due_date"] = [case.due_date.isoformat(), new_due.isoformat()]
+
+    return _transition("verify_extend", actor=actor, code=code, at=at, note=note, extra=extra)
+
+
 def deliver_case(*, actor: str, code: str, receiver: str = "", rating: str | None = None, at=None,
                  note: str = "") -> ActionResult:
     """The result is handed over; the receiver defaults to the citizen."""
@@ -495,4 +552,5 @@ ACTION_FUNCS = {
     "assign": assign_case, "request_supplement": request_supplement, "resume": resume_case,
     "submit": submit_case, "approve": approve_case, "return": return_case, "refuse": refuse_case,
     "extend": extend_case, "withdraw": withdraw_case, "deliver": deliver_case,
+    "verify_extend": verify_extend_case,
 }

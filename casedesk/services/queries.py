@@ -23,18 +23,24 @@ def _user_names() -> dict[int, tuple[str, str]]:
 
 def due_explanation(case: Case, events: list[EventView]) -> tuple[str, ...]:
     """Why the due date is what it is: the calendar's reasons, then every later move."""
-    base = context.calendar().due(case.received_at, case.procedure.days, cutoff=context.settings().cutoff_time)
+    base = catalogue.due_for(case.procedure, case.received_at)
     lines = list(base.explanation)
     for ev in events:
         moved = (ev.changes or {}).get("due_date")
         if isinstance(moved, list) and len(moved) == 2:
             old, new = (dt.date.fromisoformat(x).strftime("%d/%m/%Y") for x in moved)
-            if ev.action == "resume":
+            if ev.action == "resume" and ev.changes.get("waited_unit") == "days":
+                lines.append(_("Chờ công dân bổ sung {n} ngày (theo lịch): hạn dời từ {old} sang {new}.").format(
+                    n=ev.changes.get("waited_days", 0), old=old, new=new))
+            elif ev.action == "resume":
                 lines.append(_("Chờ công dân bổ sung {n} ngày làm việc: hạn dời từ {old} sang {new}.").format(
                     n=ev.changes.get("waited_days", 0), old=old, new=new))
             elif ev.action == "extend":
                 lines.append(_("Xin lỗi và gia hạn một lần: hạn mới {new} (trước là {old}).").format(
                     new=new, old=old))
+            elif ev.action == "verify_extend":
+                lines.append(_("Gia hạn để xác minh thêm {n} ngày làm việc ({reason}): hạn dời từ {old} sang {new}.")
+                             .format(n=ev.changes.get("days", 0), reason=ev.note, old=old, new=new))
     if case.paused_on:
         lines.append(_("Đang chờ bổ sung từ {d}: thời hạn tạm dừng.").format(d=case.paused_on.strftime("%d/%m/%Y")))
     return tuple(lines)
@@ -80,6 +86,7 @@ def case_view(case_id: int) -> CaseView:
         extended=case.extended, paused_on=case.paused_on, resolved_at=case.resolved_at,
         delivered_at=case.delivered_at, receiver=case.receiver, rating=case.rating,
         ledger_book=case.ledger_book, ledger_no=case.ledger_no, history=history,
+        exemption=next((e.changes.get("exemption", "") for e in history if e.action == "receive"), ""),
     )
 
 
@@ -97,7 +104,8 @@ def allowed_actions(case: CaseView, *, login: str) -> list[str]:
     if user is None or not user.active:
         return []
     return workflow.allowed_actions(role=user.role, state=case.state, is_assignee=case.assignee == user.login,
-                                    extended=case.extended)
+                                    extended=case.extended,
+                                    can_verify=case.procedure.extension_days > 0 and not case.verification_extended)
 
 
 # ------------------------------------------------------------------ lists

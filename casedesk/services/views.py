@@ -56,10 +56,26 @@ class ProcedureView:
     result: str
     papers: tuple[PaperView, ...]
     active: bool = True
+    national_code: str = ""
+    agency: str = "ubnd_xa"
+    agency_name: str = ""
+    agency_own: bool = True
+    time_unit: str = "working_days"        # working_days | days (calendar days) | same_day
+    extension_days: int = 0                # verification extension the officer may apply once
+    legal_basis: str = ""
+    source_note: str = ""
+    verified: bool = False
+    fee_kind: str = "fixed"                # free | fixed | province | per_page | per_copy
+    fee_rule: dict = field(default_factory=dict, compare=False)
 
     @property
     def same_day(self) -> bool:
-        return self.days == 0
+        return self.time_unit == "same_day" or (self.days == 0 and self.time_unit != "days")
+
+    @property
+    def fee_pending(self) -> bool:
+        """A fee the province sets that the admin has not entered yet."""
+        return self.fee_kind == "province" and not self.fee
 
 
 @dataclass(frozen=True)
@@ -129,6 +145,17 @@ class CaseView:
     ledger_book: str
     ledger_no: int | None
     history: tuple[EventView, ...] = field(default_factory=tuple)
+    exemption: str = ""            # the fee exemption chosen at intake (fees.EXEMPTIONS), or ""
+
+    @property
+    def exemption_label(self) -> str:
+        from ..fees import exemption_label
+
+        return exemption_label(self.exemption) if self.exemption else ""
+
+    @property
+    def verification_extended(self) -> bool:
+        return any(e.action == "verify_extend" for e in self.history)
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,8 @@ def test_an_officer_not_assigned_sees_no_submit(qtbot, make_ctx, keys, assigned)
 
 def test_the_assigned_officer_sees_his_actions_and_nothing_else(qtbot, make_ctx, keys, assigned):
     panel = open_panel(qtbot, make_ctx, keys, "hung", assigned)
-    assert list(panel.action_buttons) == ["request_supplement", "submit", "extend"]
+    # HT-09 allows a verification extension (up to 10 working days in all): its button shows too
+    assert list(panel.action_buttons) == ["request_supplement", "submit", "extend", "verify_extend"]
     assert "approve" not in panel.action_buttons            # a vice-chairman's action is simply absent
     assert "Ctrl+Enter" in panel.action_buttons["submit"].text()
     assert panel.action_buttons["submit"].isVisibleTo(panel)

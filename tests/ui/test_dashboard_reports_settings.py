@@ -147,6 +147,28 @@ def test_reports_screen_previews_the_month(qtbot, make_ctx, month):
     assert not screen.save_pdf.isEnabled()
 
 
+def test_reports_screen_shows_another_agencys_figures_apart(qtbot, make_ctx, month, receive):
+    from casedesk.services import catalogue_admin
+
+    catalogue_admin.enable_procedure(actor="admin", code="CTR-02")
+    receive(procedure="CTR-02", citizen_name="Phạm Văn An")
+    screen = _show(qtbot, ReportsScreen(make_ctx("thao")))
+    assert screen.agency.currentData() is None                        # the committee's own by default
+    qtbot.waitUntil(lambda: screen.agency.findData("cong_an_xa") >= 0, timeout=5000)   # read on the runner
+    screen.agency.setCurrentIndex(screen.agency.findData("cong_an_xa"))
+    request = screen.request()
+    assert request.agency == "cong_an_xa" and request.file_stem().endswith("-cong_an_xa")
+    if not _renderers_present():
+        pytest.skip("the II.06a renderer is not in this build yet")
+    from ui.screens.reports import render
+
+    run = screen.ctx.runner.call                   # rendered on the worker, as the screen does
+    assert run(lambda: render(request)).startswith(b"%PDF")
+    screen.kind.setCurrentIndex(screen.kind.findData("ledger"))
+    ledger = screen.request()
+    assert ledger.agency == "cong_an_xa" and run(lambda: render(ledger)).startswith(b"%PDF")
+
+
 def test_reports_screen_ledger_has_no_excel(qtbot, make_ctx, month):
     screen = _show(qtbot, ReportsScreen(make_ctx("thao")))
     screen.kind.setCurrentIndex(screen.kind.findData("ledger"))
@@ -234,6 +256,7 @@ def test_settings_new_procedure_version(qtbot, make_ctx, monkeypatch):
     screen.procedures_view.selectRow(row)
 
     def change_fee(dialog):
+        dialog.fee_kind.setCurrentIndex(dialog.fee_kind.findData("fixed"))     # HT-01 ships free
         dialog.fee.setValue(5000)
         dialog._add_paper()
         dialog.submit()
@@ -245,6 +268,7 @@ def test_settings_new_procedure_version(qtbot, make_ctx, monkeypatch):
     from casedesk.services import catalogue
     proc = catalogue.get_procedure("HT-01")
     assert proc.fee == 5000 and proc.version == 2 and proc.papers[-1].name == "Giấy tờ mới"
+    assert proc.national_code == "1.001193" and proc.time_unit == "same_day"      # the sources carried over
     assert workflow.OPEN_STATES                              # imported for the fixtures' states
 
 
@@ -351,6 +375,45 @@ def test_ledger_previews_on_request_and_asks_when_long(qtbot, make_ctx, month, m
     screen.make_preview()
     qtbot.waitUntil(lambda: screen.pdf is not None and screen._shown.kind == "ledger", timeout=20000)
     assert screen.page_count >= 1 and screen.page_labels
+
+
+def test_settings_catalogue_add_turn_on_police_and_import_preview(qtbot, make_ctx, monkeypatch, tmp_path):
+    from casedesk import catalogue_xlsx
+    from casedesk.services import catalogue
+
+    screen = _show(qtbot, SettingsScreen(make_ctx("admin")))
+    qtbot.waitUntil(lambda: screen.procedures.rowCount() > 0 and bool(screen._agencies), timeout=5000)
+
+    def add(dialog):
+        dialog.code.setText("HT-16")
+        dialog.name.setText("Đăng ký khai sinh lưu động")
+        dialog.unit.setCurrentIndex(dialog.unit.findData("working_days"))
+        dialog.days.setValue(5)
+        dialog.national_code.setText("1.000419")
+        dialog.submit()
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.Accepted, timeout=5000)
+        return True
+
+    monkeypatch.setattr(settings_dialogs, "exec_dialog", add)
+    screen.add_procedure()
+    assert catalogue.get_procedure("HT-16").national_code == "1.000419"
+
+    asked = []
+    monkeypatch.setattr(settings_dialogs, "confirm_dialog", lambda *a, **kw: asked.append(a[2]) or True)
+    qtbot.waitUntil(lambda: "HT-16" in {p.code for p in screen._all_procedures}, timeout=5000)
+    screen.procedure_filter.setText("tach ho")
+    screen.procedures_view.selectRow(0)
+    assert screen.procedures.row_at(0).code == "CTR-04"
+    assert "Luật Cư trú" in screen.procedure_source.text()
+    screen.toggle_procedure()
+    assert "Công an xã" in asked[-1]
+    qtbot.waitUntil(lambda: "CTR-04" in {p.code for p in catalogue.list_procedures()}, timeout=5000)
+
+    sheet = tmp_path / "dm.xlsx"
+    sheet.write_bytes(catalogue_xlsx.export_bytes())
+    screen.import_file(sheet)
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=5000)
+    assert asked[-1].startswith("Thêm 0, sửa 0")
 
 
 # ------------------------------------------------------------------ duty roster

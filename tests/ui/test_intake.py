@@ -216,7 +216,60 @@ def test_a_fee_that_depends_on_the_dossier_can_be_entered(window, keys):
     assert screen.values()["fee"] == 12000
 
 
+def test_counts_give_the_per_page_fee_and_an_exemption_makes_it_zero(window, keys):
+    from casedesk.services import catalogue
+
+    screen = window.screens["intake"]
+    screen.picker.set_procedure(catalogue.get_procedure("CT-01"))
+    keys.idle()
+    assert not screen.fee_pages.isHidden() and not screen.fee_copies.isHidden()
+    screen.fee_pages.setValue(5)
+    screen.fee_copies.setValue(2)
+    assert screen.fee_amount.value() == 2 * (2000 * 2 + 1000 * 3)
+    values = screen.values()
+    assert (values["pages"], values["copies"], values["fee"], values["exemption"]) == (5, 2, 14000, None)
+    screen.exemption.setCurrentIndex(screen.exemption.findData("ho_ngheo"))
+    assert screen.fee_amount.isHidden() and "hộ nghèo" in screen.fee.text()
+    values = screen.values()
+    assert values["exemption"] == "ho_ngheo" and values["fee"] is None
+    screen.exemption.setCurrentIndex(0)
+    screen.picker.set_procedure(catalogue.get_procedure("HT-07"))       # a fee the province sets
+    keys.idle()
+    assert "Nghị quyết HĐND tỉnh" in screen.fee.text() and screen.fee_pages.isHidden()
+
+
+def test_the_due_preview_counts_calendar_days_for_a_calendar_day_procedure(window, keys):
+    from casedesk.services import catalogue
+
+    screen = window.screens["intake"]
+    screen.picker.set_procedure(catalogue.get_procedure("DD-04"))
+    keys.idle()
+    import time
+    for _ in range(50):
+        keys.idle()
+        if screen._due is not None and screen._due.unit == "days":
+            break
+        time.sleep(0.05)
+    assert screen._due.unit == "days" and screen._due.days == 30
+
+
+def test_an_exemption_never_carries_over_to_the_next_citizen(window, keys):
+    from casedesk.services import catalogue
+
+    screen = window.screens["intake"]
+    screen.picker.set_procedure(catalogue.get_procedure("CT-02"))
+    keys.idle()
+    screen.exemption.setCurrentIndex(screen.exemption.findData("tre_em"))
+    screen.reset()
+    keys.idle()
+    assert screen.exemption.currentData() == "" and screen.values()["exemption"] is None
+
+
 def test_tam_tru_enter_picks_temporary_residence(window, keys):
+    from casedesk.services import catalogue_admin
+
+    # the commune police's procedure ships turned off; this office receives it on the police's behalf
+    catalogue_admin.enable_procedure(actor="admin", code="CTR-02")
     screen = window.screens["intake"]
     choose_procedure(keys, "tam tru")
     assert screen.picker.procedure().code == "CTR-02"

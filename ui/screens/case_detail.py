@@ -276,8 +276,11 @@ class CaseDetailPanel(QWidget):
         if action == "extend":
             dialog = ExtendDialog(self, self.ctx.runner, due=case.due_date,
                                   action=lambda v: func(actor=actor, code=code, **v))
-        elif action in ("return", "refuse", "request_supplement"):
+        elif action in ("return", "refuse", "request_supplement", "verify_extend"):
             intro = {
+                "verify_extend": _("Gia hạn để xác minh, một lần, thêm tối đa {n} ngày làm việc theo quy định của "
+                                   "thủ tục; hạn trả dời theo. Ghi rõ cần xác minh gì.").format(
+                                       n=case.procedure.extension_days),
                 "return": _("Trả hồ sơ cho công chức xử lý lại. Ghi rõ cần làm lại gì."),
                 "refuse": _("Từ chối giải quyết hồ sơ. Lý do sẽ in trên thông báo từ chối giải quyết của Ủy ban "
                             "nhân dân, ký tên người từ chối, gửi công dân."),

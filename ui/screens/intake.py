@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (QButtonGroup, QDialog, QFormLayout, QGridLayout, 
 
 from casedesk import workflow
 from casedesk.errors import BadInput, CaseDeskError, Unavailable
-from casedesk.i18n import N_, _, format_money, short_date, short_datetime, weekday_name
+from casedesk.i18n import N_, _, short_date, short_datetime, weekday_name
 from casedesk.services import cases
 from casedesk.services.views import ActionResult, ProcedureView
 from casedesk.text import normalize_phone, validate_email, validate_id_number
@@ -37,6 +37,7 @@ from .. import printing
 from ..appctx import AppContext
 from ..errors import message_for, show_error
 from ..widgets import documents
+from ..widgets.fee_fields import FeeFields
 from ..widgets.cccd import ScanDialog, is_complete, looks_like_cccd, parse_cccd
 from ..widgets.fields import CheckedLineEdit, MessageLabel, make_primary, set_invalid, set_role
 from ..widgets.papers import PapersChecklist
@@ -82,28 +83,14 @@ class IntakeScreen(FormMemory, Screen):
         self.sets.setAccessibleName(_("Số bộ hồ sơ"))
         sets_label = QLabel(_("Số &bộ hồ sơ"), proc_box)
         sets_label.setBuddy(self.sets)
-        self.fee = QLabel(proc_box)
-        self.fee.setTextFormat(Qt.PlainText)
-        self.fee.setWordWrap(True)
-        # what is collected, for fees that depend on the dossier (per page, per copy): shown only then
-        self.fee_amount = QSpinBox(proc_box)
-        self.fee_amount.setRange(0, 100_000_000)
-        self.fee_amount.setSingleStep(1000)
-        self.fee_amount.setGroupSeparatorShown(True)
-        self.fee_amount.setSuffix(" đ")
-        self.fee_amount.setAccessibleName(_("Lệ phí thu"))
-        self.fee_amount.setToolTip(_("Lệ phí của thủ tục này tính theo hồ sơ: ghi số tiền thu thực tế."))
-        self.fee_amount_label = QLabel(_("Số tiền &thu:"), proc_box)
-        self.fee_amount_label.setBuddy(self.fee_amount)
-        self.fee_amount.hide()
-        self.fee_amount_label.hide()
+        self.fees = FeeFields(proc_box)
+        # the screen's names for the fee widgets (the tests and the tab chain use them)
+        self.fee, self.fee_amount, self.exemption = self.fees.fee, self.fees.fee_amount, self.fees.exemption
+        self.fee_pages, self.fee_copies = self.fees.fee_pages, self.fees.fee_copies
         bottom = QGridLayout()
         bottom.addWidget(sets_label, 0, 0)
         bottom.addWidget(self.sets, 0, 1, Qt.AlignLeft)
-        bottom.addWidget(QLabel(_("Lệ phí:"), proc_box), 1, 0, Qt.AlignTop)
-        bottom.addWidget(self.fee, 1, 1)
-        bottom.addWidget(self.fee_amount_label, 2, 0)
-        bottom.addWidget(self.fee_amount, 2, 1, Qt.AlignLeft)
+        self.fees.add_to(bottom, 1)
         bottom.setColumnStretch(1, 1)
         papers_title = QLabel(_("Thành phần hồ sơ"), proc_box)
         font = papers_title.font()
@@ -281,6 +268,7 @@ class IntakeScreen(FormMemory, Screen):
         self.identity_note.hint("")
         self.late.clear()
         self.sets.setValue(1)
+        self.fees.reset()                  # an exemption never carries over to the next citizen
         self.channels.button(0).setChecked(True)
         self.pickups.button(0).setChecked(True)
         self.papers_message.hint("")
@@ -299,7 +287,7 @@ class IntakeScreen(FormMemory, Screen):
             channel=self.channels.checkedButton().property("value"),
             pickup=self.pickups.checkedButton().property("value"), sets=self.sets.value(),
             papers=self.papers.papers() if proc else None, birth_date=birth.isoformat() if birth else None,
-            fee=self.fee_amount.value() if proc and not self.fee_amount.isHidden() else None,
+            **self.fees.values(),
             note=self.note.text(), at=self.late.at(),
         )
 
@@ -317,7 +305,8 @@ class IntakeScreen(FormMemory, Screen):
             QTimer.singleShot(0, lambda w=first[0]: w.setFocus(Qt.TabFocusReason))
 
     def _chain_tabs(self) -> None:
-        chain = [self.picker.edit, *self.papers.focus_widgets(), self.sets, self.fee_amount, self.name.edit, self.id_number.edit,
+        chain = [self.picker.edit, *self.papers.focus_widgets(), self.sets, *self.fees.focus_widgets(),
+                 self.name.edit, self.id_number.edit,
                  self.birth.edit, self.phone.edit, self.email.edit, self.address.edit, self.note,
                  self.channels.checkedButton() or self.channels.button(0),
                  self.pickups.checkedButton() or self.pickups.button(0), self.save_button]
@@ -325,18 +314,7 @@ class IntakeScreen(FormMemory, Screen):
             QWidget.setTabOrder(a, b)
 
     def _update_fee(self) -> None:
-        proc = self._proc
-        variable = bool(proc and proc.fee_note)
-        self.fee_amount.setHidden(not variable)
-        self.fee_amount_label.setHidden(not variable)
-        if proc is None:
-            self.fee.setText("—")
-            return
-        text = format_money(proc.fee)
-        if proc.fee_note:
-            text = f"{text} ({proc.fee_note})"
-            self.fee_amount.setValue(proc.fee)
-        self.fee.setText(text)
+        self.fees.set_procedure(self._proc)
 
     def missing_papers(self) -> list[str]:
         return self.papers.missing() if self._proc else []
@@ -359,8 +337,8 @@ class IntakeScreen(FormMemory, Screen):
             self.why.setText("")
             self.why_button.setVisible(False)
             return
-        days, at = proc.days, self.late.at()
-        self.ctx.runner.run(lambda: due_preview(days, at),
+        at = self.late.at()
+        self.ctx.runner.run(lambda: due_preview(proc, at),
                             on_done=lambda due: self._show_due(proc, due), on_error=lambda e: None)
 
     def _show_due(self, proc: ProcedureView, due) -> None:

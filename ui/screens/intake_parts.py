@@ -43,9 +43,14 @@ def parse_birth_date(text: str) -> dt.date | None:
     return day
 
 
-def due_preview(days: int, at: dt.datetime | None = None):
-    """The due date a dossier received now (or at ``at``, a late entry) would get (runs on the runner)."""
-    return context.calendar().due(at or context.now(), days, cutoff=context.settings().cutoff_time)
+def due_preview(proc, at: dt.datetime | None = None):
+    """The due date a dossier of ``proc`` received now (or at ``at``, a late entry) would get, in the law's
+    unit: working days, calendar days or the same day (runs on the runner).  A bare number is working days."""
+    if isinstance(proc, int):
+        return context.calendar().due(at or context.now(), proc, cutoff=context.settings().cutoff_time)
+    from casedesk.services import catalogue
+
+    return catalogue.due_for(proc, at or context.now())
 
 
 def identity_warnings(id_number: str, name: str, birth_text: str) -> list[str]:

@@ -64,6 +64,7 @@ class Request:
     style: str = "calendar"
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    agency: str | None = None        # another agency's procedures received on its behalf; None: UBND xã's
 
     def period(self):
         reports, _build = _reports()
@@ -80,11 +81,12 @@ class Request:
         return period.date_from, period.date_to
 
     def file_stem(self) -> str:
+        suffix = f"-{self.agency}" if self.agency else ""
         if self.kind == "ledger":
-            return _("so-theo-doi-{a}-{b}").format(a=f"{self.date_from:%Y%m%d}", b=f"{self.date_to:%Y%m%d}")
+            return _("so-theo-doi-{a}-{b}").format(a=f"{self.date_from:%Y%m%d}", b=f"{self.date_to:%Y%m%d}") + suffix
         spec = {"month": f"{self.year}-{self.number:02d}", "quarter": f"{self.year}-Q{self.number}",
                 "year": str(self.year)}[self.kind]
-        return _("bao-cao-II06a-{spec}").format(spec=spec + ("-15-14" if self.style == "15-14" else ""))
+        return _("bao-cao-II06a-{spec}").format(spec=spec + ("-15-14" if self.style == "15-14" else "")) + suffix
 
 
 def render(request: Request, fmt: str = "pdf") -> bytes:
@@ -94,7 +96,9 @@ def render(request: Request, fmt: str = "pdf") -> bytes:
         if request.kind == "ledger":
             if fmt != "pdf":
                 raise NotInThisBuild(_("Sổ theo dõi chỉ in ra PDF."))
-            return build.render_ledger(request.date_from, request.date_to)
+            return build.render_ledger(request.date_from, request.date_to, agency=request.agency)
+        if request.agency:
+            return build.render_report(reports.compute(request.period(), agency=request.agency), fmt)
         return build.render_report(request.period(), fmt)
     except ImportError as exc:              # a renderer module missing from this build
         raise NotInThisBuild(_("Bản cài đặt này chưa có mẫu in cho báo cáo này.")) from exc
@@ -192,6 +196,25 @@ class ReportsScreen(LiveMixin, Screen):
         holding = (month - 1) // 3                  # the quarter that month is in, 0-based
         complete = holding if month % 3 == 0 else holding - 1
         self.quarter.setCurrentIndex(complete if complete >= 0 else holding)   # same year as the spin box
+        # whose figures: the People's Committee's, or another agency's received on its behalf (never mixed)
+        self.agency = QComboBox()
+        self.agency.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.agency.setMinimumContentsLength(16)
+        self.agency.addItem(_("UBND xã"), None)
+
+        def others():        # read on the runner: the other agencies whose procedures may be received here
+            from casedesk.services import catalogue
+
+            return [(a.code, a.name) for a in catalogue.agencies().values() if not a.own]
+
+        def fill(rows) -> None:
+            if shiboken6.isValid(self.agency):
+                for code, name in rows:
+                    self.agency.addItem(_("{agency} (tiếp nhận thay)").format(agency=name), code)
+
+        ctx.runner.run(others, on_done=fill, on_error=lambda exc: None)
+        self.agency.setToolTip(_("Thủ tục của cơ quan khác (Công an xã…) tiếp nhận thay không tính vào báo cáo "
+                                 "và sổ của UBND xã; chọn cơ quan đó để xem riêng."))
         self.span = QLabel()
         self.span.setStyleSheet("color:#444")
         self.span.setWordWrap(True)
@@ -210,6 +233,7 @@ class ReportsScreen(LiveMixin, Screen):
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignLeft)
         form.addRow(_("&Loại:"), self.kind)
+        form.addRow(_("&Cơ quan:"), self.agency)
         form.addRow(_("&Năm:"), self.year)
         self.month_row = (QLabel(_("&Tháng:")), self.month)
         self.quarter_row = (QLabel(_("&Quý:")), self.quarter)
@@ -272,6 +296,7 @@ class ReportsScreen(LiveMixin, Screen):
         self._debounce.timeout.connect(self._auto_preview)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         for signal in (self.year.valueChanged, self.month.currentIndexChanged, self.quarter.currentIndexChanged,
+                       self.agency.currentIndexChanged,
                        self.date_from.dateChanged, self.date_to.dateChanged, self.styles.buttonToggled):
             signal.connect(self._changed)
         self.preview_button.clicked.connect(self.make_preview)
@@ -289,12 +314,13 @@ class ReportsScreen(LiveMixin, Screen):
     def request(self) -> Request:
         kind = self.kind.currentData()
         style = "15-14" if self.cut_style.isChecked() else "calendar"
+        agency = self.agency.currentData() or None
         if kind == "ledger":
             return Request("ledger", 0, date_from=_pydate(self.date_from.date()),
-                           date_to=_pydate(self.date_to.date()))
+                           date_to=_pydate(self.date_to.date()), agency=agency)
         number = self.month.currentData() if kind == "month" else self.quarter.currentData() \
             if kind == "quarter" else 0
-        return Request(kind, self.year.value(), number, style)
+        return Request(kind, self.year.value(), number, style, agency=agency)
 
     def _kind_changed(self) -> None:
         kind = self.kind.currentData()

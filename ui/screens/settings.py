@@ -11,26 +11,25 @@ import dataclasses
 import datetime as dt
 
 import shiboken6
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QPushButton, QSpinBox, QTableView, QTabWidget, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
+                               QSpinBox, QTableView, QTabWidget, QVBoxLayout, QWidget)
 
 from casedesk import context, workflow
 from casedesk.errors import CaseDeskError, Unavailable
-from casedesk.i18n import N_, _, format_money, short_date
-from casedesk.services import auth, catalogue, office
+from casedesk.i18n import N_, _, short_date
+from casedesk.services import auth, office
 from casedesk.services.views import Changes
 from casedesk.settings import setting_label
-from casedesk.text import display_phone, fold
+from casedesk.text import display_phone
 from casedesk.workcalendar import DAY_OFF_KINDS, YearData, dump_year_toml, parse_year_toml
 
 from ..appctx import AppContext
-from ..models.cases_model import days_text
 from ..models.rows_model import ChoiceDelegate, Column, RowsModel
 from ..widgets.case_table import show_error, translated
 from . import settings_dialogs as dialogs
 from .base import Screen
 from .settings_backups import BackupsTab, buttons_row, table_view
+from .settings_catalogue import CatalogueTab
 from .settings_connection import ConnectionTab
 from .settings_import import LedgerImportPanel
 from .settings_roster import RosterTab
@@ -56,7 +55,7 @@ KIND_LABELS = (("holiday", N_("Nghỉ lễ, Tết")), ("compensatory", N_("Ngh�
 assert tuple(k for k, _l in KIND_LABELS) == DAY_OFF_KINDS
 
 
-class SettingsScreen(BackupsTab, ConnectionTab, Screen):
+class SettingsScreen(CatalogueTab, BackupsTab, ConnectionTab, Screen):
     key = "settings"
     title = translated(N_("Cài đặt"))
     roles = ("admin",)
@@ -66,6 +65,7 @@ class SettingsScreen(BackupsTab, ConnectionTab, Screen):
         self._select_login: str | None = None      # select this user when the table is next read
         self._fields: list[tuple[str, str]] = []     # (code, name), read with the procedures
         self._all_procedures = []
+        self._agencies: list[tuple[str, str, bool]] = []   # (code, name, own), read with the procedures
         self._year_asked = None
         self._office_shown: dict | None = None       # the settings as filled in (see has_unsaved)
         self._year_shown: tuple | None = None        # the holiday year as read
@@ -341,68 +341,6 @@ class SettingsScreen(BackupsTab, ConnectionTab, Screen):
 
         self._run(lambda: auth.set_active(actor=actor, login=user.login, active=active), done,
                   _("Đang lưu…"))
-
-    # ================================================== procedures
-    def _procedures_tab(self) -> QWidget:
-        tab = QWidget()
-        self.procedures = RowsModel([
-            Column(N_("Mã"), key="code"),
-            Column(N_("Tên thủ tục"), key="name"),
-            Column(N_("Lĩnh vực"), key="field_name"),
-            Column(N_("Thời hạn"), get=lambda p: _("Trong ngày") if p.days == 0 else days_text(p.days)),
-            Column(N_("Lệ phí"), get=lambda p: format_money(p.fee)),
-            Column(N_("Phiên bản"), key="version", kind="int"),
-            Column(N_("Từ ngày"), key="effective_from", kind="date"),
-            Column(N_("Áp dụng"), get=lambda p: _("Có") if p.active else _("Ngừng")),
-        ])
-        self.procedure_filter = QLineEdit()
-        self.procedure_filter.setPlaceholderText(_("Lọc theo mã hoặc tên (gõ không dấu được)"))
-        self.procedure_filter.setClearButtonEnabled(True)
-        self.procedure_filter.textChanged.connect(lambda _t: self._filter_procedures())
-        self.procedures_view = table_view(self.procedures, stretch=1)
-        self.procedures_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
-        self.procedures_view.doubleClicked.connect(lambda _i: self.new_procedure_version())
-        new = QPushButton(_("&Phiên bản mới…"))
-        new.setToolTip(_("Sửa thủ tục bằng một phiên bản mới có hiệu lực từ một ngày"))
-        new.clicked.connect(self.new_procedure_version)
-        box = QVBoxLayout(tab)
-        top = QHBoxLayout()
-        top.addWidget(self.procedure_filter, 1)
-        top.addWidget(new)
-        box.addLayout(top)
-        box.addWidget(self.procedures_view, 1)
-        return tab
-
-    def load_procedures(self) -> None:
-        """Every procedure version and the fields (for the user dialog), read on the runner."""
-        def read():
-            return catalogue.list_procedures(include_inactive=True), catalogue.fields()
-
-        def show(got) -> None:
-            if shiboken6.isValid(self):
-                self._all_procedures, self._fields = got
-                self._filter_procedures()
-
-        self.ctx.runner.run(read, on_done=show, on_error=self._read_failed)
-
-    def _filter_procedures(self) -> None:
-        words = fold(self.procedure_filter.text()).split()
-        rows = [p for p in self._all_procedures
-                if all(w in f"{fold(p.name)} {p.code.lower()} {fold(p.field_name)}" for w in words)]
-        self.procedures.set_rows(rows)
-
-    def new_procedure_version(self) -> None:
-        index = self.procedures_view.currentIndex()
-        if not index.isValid():
-            return
-        proc = self.procedures.row_at(index.row())
-        dialog = dialogs.ProcedureDialog(self, self.ctx.runner, self.actor, proc)
-        if dialogs.exec_dialog(dialog) and dialog.result_value:
-            view, changes = dialog.result_value
-            self.load_procedures()
-            self.ctx.signals.status.emit(_("Đã tạo phiên bản {v} của thủ tục {code}, hiệu lực từ {d}.").format(
-                v=view.version, code=view.code, d=view.effective_from.strftime("%d/%m/%Y")))
-            self.ctx.notify(changes)
 
     # ================================================== working calendar
     def _calendar_tab(self) -> QWidget:

@@ -6,20 +6,16 @@ typed is lost (the core is the one that validates).
 """
 from __future__ import annotations
 
-import datetime as dt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QLabel,
+                               QLineEdit, QVBoxLayout, QWidget)
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
-                               QFormLayout, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QSpinBox, QTableView, QVBoxLayout, QWidget)
-
-from casedesk import context, workflow
+from casedesk import workflow
 from casedesk.errors import CaseDeskError
 from casedesk.i18n import N_, _
 from casedesk.services import auth, catalogue
-from casedesk.services.views import ProcedureView, UserView
+from casedesk.services.views import UserView
 
-from ..models.rows_model import Column, RowsModel
+from ..models.rows_model import Column
 
 
 class ServiceDialog(QDialog):
@@ -174,87 +170,23 @@ PAPER_COLUMNS = [
 ]
 
 
-class ProcedureDialog(ServiceDialog):
-    """A new version of a procedure, in force from a date; cases already received keep theirs."""
-
-    def __init__(self, parent: QWidget | None, runner, actor: str, proc: ProcedureView):
-        super().__init__(parent, runner, _("Phiên bản mới của thủ tục {code}").format(code=proc.code))
-        self.actor, self.proc = actor, proc
-        self.setMinimumWidth(720)
-        today = context.today()
-        self.effective = QDateEdit(QDate(today.year, today.month, today.day))
-        self.effective.setMinimumDate(QDate(today.year, today.month, today.day))
-        self.effective.setDisplayFormat("dd/MM/yyyy")
-        self.effective.setCalendarPopup(True)
-        self.name = QLineEdit(proc.name)
-        self.days = QSpinBox()
-        self.days.setRange(0, 365)
-        self.days.setValue(proc.days)
-        self.days.setSpecialValueText(_("Trong ngày"))
-        self.days.setSuffix(_(" ngày làm việc"))
-        self.fee = QSpinBox()
-        self.fee.setRange(0, 100_000_000)
-        self.fee.setSingleStep(1000)
-        self.fee.setGroupSeparatorShown(True)
-        self.fee.setValue(proc.fee)
-        self.fee.setSuffix(" đ")
-        self.fee_note = QLineEdit(proc.fee_note)
-        self.active = QCheckBox(_("Đang áp dụng"))
-        self.active.setChecked(proc.active)
-        note = QLabel(_("Phiên bản hiện hành: {v}, từ {d}. Hồ sơ đã nhận giữ nguyên phiên bản cũ.").format(
-            v=proc.version, d=proc.effective_from.strftime("%d/%m/%Y")))
-        note.setWordWrap(True)
-        note.setStyleSheet("color:#555")
-        self.form.addRow(note)
-        self.form.addRow(_("Hiệu lực &từ ngày:"), self.effective)
-        self.form.addRow(_("&Tên thủ tục:"), self.name)
-        self.form.addRow(_("Thời &hạn:"), self.days)
-        self.form.addRow(_("&Lệ phí:"), self.fee)
-        self.form.addRow(_("Ghi chú lệ phí:"), self.fee_note)
-        self.form.addRow("", self.active)
-        self.papers = RowsModel(PAPER_COLUMNS, [
-            {"name": p.name, "original": p.original, "copies": p.copies, "optional": p.optional}
-            for p in proc.papers], editable=True)
-        self.paper_view = QTableView()
-        self.paper_view.setModel(self.papers)
-        self.paper_view.verticalHeader().hide()
-        self.paper_view.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.paper_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
-        self.paper_view.setMinimumHeight(160)
-        add = QPushButton(_("Thêm giấy tờ"))
-        remove = QPushButton(_("Bỏ giấy tờ đã chọn"))
-        add.clicked.connect(self._add_paper)
-        remove.clicked.connect(self._remove_paper)
-        row = QHBoxLayout()
-        row.addWidget(add)
-        row.addWidget(remove)
-        row.addStretch(1)
-        self.body.addWidget(QLabel(_("Thành phần hồ sơ:")))
-        self.body.addWidget(self.paper_view)
-        self.body.addLayout(row)
-        self.finish_layout()
-
-    def _add_paper(self) -> None:
-        row = self.papers.append({"name": _("Giấy tờ mới"), "original": 1, "copies": 0, "optional": False})
-        index = self.papers.index(row, 0)
-        self.paper_view.setCurrentIndex(index)
-        self.paper_view.edit(index)
-
-    def _remove_paper(self) -> None:
-        index = self.paper_view.currentIndex()
-        if index.isValid():
-            self.papers.remove(index.row())
-
-    def work(self):
-        q = self.effective.date()
-        values = dict(actor=self.actor, code=self.proc.code, effective_from=dt.date(q.year(), q.month(), q.day()),
-                      name=self.name.text(), days=self.days.value(), fee=self.fee.value(),
-                      fee_note=self.fee_note.text(), papers=[dict(p) for p in self.papers.rows()],
-                      active=self.active.isChecked())
-        return lambda: catalogue.new_version(**values)
-
-
 def exec_dialog(dialog: QDialog) -> bool:
     """Run a dialog modally (tests replace this to drive the dialog themselves)."""
     return dialog.exec() == QDialog.Accepted
 
+
+
+def confirm_dialog(parent: QWidget | None, title: str, text: str, *, ok_only: bool = False) -> bool:
+    """Ask yes/no (or just show a message); tests replace this."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Information if ok_only else QMessageBox.Question, title, text, parent=parent)
+    if ok_only:
+        box.setStandardButtons(QMessageBox.Ok)
+        box.exec()
+        return True
+    box.setStandardButtons(QMessageBox.Yes | QMessageBox.No)
+    box.button(QMessageBox.Yes).setText(_("Đồng ý"))
+    box.button(QMessageBox.No).setText(_("Không"))
+    box.setDefaultButton(QMessageBox.No)
+    return box.exec() == QMessageBox.Yes
