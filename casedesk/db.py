@@ -329,9 +329,19 @@ def upgrade_12(db: peewee.Database) -> None:
     db.execute_sql('CREATE UNIQUE INDEX IF NOT EXISTS case_intake_token ON "case" (intake_token)')
 
 
+def upgrade_13(db: peewee.Database) -> None:
+    """The office's key pair that signs receipts (``receipt_seal``): an office already set up gets
+    its key now, with its audit row (``office_key``); a new one gets it at init."""
+    from . import context, models, receipt_seal
+
+    db.create_tables([models.OfficeKey], safe=True)
+    if models.User.select().exists():
+        receipt_seal.ensure_office_key(actor="system", at=context.now())
+
+
 UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5,
                                                       upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10,
-                                                      upgrade_11, upgrade_12]
+                                                      upgrade_11, upgrade_12, upgrade_13]
 SCHEMA_VERSION = len(UPGRADES)
 # Upgrades that leave half the file as free pages: the file is compacted (VACUUM) once after them.
 COMPACTING = {8, 9}

@@ -147,6 +147,7 @@ class MainWindow(QMainWindow):
 
         self.scanner = WedgeScanner(self)
         self.scanner.scanned.connect(self.open_case)
+        self.scanner.receipt_scanned.connect(self.open_receipt)
         QApplication.instance().installEventFilter(self.scanner)
         if self.nav_keys:
             self.show_screen(self.nav_keys[0])
@@ -170,6 +171,7 @@ class MainWindow(QMainWindow):
         self.search.setMinimumWidth(360)
         self.search.setMaximumWidth(460)
         self.search.open_case.connect(self.open_case)
+        self.search.open_receipt.connect(self.open_receipt)
         self.search.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.connection = QLabel(header)
         self.connection.setTextFormat(Qt.RichText)
@@ -347,6 +349,10 @@ class MainWindow(QMainWindow):
 
     def open_case(self, code: str) -> None:
         self.case_detail().open_code(code)
+
+    def open_receipt(self, text: str) -> None:
+        """A receipt's QR text (code and signature): the case, with whether the receipt is genuine."""
+        self.case_detail().open_receipt(text)
 
     def deliver(self, code: str) -> None:
         screen = self.screens.get("delivery")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import context, workflow
+from .. import context, receipt_seal, workflow
 from ..errors import BadInput, NotAllowed
 from ..i18n import _, short_date, short_datetime
 from ..models import Case, Department, Event, Procedure, User
@@ -147,7 +147,8 @@ def receipt_data(code: str) -> ReceiptData:
         papers=tuple(PaperLine(p.name, p.original, p.copies) for p in case.papers if p.received),
         sets=case.sets, processing_days=case.procedure.days, received_at=case.received_at,
         due_at=_due_at(case.due_date), pickup=pickup, fee=case.fee, ledger_book=case.ledger_book,
-        ledger_no=case.ledger_no, clerk_name=case.received_by_name, issued_on=case.received_at.date())
+        ledger_no=case.ledger_no, clerk_name=case.received_by_name, issued_on=case.received_at.date(),
+        qr_text=receipt_seal.case_seal(case))
 
 
 def supplement_data(code: str) -> SupplementData:

@@ -59,7 +59,7 @@ class Representative:
 @dataclass(frozen=True)
 class ReceiptData:
     office: OfficeHeader
-    code: str  # dossier code; the QR code holds exactly this text
+    code: str  # dossier code; the QR code holds this text first (then the seal, ``qr_text``)
     number: str | None  # document number; None prints "…"
     citizen_name: str
     id_number: str
@@ -80,6 +80,7 @@ class ReceiptData:
     clerk_name: str
     issued_on: dt.date
     representative: str | Representative | None = None
+    qr_text: str = ""  # the code, a newline and the office's seal (``receipt_seal``); "" = the code alone
 
 
 # --------------------------------------------------------------- Mẫu 02 supplement
@@ -155,6 +156,7 @@ class ApologyData:
     signer_authority: tuple[str, ...] = ()  # e.g. ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH") above the title
     number_suffix: str = "PXL"
     recipients: tuple[str, ...] = ()  # "Nơi nhận"; empty = "Như trên" + "Lưu: VT"
+    qr_text: str = ""  # the new appointment signed (``receipt_seal``); "" = no receipt line
 
 
 # --------------------------------------------------------------- Mẫu 05 stop notice
