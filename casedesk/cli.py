@@ -556,7 +556,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _extensions():
     """Sub-command groups that live in their own modules (documents, reports, backups)."""
     found = []
-    for name in ("casedesk.cli_documents", "casedesk.cli_trust", "casedesk.cli_law", "casedesk.cli_import", "casedesk.cli_receipts",
+    for name in ("casedesk.cli_documents", "casedesk.cli_trust", "casedesk.cli_law", "casedesk.cli_import",
+                 "casedesk.cli_receipts", "casedesk.cli_status",
                  "casedesk.cli_roster"):
         try:
             module = __import__(name, fromlist=["register"])
