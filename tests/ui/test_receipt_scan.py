@@ -73,3 +73,29 @@ def test_a_forged_receipt_pasted_into_the_search_box(open_window, keys, receive)
     assert panel.case.code == code and panel.receipt_line.property("verdict") == "bad_signature"
     assert "không do bộ phận này cấp" in panel.receipt_line.text()
     window.shutdown()
+
+
+def test_screenshot_of_the_verdict_lines(qtbot, make_ctx, keys, receive, tmp_path):
+    """Both verdicts as the desk shows them (docs/screenshots/receipt-*.png when STATUS_PAGE_SCREENSHOTS
+    names the folder)."""
+    import os
+
+    out = os.environ.get("STATUS_PAGE_SCREENSHOTS") or str(tmp_path)
+    code = receive(procedure="DD-01").code
+    old = receipt_seal.case_seal(Case.get(Case.code == code))
+    dialog = CaseDetailDialog(make_ctx("mai"))
+    qtbot.addWidget(dialog)
+    dialog.open_receipt(old)
+    keys.idle()
+    assert dialog.panel.receipt_line.property("verdict") == "valid"
+    good = os.path.join(out, "receipt-valid.png")
+    assert dialog.grab().save(good)
+    cases.assign_case(actor="mai", code=code, to="duong")
+    due = Case.get(Case.code == code).due_date
+    cases.extend_case(actor="duong", code=code, to_date=context.calendar().add_working_days(due, 3).isoformat(),
+                      note="Chờ đo đạc")
+    dialog.open_receipt(old)
+    keys.idle()
+    assert dialog.panel.receipt_line.property("verdict") == "dates_differ"
+    bad = os.path.join(out, "receipt-wrong-date.png")
+    assert dialog.grab().save(bad)

@@ -235,7 +235,10 @@ class CaseDetailPanel(QWidget):
             head, role = _("Giấy hẹn hợp lệ"), "receipt-ok"
         else:
             head, role = _("Giấy hẹn không do bộ phận này cấp / sai ngày hẹn"), "receipt-bad"
-        self.receipt_line.setText(f"<b>{html.escape(head)}</b> — {html.escape(verdict.message)}")
+        message = verdict.message
+        if message.startswith(head):                # "Giấy hẹn hợp lệ: hồ sơ …": the head once
+            message = message[len(head):].lstrip(" :")
+        self.receipt_line.setText(f"<b>{html.escape(head)}</b> — {html.escape(message)}")
         self.receipt_line.setProperty("verdict", verdict.status)
         self.receipt_line.setStyleSheet("QLabel#receiptLine { color: %s; padding: 4px 6px; border-radius: 4px;"
                                         " background: %s; }" % (("#1b5e20", "#e8f5e9") if role == "receipt-ok"
