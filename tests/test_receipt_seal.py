@@ -207,3 +207,27 @@ def test_cli_exports_only_the_public_key_and_another_desk_verifies_with_it(cli, 
     bad.write_text("not a key", encoding="utf-8")
     status, out, err = cli("verify-receipt", text, "--key", bad)
     assert status == 2 and "Tệp khóa" in err
+
+
+def test_cli_reads_the_scanned_text_from_stdin_and_another_desk_gets_json(db, receive, tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    text = receipt_seal.case_seal(Case.get(Case.code == receive().code))
+    env = {**os.environ, "CASEDESK_DB": str(db)}
+    close_database()
+    done = subprocess.run([sys.executable, "-m", "casedesk", "verify-receipt", "-"], input=text + "\n",
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0 and "Giấy hẹn hợp lệ" in done.stdout, done.stderr
+    key = tmp_path / "k.pub"
+    done = subprocess.run([sys.executable, "-m", "casedesk", "office", "key", "--export", "-o", str(key)],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    other = {k: v for k, v in env.items() if k != "CASEDESK_DB"}
+    done = subprocess.run([sys.executable, "-m", "casedesk", "verify-receipt", text, "--key", str(key), "--json"],
+                          capture_output=True, text=True, env=other)
+    doc = json.loads(done.stdout)
+    assert done.returncode == 0 and doc["status"] == "signed" and doc["compared_with_register"] is False
+    open_database(db)

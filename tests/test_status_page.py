@@ -166,3 +166,17 @@ def test_cli_refuses_a_bad_address_or_port(db, capsys):
     assert "không hợp lệ" in capsys.readouterr().err
     assert main(["--db", str(db), "status-page", "--host", "127.0.0.1", "--port", "80"]) == 2
     open_database(db)
+
+
+def test_what_is_typed_comes_back_escaped(client, office):
+    hostile = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    page = client.get("/tra-cuu", query_string={"code": hostile, "phone4": "1234"}).get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "<img src=x" not in page and "&lt;script&gt;" in page
+    page = client.get("/tra-cuu", query_string={"qr": hostile}).get_data(as_text=True)
+    assert "<img src=x" not in page
+
+
+def test_headers_keep_pages_out_of_caches_and_frames(client):
+    got = client.get("/man-hinh")
+    assert got.headers["Cache-Control"] == "no-store" and "default-src 'none'" in got.headers[
+        "Content-Security-Policy"]
