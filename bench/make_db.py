@@ -50,7 +50,7 @@ for _folder in (ROOT, HERE):
     if str(_folder) not in sys.path:
         sys.path.insert(0, str(_folder))
 
-from casedesk import audit, context, search  # noqa: E402
+from casedesk import audit, audit_state, context, search  # noqa: E402
 from casedesk.db import close_database, database, open_database, write  # noqa: E402
 from office_life import (NOTES, ONE_DAY, POPULAR, RECEIVED, TARGET, Builder, Days, People,  # noqa: E402
                          cumulative, staff, work_time)
@@ -104,7 +104,8 @@ def _setup(path: Path, start: dt.datetime, rng: random.Random) -> dict:
                            "optional": x.get("optional", False), "received": not x.get("optional", False)}
                           for x in p.papers or ()]
                 procs.append({"id": p.id, "code": p.code, "version": p.version, "field": p.field_code,
-                              "days": p.days, "fee": p.fee, "paper_list": PaperList.id_for(papers)})
+                              "days": p.days, "fee": p.fee, "paper_list": PaperList.id_for(papers),
+                              "papers_digest": audit_state.papers_digest(papers)})
         users = [(u.id, u.login, u.role, tuple(u.fields or ())) for u in User.select()]
         fields = [f.code for f in Field.select()]
         db = database.obj
@@ -256,9 +257,7 @@ def build(n_cases: int, out: Path, *, seed: int = 1, years: int = 5, now: dt.dat
             tie += 1
             clerk = steps[0][1] if steps else rng.choice(clerks)
             # hashed with the case's code, procedure and due date, stored without them (audit.RECEIVE_KEYS)
-            heapq.heappush(pending, (t0, tie, case_id, clerk, "receive", None, RECEIVED, "",
-                                     audit.receive_changes(code=code, procedure=proc["code"],
-                                                           version=proc["version"], due_date=due), "{}"))
+            receive_tie = tie       # the receive row is queued once the intake is known (below)
             state, assignee, extended, paused = RECEIVED, None, False, None
             resolved_at = delivered_at = rating = None
             receiver = ""
@@ -302,10 +301,22 @@ def build(n_cases: int, out: Path, *, seed: int = 1, years: int = 5, now: dt.dat
                 last = t
             states[state] = states.get(state, 0) + 1
             received_at = _iso(t0)
+            sets = 1 if rng.random() < 0.9 else 2
+            pickup = "post" if rng.random() < 0.08 else "desk"
+            # the intake fingerprint receive_case records (audit_state): check compares the case row with it
+            intake = {"intake": audit_state.fingerprint(audit_state.INTAKE_FIELDS, {
+                "citizen_name": name, "id_number": id_number, "phone": phone, "address": address, "email": email,
+                "birth_date": birth, "channel": channel, "pickup": pickup, "sets": sets, "fee": proc["fee"],
+                "papers": proc["papers_digest"], "field_code": proc["field"], "ledger_book": book,
+                "ledger_no": ledger_no})}
+            heapq.heappush(pending, (t0, receive_tie, case_id, clerk, "receive", None, RECEIVED, "",
+                                     {**audit.receive_changes(code=code, procedure=proc["code"],
+                                                              version=proc["version"], due_date=due0), **intake},
+                                     _jsontext(intake)))
             case_rows.append((
                 case_id, code, proc["id"], proc["field"], state, channel, name, folded, sort_key, id_number,
-                phone, address, email, birth, 1 if rng.random() < 0.9 else 2, proc["fee"], proc["paper_list"],
-                "post" if rng.random() < 0.08 else "desk", received_at, day.isoformat(), due.isoformat(),
+                phone, address, email, birth, sets, proc["fee"], proc["paper_list"],
+                pickup, received_at, day.isoformat(), due.isoformat(),
                 due0.isoformat(),
                 assignee, user_id[clerk], int(extended), paused.isoformat() if paused else None,
                 _iso(resolved_at) if resolved_at else None,

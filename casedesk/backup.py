@@ -1,4 +1,8 @@
-"""Backups of the office's SQLite register: making, verifying, listing and rotating them.
+"""Backups of the office's register: making, verifying, listing and rotating them.
+
+A server office's (PostgreSQL) backup is the same kind of file: its register copied into a
+SQLite file through the models (``transfer.copy_to_file``; why not pg_dump: ``server_backup``),
+then checked, named, foldered and rotated exactly as below.
 
 A backup is a consistent copy of the open register (``backup_files.copy_database``),
 written under a temporary name, synced, then *verified* on its own read-only
@@ -38,6 +42,7 @@ from pathlib import Path
 import peewee
 
 from . import context
+from .anchors import sidecar_path, write_sidecar
 from .backup_check import FileCheck, FileIdentity, check_file, connect_ro, holds_row, identify
 from .backup_files import (REGISTER_KEY, BackupError, backup_name, backups_root, copy_database, fsync_dir,
                            known_registers, new_register_id, parse_name, register_dir, remove_quietly, safe_unit,
@@ -82,9 +87,18 @@ def _sqlite_file(db) -> Path | None:
     return Path(name)
 
 
-def _remember(file: Path | None, register: str) -> None:
+def _remember(file: Path | str | None, register: str) -> None:
     if file is not None:
         known_registers[str(file)] = register if valid_register_id(register) else ""
+
+
+def _known_key(db) -> str | None:
+    """Under what the open register's id is remembered: its file, or its server (never the password)."""
+    file = _sqlite_file(db)
+    if file is not None:
+        return str(file)
+    server = getattr(db, "server", None)
+    return f"postgresql://{server}" if server else None
 
 
 def register_id(*, create: bool = False) -> str:
@@ -111,7 +125,7 @@ def register_id(*, create: bool = False) -> str:
         except peewee.DatabaseError as exc:
             raise BackupError(_("Không ghi được mã của cơ sở dữ liệu: {why}").format(why=exc)) from None
     value = value if valid_register_id(value) else ""
-    _remember(_sqlite_file(db), value)
+    _remember(_known_key(db), value)
     return value
 
 
@@ -147,8 +161,8 @@ def backup_dir(register_file: str | os.PathLike | None = None) -> Path:
         found = _file_register(register_file)
         register = found.id if found else ""
     else:
-        file = _sqlite_file(database.obj)
-        known = known_registers.get(str(file)) if file is not None else None
+        key = _known_key(database.obj) if database.obj is not None else None
+        known = known_registers.get(key) if key is not None else None
         if known is not None:  # read on the worker already: no query on the desktop's GUI thread
             register = known
         elif database.obj is not None:
@@ -162,9 +176,6 @@ def _live_path() -> Path:
     db = database.obj
     if db is None:
         raise BadInput(_("Chưa mở cơ sở dữ liệu."))
-    if not is_sqlite(db):
-        raise BadInput(_("Sao lưu tự động chỉ dành cho cơ sở dữ liệu SQLite trên máy này; "
-                         "với PostgreSQL hãy dùng pg_dump của máy chủ."))
     path = _sqlite_file(db)
     if path is None:
         raise BadInput(_("Cơ sở dữ liệu này không nằm trong một tệp nên không sao lưu được."))
@@ -178,7 +189,8 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
     failed its checks: it is then kept as ``….unverified`` and nothing is rotated away."""
     if reason not in REASONS:
         raise BadInput(_("Lý do sao lưu phải là manual, daily hoặc close."), field="reason")
-    source = _live_path()
+    server = database.obj is not None and not is_sqlite(database.obj)
+    source = None if server else _live_path()
     automatic = dest_dir is None
     if automatic:
         register = register_id(create=True)
@@ -195,7 +207,12 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
             register = register_id(create=True)
         final = unused_name(folder, unit, when, version, suffixes=("", ".unverified"))
         partial = folder / (final.name + ".partial")
-        copy_database(source, partial)
+        if server:   # a logical copy of the server's register into a SQLite file (see server_backup)
+            from .transfer import copy_to_file
+
+            copy_to_file(partial)
+        else:
+            copy_database(source, partial)
         check = check_file(partial)
         verified = check.ok and check.schema_version == version
         problem = "; ".join(check.problems)
@@ -206,7 +223,7 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
         os.replace(partial, target)
         fsync_dir(folder)
         size = target.stat().st_size
-    except (OSError, ValueError) as exc:  # ValueError: a path with a NUL character
+    except (OSError, ValueError, peewee.DatabaseError) as exc:  # ValueError: a path with a NUL character
         try:
             for leftover in folder.glob("*.partial"):
                 remove_quietly(leftover)
@@ -221,7 +238,12 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
     from .logs import logger
 
     if verified:
+        _write_anchor(target, register, when)
         logger().info("backup %s (%s, %d bytes, %d audit rows)", target, reason, size, check.audit_rows)
+        if server:
+            from .server_backup import note_backup
+
+            note_backup(info)
         if automatic:
             rotate()
     else:
@@ -229,11 +251,39 @@ def backup_now(dest_dir: str | os.PathLike | None = None, *, reason: str = "manu
     return info
 
 
+def _write_anchor(target: Path, register: str, when: dt.datetime) -> None:
+    """The backup's chain head in a sidecar file next to it (``anchors``): ``check`` compares the live
+    chain with it.  A sidecar that cannot be written leaves a good backup (its own chain is an anchor)."""
+    from . import audit
+
+    try:
+        conn = connect_ro(target)
+        try:
+            row, digest = audit.file_row(conn)
+            rows = conn.execute("SELECT count(*) FROM event").fetchone()[0]
+        finally:
+            conn.close()
+        if row:
+            write_sidecar(target, register_id=register, row=row, digest=digest, rows=rows, created_at=when)
+    except (OSError, sqlite3.DatabaseError) as exc:
+        from .logs import logger
+
+        logger().warning("backup %s: anchor not written: %r", target, exc)
+
+
 def maybe_daily_backup(*, reason: str = "daily") -> BackupInfo | None:
     """The automatic backup, at most once a (office-local) day; the desktop calls it when closing.
 
-    Returns None when this register's backup of today is already there, or the register is not
-    a local SQLite file."""
+    Returns None when this register's backup of today is already there (on a server: made by any
+    desk, as the server's ``meta`` records it), or the register is in memory."""
+    db = database.obj
+    if db is not None and not is_sqlite(db):     # a server office: one desk a day makes it, for all
+        from .server_backup import last_server_backup
+
+        last = last_server_backup()
+        if last is not None and last.at.date() == context.today():
+            return None
+        return backup_now(reason=reason)
     try:
         _live_path()
     except BadInput:
@@ -386,6 +436,7 @@ def rotate(dest_dir: str | os.PathLike | None = None, *, unit_code: str | None =
     for b in backups:
         if b.path not in keep:
             remove_quietly(b.path)
+            remove_quietly(sidecar_path(b.path))      # its anchor goes with it: newer ones cover it
             removed.append(b.path)
     return removed
 

@@ -63,18 +63,28 @@ def authenticate(login: str) -> str:
     return auth.login(login, password).login
 
 
+def target_of(args) -> tuple[str, str | None]:
+    """The register a command works on, and the server password if the desk keeps one."""
+    from .desk_config import desk_target
+
+    return desk_target(args.db)
+
+
 def open_db(args, *, must_exist: bool = True):
     from .db import open_database
-    from .paths import default_db_path
 
-    path = args.db or os.environ.get("CASEDESK_DB") or str(default_db_path())
+    path, password = target_of(args)
     if must_exist and "://" not in path and path != ":memory:" and not os.path.exists(path):
         raise BadInput(_("Không có cơ sở dữ liệu {path}. Hãy chạy “casedesk-cli init” hoặc “casedesk-cli demo”.")
                        .format(path=path))
-    open_database(path)
+    db = open_database(path, password=password)
     from . import context
 
     set_language(args.lang or context.settings().language)
+    if getattr(db, "casedesk_moved_to", None):
+        from .db import moved_sentence
+
+        print(_("Lưu ý: {sentence}").format(sentence=moved_sentence(db.casedesk_moved_to)), file=sys.stderr)
     return path
 
 
@@ -155,9 +165,7 @@ def cmd_procedures(args) -> int:
 
 def _calendar_for(args):
     """The office's calendar when a database is there, else the shipped one."""
-    from .paths import default_db_path
-
-    path = args.db or os.environ.get("CASEDESK_DB") or str(default_db_path())
+    path, _password = target_of(args)
     if "://" in path or os.path.exists(path):
         open_db(args)
         from . import context
@@ -380,40 +388,7 @@ def cmd_search(args) -> int:
     return 0
 
 
-def cmd_check(args) -> int:
-    from .register_check import check_register
-
-    open_db(args)
-    result = check_register()
-    problems, chain, ok = list(result.integrity), result.chain, result.ok
-    if args.json:
-        emit_json({"ok": ok, "integrity": problems or ["ok"], "audit_rows": chain.rows,
-                   "audit_ok": chain.ok, "first_bad_row": chain.first_bad_id, "problem": chain.problem})
-    else:
-        print(_("Kiểm tra tệp dữ liệu: {r}").format(r="ok" if not problems else "; ".join(problems[:5])))
-        if chain.ok:
-            print(_("Nhật ký: {n} dòng, chuỗi băm khớp.").format(n=chain.rows))
-        else:
-            print(_("Nhật ký KHÔNG khớp: {why}").format(why=chain.problem), file=sys.stderr)
-    return 0 if ok else 5
-
-
 DEMO_MAX_CASES = 20_000        # a demo to try the desk; bench/make_db.py builds the big registers
-
-
-def cmd_demo(args) -> int:
-    from .demo import build_demo
-
-    if not 0 <= args.cases <= DEMO_MAX_CASES:
-        raise BadInput(_("{flag} phải từ 0 đến {n}.").format(flag="--cases", n=f"{DEMO_MAX_CASES:,}".replace(",", ".")))
-
-    open_db(args, must_exist=False)
-    info = build_demo(cases=args.cases, seed=args.seed)
-    print(_("Văn phòng mẫu: {office} — {n} hồ sơ.").format(office=info["office"], n=info["cases"]))
-    print(_("Tài khoản (mật khẩu chỉ in một lần):"))
-    for login, role, name, password in info["users"]:
-        print(f"  {login:12} {role:14} {password:14} {name}")
-    return 0
 
 
 # ------------------------------------------------------------------ parser
@@ -539,14 +514,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("check", help=_("kiểm tra tệp dữ liệu và chuỗi nhật ký"))
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_check)
+    from .cli_demo import register as register_demo
 
-    p = sub.add_parser("demo", help=_("tạo văn phòng mẫu"))
-    p.add_argument("--cases", type=int, default=300, help=_("số hồ sơ mẫu (mặc định 300)"))
-    p.add_argument("--seed", type=int, default=1, help=_("hạt giống ngẫu nhiên: cùng số, cùng văn phòng"))
-    p.set_defaults(func=cmd_demo)
+    register_demo(sub)        # in its own module: the demo, and its refusal to touch a real office
 
     for register in _extensions():
         register(sub)
@@ -557,8 +527,8 @@ def _extensions():
     """Sub-command groups that live in their own modules (documents, reports, backups)."""
     found = []
     for name in ("casedesk.cli_documents", "casedesk.cli_trust", "casedesk.cli_law", "casedesk.cli_import",
-                 "casedesk.cli_receipts", "casedesk.cli_status",
-                 "casedesk.cli_roster"):
+                 "casedesk.cli_roster", "casedesk.cli_check", "casedesk.cli_move", "casedesk.cli_receipts",
+                 "casedesk.cli_status"):
         try:
             module = __import__(name, fromlist=["register"])
         except ModuleNotFoundError as exc:

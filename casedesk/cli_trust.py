@@ -56,9 +56,9 @@ def cmd_backup(args) -> int:
 
 
 def _target(args) -> str:
-    from .paths import default_db_path
+    from .cli import target_of
 
-    return args.db or os.environ.get("CASEDESK_DB") or str(default_db_path())
+    return target_of(args)[0]
 
 
 def cmd_backups(args) -> int:
@@ -68,6 +68,12 @@ def cmd_backups(args) -> int:
     set_language(args.lang or "vi")
     every = bool(args.all)
     register_file = None
+    if args.dir is None and not every and "://" in _target(args) and not _target(args).startswith("sqlite"):
+        from .cli import open_db
+
+        open_db(args)          # a server office: the backups of its register made on this desk
+        found = backup.list_backups(verify=args.verify)
+        return _print_backups(args, found, every=False, folder=backup.backup_dir())
     if args.dir is None and not every:
         target = _target(args)
         if "://" not in target and backup.identify(target, details=False) is not None:
@@ -78,11 +84,17 @@ def cmd_backups(args) -> int:
                 print(_("Không đọc được cơ sở dữ liệu {path}: liệt kê bản sao lưu của mọi cơ sở dữ liệu "
                         "trên máy này.").format(path=target), file=sys.stderr)
     found = backup.list_backups(args.dir, verify=args.verify, register_file=register_file, every_register=every)
+    folder = args.dir or (backup.backup_dir(register_file) if register_file else backup.backups_root())
+    return _print_backups(args, found, every=every, folder=folder)
+
+
+def _print_backups(args, found, *, every: bool, folder) -> int:
+    from .cli import emit_json
+
     if args.json:
         emit_json([_info_json(b) for b in found])
     else:
         if not found:
-            folder = args.dir or (backup.backup_dir(register_file) if register_file else backup.backups_root())
             print(_("Chưa có bản sao lưu nào trong {folder}.").format(folder=folder))
         for b in found:
             mark = "" if b.verified else "  " + _("KHÔNG đạt: {why}").format(why=b.problem)
@@ -143,12 +155,56 @@ def _restoring_admin(args, target, file) -> str:
     return backup.admin_in_file(file, login, _password(login))
 
 
+def _restore_server(args) -> int:
+    """Restore onto the PostgreSQL register ``--db`` names: its contents replaced in one transaction."""
+    from . import backup
+    from .cli import authenticate, open_db
+    from .server_backup import restore_server, restore_summary, server_register
+
+    if not os.path.isfile(args.file):
+        raise NotFound(_("Không có tệp sao lưu {path}.").format(path=args.file))
+    open_db(args)
+    check = backup.check_file(args.file)
+    problem = backup.describe_problem(check)
+    if problem is not None:
+        raise problem
+    login = (args.as_user or "").strip()
+    if not login:
+        raise BadInput(_("Thiếu --as LOGIN: chỉ quản trị được khôi phục cơ sở dữ liệu."))
+    _register, users, _row, _digest = server_register()
+    if users:
+        from .services import auth
+
+        actor = authenticate(login)
+        if auth.get_user(actor).role != "admin":
+            auth.record_refusal(actor, "restore", _("chỉ quản trị được khôi phục"))
+            raise NotAllowed(_("Chỉ quản trị được khôi phục cơ sở dữ liệu."))
+    else:   # an empty server database: one of the backup's own admins
+        actor = backup.admin_in_file(args.file, login, _password(login))
+    question = (_("Thay toàn bộ sổ trên máy chủ bằng bản này? Sổ hiện tại được giữ lại làm bản an toàn. [y/N] ")
+                if users else _("Khôi phục bản này vào cơ sở dữ liệu trống trên máy chủ? [y/N] "))
+    if not args.yes and not _confirm(question):
+        raise BadInput(_("Chưa khôi phục: cần xác nhận (gõ y, hoặc thêm --yes)."))
+    info = restore_server(args.file, actor=actor, other_office=bool(args.other_office))
+    print(restore_summary(info))
+    if info.upgraded_from is not None:
+        from .db import SCHEMA_VERSION
+
+        print(_("Dữ liệu đã được nâng từ phiên bản {old} lên {new}.").format(old=info.upgraded_from,
+                                                                           new=SCHEMA_VERSION))
+    if info.safety_copy is not None:
+        print(_("Cơ sở dữ liệu trước khi khôi phục được giữ tại {path}.").format(path=info.safety_copy))
+    return 0
+
+
 def cmd_restore(args) -> int:
     from . import backup
     from .backup_restore import received_text
 
     set_language(args.lang or "vi")
     target_path = _target(args)
+    if "://" in target_path and not target_path.startswith("sqlite"):
+        return _restore_server(args)
     if not os.path.isfile(args.file):
         raise NotFound(_("Không có tệp sao lưu {path}.").format(path=args.file))
     check = backup.check_file(args.file)

@@ -22,7 +22,7 @@ from typing import Callable, Iterator
 import peewee
 
 from .db_pg import CaseDeskPostgres, is_postgres_url
-from .errors import BadInput, IntegrityProblem
+from .errors import BadInput, IntegrityProblem, NotAllowed
 from .i18n import _
 
 database = peewee.DatabaseProxy()
@@ -42,10 +42,10 @@ def is_sqlite(db: peewee.Database | None = None) -> bool:
     return isinstance(target, peewee.SqliteDatabase)
 
 
-def _make_database(url_or_path: str | os.PathLike) -> peewee.Database:
+def _make_database(url_or_path: str | os.PathLike, *, password: str | None = None) -> peewee.Database:
     text = os.fspath(url_or_path)
     if is_postgres_url(text):
-        return CaseDeskPostgres(text)
+        return CaseDeskPostgres(text, password=password) if password is not None else CaseDeskPostgres(text)
     if text.startswith("sqlite:///"):
         text = text[len("sqlite:///"):]
     if text != ":memory:":
@@ -57,15 +57,55 @@ def _make_database(url_or_path: str | os.PathLike) -> peewee.Database:
     return peewee.SqliteDatabase(text, pragmas=SQLITE_PRAGMAS, timeout=30, check_same_thread=False)
 
 
-def open_database(url_or_path: str | os.PathLike, *, upgrade: bool = True) -> peewee.Database:
-    """Bind the models to a database and bring its schema up to date."""
+def open_database(url_or_path: str | os.PathLike, *, upgrade: bool = True,
+                  password: str | None = None) -> peewee.Database:
+    """Bind the models to a database and bring its schema up to date.
+
+    ``password`` is the server password when it is not in the URL (a desk's saved connection: the
+    operating system's credential store, or typed at start); libpq also reads PGPASSWORD and pgpass."""
     if database.obj is not None:
         close_database()
-    db = _make_database(url_or_path)
+    db = _make_database(url_or_path, password=password)
     database.initialize(db)
     db.connect(reuse_if_open=True)
+    db.casedesk_moved_to = moved_mark(db)
     if upgrade:
         upgrade_schema(db)
+    db.casedesk_schema_ready = schema_version(db) > 0
+    from . import context
+
+    context.reset()
+    return db
+
+
+def open_readonly(url_or_path: str | os.PathLike, *, shared: bool = False) -> peewee.Database:
+    """Bind the models to a register for reading only (``check``): SQLite through a ``mode=ro`` URI
+    with ``query_only``, PostgreSQL in read-only transactions.  Nothing is created, upgraded or
+    switched (the journal mode stays as it is); the schema is not looked at here.
+
+    A SQLite file that no program has open (no ``-wal`` next to it) is read as ``immutable``, so that
+    not even the ``-wal``/``-shm`` files SQLite makes for a reader appear next to it: that also
+    reads a register on read-only media.  ``shared`` reads it the ordinary way (``mode=ro``) even then:
+    the caller saw the file change under an immutable read and reads it again."""
+    if database.obj is not None:
+        close_database()
+    text = os.fspath(url_or_path)
+    if text.startswith(("postgres://", "postgresql://")):
+        db = _make_database(text)
+        database.initialize(db)
+        db.connect(reuse_if_open=True)
+        db.execute_sql("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        return db
+    if text.startswith("sqlite:///"):
+        text = text[len("sqlite:///"):]
+    path = Path(text).expanduser().resolve()
+    mode = "ro" if shared or Path(str(path) + "-wal").exists() else "immutable"
+    uri = path.as_uri() + ("?mode=ro" if mode == "ro" else "?immutable=1")
+    db = peewee.SqliteDatabase(uri, uri=True, pragmas={"query_only": 1, "busy_timeout": 30000,
+                                                       "cache_size": -32000, "temp_store": "memory"},
+                               timeout=30, check_same_thread=False)
+    database.initialize(db)
+    db.connect(reuse_if_open=True)
     from . import context
 
     context.reset()
@@ -99,6 +139,8 @@ def write() -> Iterator[None]:
     db = database.obj
     if db is None:
         raise RuntimeError("database is not open")
+    if getattr(db, "casedesk_moved_to", None):
+        raise NotAllowed(moved_sentence(db.casedesk_moved_to))
     if db.in_transaction():
         with db.atomic():
             yield
@@ -106,14 +148,33 @@ def write() -> Iterator[None]:
     try:
         if is_sqlite(db):
             with db.atomic("IMMEDIATE"):
+                _refuse_if_moved(db)
                 yield
         else:
             with db.atomic():
+                _refuse_if_moved(db)
                 yield
     finally:
         calls, _after_write.calls = getattr(_after_write, "calls", []), []
         for call in calls:
             call()
+
+
+@contextlib.contextmanager
+def read_snapshot() -> Iterator[None]:
+    """One consistent view for a long read (``check``): a read transaction on SQLite (WAL keeps its
+    snapshot while desks write), REPEATABLE READ on PostgreSQL.  Without it a case read before a desk's
+    action and its audit rows read after would disagree for no fault of anyone's."""
+    db = database.obj
+    if db is None:
+        raise RuntimeError("database is not open")
+    if db.in_transaction():
+        yield
+        return
+    with db.atomic():
+        if not is_sqlite(db):
+            db.execute_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
 
 
 # --------------------------------------------------------------------- schema
@@ -126,6 +187,49 @@ def _meta_get(db: peewee.Database, key: str) -> str | None:
             db.rollback()
         return None
     return row[0] if row else None
+
+
+MOVED_KEY = "moved_to"
+# PostgreSQL advisory lock taken shared by every write and exclusively by ``move-to`` on the source:
+# a desk's write waits for the move to end, then sees the mark and is refused (never lands behind it).
+MOVE_LOCK = 0x43446D76
+
+
+def _refuse_if_moved(db: peewee.Database) -> None:
+    """Inside a write transaction (SQLite: holding the write lock): refuse when the register has been
+    moved meanwhile by ``move-to`` (another process), so no write is left behind in the old place."""
+    if not getattr(db, "casedesk_schema_ready", False):
+        return                       # upgrading: the meta table may not be there yet
+    if is_sqlite(db):
+        row = db.execute_sql("SELECT value FROM meta WHERE key = ?", (MOVED_KEY,)).fetchone()
+    else:   # one round trip; the second statement's snapshot is taken once the lock is held
+        row = db.execute_sql("SELECT pg_advisory_xact_lock_shared(%s); SELECT value FROM meta WHERE key = %s",
+                             (MOVE_LOCK, MOVED_KEY)).fetchone()
+    if row and row[0]:
+        db.casedesk_moved_to = _parse_mark(row[0])
+        raise NotAllowed(moved_sentence(db.casedesk_moved_to))
+
+
+def moved_mark(db: peewee.Database) -> dict | None:
+    """Where this register was moved (``casedesk-cli move-to``): ``{"to", "at", "by"}``; None if it was not."""
+    value = _meta_get(db, MOVED_KEY)
+    return _parse_mark(value) if value else None
+
+
+def _parse_mark(value: str) -> dict:
+    try:
+        mark = json.loads(value)
+    except ValueError:
+        mark = None
+    return mark if isinstance(mark, dict) else {"to": str(value), "at": "", "by": ""}
+
+
+def moved_sentence(mark: dict) -> str:
+    """The one sentence a moved register answers with, on the command line and on the desktop."""
+    when = str(mark.get("at") or "")[:16].replace("T", " ")
+    return _("Sổ hồ sơ này đã được chuyển sang {where} (lúc {when}); hãy mở sổ ở đó. "
+             "Bản ở đây được giữ nguyên để đối chiếu, không ghi thêm được.").format(
+                 where=mark.get("to") or "?", when=when or "?")
 
 
 def schema_version(db: peewee.Database | None = None) -> int:
@@ -330,6 +434,15 @@ def upgrade_12(db: peewee.Database) -> None:
 
 
 def upgrade_13(db: peewee.Database) -> None:
+    """The audit trail covers the state: from now on users, settings, holiday years, the catalogue and
+    each case's intake are recorded where they change; one ``audit_baseline`` row records what an
+    existing register holds now, so that ``check`` compares the tables from here on (``audit_baseline``)."""
+    from .audit_baseline import record_baseline
+
+    record_baseline(db)
+
+
+def upgrade_14(db: peewee.Database) -> None:
     """The office's key pair that signs receipts (``receipt_seal``): an office already set up gets
     its key now, with its audit row (``office_key``); a new one gets it at init."""
     from . import context, models, receipt_seal
@@ -341,7 +454,7 @@ def upgrade_13(db: peewee.Database) -> None:
 
 UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5,
                                                       upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10,
-                                                      upgrade_11, upgrade_12, upgrade_13]
+                                                      upgrade_11, upgrade_12, upgrade_13, upgrade_14]
 SCHEMA_VERSION = len(UPGRADES)
 # Upgrades that leave half the file as free pages: the file is compacted (VACUUM) once after them.
 COMPACTING = {8, 9}

@@ -12,7 +12,8 @@ import secrets
 import tomllib
 
 from . import context
-from .db import database, is_sqlite
+from .db import database, is_sqlite, write
+from .models import Meta, User
 from .paths import resource_path
 from .services import auth, cases, catalogue, office
 
@@ -40,6 +41,49 @@ SIGNERS = {
     "centre_head_title": "GIÁM ĐỐC", "centre_head_name": "Bùi Thị Hạnh", "report_preparer": "Trần Thị Mai",
     "address": "Thôn Trung, xã An Phú, tỉnh Phú Thọ",
 }
+
+
+DEMO_KEY = "demo"     # in meta: this register was built as the demo office (by build_demo)
+
+
+def is_demo() -> bool:
+    """Whether the open register is a demo office.  Registers built before the mark existed count as
+    the demo when they are exactly it: its office name and unit code, and all seven of its staff
+    with their names (a real office shares none of that by chance, and the CLI refuses the rest)."""
+    if Meta.get_or_none(Meta.key == DEMO_KEY) is not None:
+        return True
+    settings = context.settings()
+    if settings.office_name != OFFICE["office"] or settings.unit_code != OFFICE["unit_code"]:
+        return False
+    staff = {(u.login, u.full_name) for u in User.select(User.login, User.full_name)}
+    return {(login, name) for login, _role, name, _fields in STAFF} <= staff
+
+
+def file_is_demo(path) -> bool:
+    """``is_demo`` for a register file that is not open, read-only (a demo the first run of an older
+    CaseDesk built at the real office's place)."""
+    import json
+    import sqlite3
+
+    from .backup_check import connect_ro
+
+    try:
+        conn = connect_ro(path)
+    except (sqlite3.Error, OSError):
+        return False
+    try:
+        if conn.execute("SELECT 1 FROM meta WHERE key = ?", (DEMO_KEY,)).fetchone():
+            return True
+        settings = dict(conn.execute("SELECT key, value FROM setting WHERE key IN ('office_name', 'unit_code')"))
+        if (json.loads(settings.get("office_name", "null")) != OFFICE["office"]
+                or json.loads(settings.get("unit_code", "null")) != OFFICE["unit_code"]):
+            return False
+        staff = set(conn.execute('SELECT login, full_name FROM "user"').fetchall())
+        return {(login, name) for login, _role, name, _fields in STAFF} <= staff
+    except (sqlite3.Error, ValueError):
+        return False
+    finally:
+        conn.close()
 
 
 def _password() -> str:
@@ -114,8 +158,10 @@ def build_demo(*, cases: int = 300, seed: int = 1, progress=None) -> dict:
     users = []
     if not office.is_initialised():
         admin_password = _password()
-        office.init_office(admin_login="admin", admin_password=admin_password, admin_name=STAFF[0][2],
-                           extra=SIGNERS, **OFFICE)
+        with write():      # one transaction: the office and the mark that it is the demo
+            office.init_office(admin_login="admin", admin_password=admin_password, admin_name=STAFF[0][2],
+                               extra=SIGNERS, **OFFICE)
+            Meta.insert(key=DEMO_KEY, value="1").on_conflict_replace().execute()
         users.append(("admin", "admin", STAFF[0][2], admin_password))
         for login, role, name, fields in STAFF[1:]:
             password = _password()

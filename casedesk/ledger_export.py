@@ -62,6 +62,12 @@ def ledger_xlsx(date_from, date_to) -> bytes:
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "C2"
+    from .anchors import footer_line, head_text
+
+    anchor = head_text()
+    if anchor:              # on every printed page, as on the PDF ledger (not a cell: the import never sees it)
+        ws.oddFooter.right.text = footer_line(anchor)
+        ws.oddFooter.right.size = 7
     bold = Font(bold=True)
     from openpyxl.cell import WriteOnlyCell
 

@@ -248,7 +248,7 @@ class Duty(BaseModel):
 
 class OfficeKey(BaseModel):
     """The office's Ed25519 key pair that signs receipts (``receipt_seal``), made at init or by
-    upgrade 13.  Its own table, not ``meta``: a read-only login (the status page on PostgreSQL) can
+    upgrade 14.  Its own table, not ``meta``: a read-only login (the status page on PostgreSQL) can
     read the cases without being able to read the private half."""
 
     key_id = pw.CharField(max_length=8)

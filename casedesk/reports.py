@@ -57,6 +57,8 @@ def data_from(report: Report) -> MonthlyReportData:
 
 def report_json(report: Report) -> dict:
     """The ``report … --json`` document."""
+    from .anchors import head_text
+
     def row_doc(row: ReportRow, total: bool = False) -> dict:
         doc = {"field": None if total else row.field, "field_name": row_label(row)}
         doc.update({c: getattr(row, c) for c in COLUMNS})
@@ -76,6 +78,7 @@ def report_json(report: Report) -> dict:
                       "very_satisfied": o.very_satisfied, "satisfied": o.satisfied,
                       "unsatisfied": o.unsatisfied, "satisfaction_pct": o.satisfaction_pct}
                      for o in report.officers],
+        "audit_anchor": head_text(),      # the chain's head as the report read it: check --anchor
     }
 
 

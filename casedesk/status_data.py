@@ -16,7 +16,6 @@ import os
 import re
 import threading
 import time
-import urllib.parse
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +34,7 @@ def open_read_only(url_or_path: str) -> peewee.Database:
     """Bind the models to the register without any right to change it: SQLite ``mode=ro`` (and
     ``query_only``), PostgreSQL read-only transactions (connect with the read-only role of
     docs/status-page.md).  The schema must be the program's own: this process never upgrades."""
-    from .db import SCHEMA_VERSION, close_database, database, schema_version
+    from .db import SCHEMA_VERSION, close_database, database, open_readonly, schema_version
     from .db_pg import CaseDeskPostgres, connect_params, is_postgres_url
 
     if database.obj is not None:
@@ -45,6 +44,8 @@ def open_read_only(url_or_path: str) -> peewee.Database:
         params = connect_params(text)
         options = (params.get("options", "") + " -c default_transaction_read_only=on").strip()
         db = CaseDeskPostgres(text, options=options)
+        database.initialize(db)
+        db.connect(reuse_if_open=True)
     else:
         if text.startswith("sqlite:///"):
             text = text[len("sqlite:///"):]
@@ -53,11 +54,8 @@ def open_read_only(url_or_path: str) -> peewee.Database:
             from .errors import NotFound
 
             raise NotFound(_("Không có cơ sở dữ liệu {path}.").format(path=path))
-        uri = "file:" + urllib.parse.quote(path.as_posix(), safe="/:") + "?mode=ro"
-        db = peewee.SqliteDatabase(uri, uri=True, timeout=30, check_same_thread=False,
-                                   pragmas={"query_only": 1, "busy_timeout": 30000})
-    database.initialize(db)
-    db.connect(reuse_if_open=True)
+        # mode=ro, never "immutable": the desks keep writing while the page runs, and it must see that
+        db = open_readonly(path, shared=True)
     found = schema_version(db)
     if found != SCHEMA_VERSION:
         close_database()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import unicodedata
 
 import pytest
@@ -267,7 +268,8 @@ def test_report_json(desk, cli):
     status, out, err = cli("report", "monthly", "--month", "2026-10", "--json")
     assert status == 0, err
     doc = json.loads(out)
-    assert set(doc) == {"period", "rows", "total", "officers"}
+    assert set(doc) == {"period", "rows", "total", "officers", "audit_anchor"}
+    assert re.fullmatch(r"\d+:[0-9a-f]{10}", doc["audit_anchor"])      # what check --anchor takes back
     assert {"from", "to", "label", "style"} <= set(doc["period"])
     assert (doc["period"]["from"], doc["period"]["to"], doc["period"]["label"]) == (
         "2026-10-01", "2026-10-31", "Tháng 10 năm 2026")

@@ -49,8 +49,8 @@ def test_the_upgrade_gives_an_older_register_its_key(db, tmp_path):
     open_database(path)
     office.init_office(office="TT", commune="Xã B", province="Tỉnh C", unit_code="000.00.31.H27",
                        admin_login="admin", admin_password=PASSWORD)
-    database.obj.execute_sql("DROP TABLE office_key")            # as a register written at upgrade 12
-    database.obj.execute_sql("UPDATE meta SET value = '12' WHERE key = 'schema_version'")
+    database.obj.execute_sql("DROP TABLE office_key")            # as a register written at upgrade 13
+    database.obj.execute_sql("UPDATE meta SET value = '13' WHERE key = 'schema_version'")
     before = Event.select().where(Event.action == "office_key").count()
     close_database()
     open_database(path)

@@ -180,3 +180,14 @@ def test_headers_keep_pages_out_of_caches_and_frames(client):
     got = client.get("/man-hinh")
     assert got.headers["Cache-Control"] == "no-store" and "default-src 'none'" in got.headers[
         "Content-Security-Policy"]
+
+
+def test_the_page_sees_what_the_desks_write_after_it_opened(client, office, db):
+    made, _qr = office
+    query = {"code": made["waiting"], "phone4": "5678"}
+    assert client.get("/tra-cuu.json", query_string=query).get_json()["ready"] is False
+    conn = sqlite3.connect(db)             # another program writing (the desk), while the page stays open
+    conn.execute("UPDATE \"case\" SET state = 'approved' WHERE code = ?", (made["waiting"],))
+    conn.commit()
+    conn.close()
+    assert client.get("/tra-cuu.json", query_string=query).get_json()["ready"] is True

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from casedesk.db import open_database
 from casedesk.cli import DEMO_MAX_CASES
 from casedesk.cli_argparse import language_of, use_language, version_text
 from casedesk.demo import build_demo
-from casedesk.errors import CaseDeskError, Unavailable
+from casedesk.errors import CaseDeskError, ConnectionSetup, Unavailable
 from casedesk.i18n import _, set_language
 from casedesk.logs import log_unexpected
 from casedesk.services import office
@@ -91,6 +92,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--db", help=_("tệp SQLite hoặc postgresql://… (mặc định: CASEDESK_DB hoặc thư mục "
                                        "dữ liệu của người dùng)"))
     parser.add_argument("--lang", choices=("vi", "en"), help=_("ngôn ngữ giao diện (mặc định: theo cài đặt)"))
+    parser.add_argument("--demo", action="store_true", help=_("mở văn phòng mẫu (dùng thử), tạo nó nếu chưa có"))
     parser.add_argument("--demo-cases", type=int, default=300, help=_("số hồ sơ của văn phòng mẫu lần chạy đầu"))
     parser.add_argument("--version", action="version", version=version_text(__version__))
     args = parser.parse_args(argv)
@@ -107,6 +109,86 @@ def database_target(args: argparse.Namespace) -> str:
     from casedesk.paths import default_db_path
 
     return str(default_db_path())
+
+
+def desk_target(args: argparse.Namespace, runner: Runner, parent: QWidget | None = None):
+    """``(target, password, login)`` of this run, or None when the first-run dialog was closed.
+
+    ``--demo`` opens the demo; ``--db`` or ``CASEDESK_DB`` name a register for this run only; otherwise
+    the choice this user made (a register already at the default place, from before the choice existed,
+    counts as "this PC"), or the first-run dialog asks.  ``login``: the admin who has just created the
+    office, logged straight in."""
+    from casedesk import desk_config
+    from casedesk.desk_config import DeskConnection
+    from casedesk.paths import default_db_path
+
+    if args.demo:
+        return str(desk_config.demo_path()), None, None
+    if args.db or os.environ.get("CASEDESK_DB"):
+        return database_target(args), None, None
+    choice = desk_config.load()
+    if choice is None and _holds_office(default_db_path()):
+        # a register from before the first run asked: the demo an older CaseDesk built at the real office's
+        # place goes to the demo's place (the real office's is then free), anything else is this PC's office
+        kind = "demo" if _move_old_demo(default_db_path(), desk_config.demo_path()) else "local"
+        choice = DeskConnection(kind=kind, path="" if kind == "demo" else str(default_db_path()))
+        desk_config.save(choice)
+    if choice is None:
+        from .screens.first_run import FirstRunDialog
+
+        dialog = FirstRunDialog(runner, parent)
+        if dialog.exec() != QDialog.Accepted or dialog.choice is None:
+            return None
+        desk_config.save(dialog.choice)
+        return dialog.choice.target(), dialog.password, dialog.login
+    password = None
+    if choice.kind == "server":
+        password = desk_config.stored_password(choice)
+        if password is None and not desk_config.password_from_environment():
+            password = ask_password(parent, choice)
+            if password is None:
+                return None
+    return choice.target(), password, None
+
+
+def _move_old_demo(old: Path, demo: Path) -> bool:
+    """Move the demo office an older CaseDesk built at ``old`` to ``demo``; False when ``old`` is a real
+    office's register (or the demo's place is taken).  A consistent copy first, then the old files go."""
+    from casedesk.backup_check import check_file
+    from casedesk.backup_files import copy_database, remove_quietly, sidecars
+    from casedesk.demo import file_is_demo
+
+    if demo.exists() or not file_is_demo(old):
+        return False
+    try:
+        copy_database(old, demo)
+        if not check_file(demo).ok:
+            raise OSError("the copy of the demo does not verify")
+    except (OSError, sqlite3.Error) as exc:
+        remove_quietly(demo)
+        log_unexpected(exc)
+        return False
+    for path in [old, *sidecars(old)]:
+        remove_quietly(path)
+    return True
+
+
+def _holds_office(path: Path) -> bool:
+    """A register with its office at ``path`` (one made before the first run asked, by init or the demo)."""
+    from casedesk.backup_check import identify
+
+    found = identify(path) if path.exists() else None
+    return found is not None and found.users > 0
+
+
+def ask_password(parent: QWidget | None, choice) -> str | None:
+    """The server password, asked at start when it is kept nowhere (None: the user cancelled)."""
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    text, ok = QInputDialog.getText(parent, _("CaseDesk · mật khẩu máy chủ"),
+                                    _("Mật khẩu của người dùng {user} trên máy chủ {host}:").format(
+                                        user=choice.user, host=choice.host), QLineEdit.Password)
+    return text if ok else None
 
 
 def describe_target(target: str) -> str:
@@ -147,8 +229,18 @@ def main(argv: list[str] | None = None) -> int:
     install_excepthook()
     runner = Runner()
     runner.default_error = runner_error
-    session = Session(app, runner, target=database_target(args), label=describe_target(database_target(args)),
-                      lang=args.lang, demo_cases=args.demo_cases)
+    chosen = desk_target(args, runner)
+    if chosen is None:              # the first-run dialog was closed: nothing chosen, nothing made
+        runner.shutdown()
+        return 0
+    target, password, login = chosen
+    from casedesk.desk_config import demo_path
+
+    explicit = bool(args.demo or args.db or os.environ.get("CASEDESK_DB"))
+    session = Session(app, runner, target=target, label=describe_target(target), lang=args.lang,
+                      demo_cases=args.demo_cases, password=password, login=login,
+                      may_build_demo=explicit or target == str(demo_path()))
+    session.may_choose = not explicit
     _screenshot_hook(app, session)
     session.start()
     code = app.exec() if not session.finished else session.exit_code
@@ -183,12 +275,19 @@ def _screenshot_hook(app, session) -> None:
 class Session(QObject):
     """Who is logged in and which window shows: login, then the main window, then login again."""
 
+    current: "Session | None" = None      # the running one (Cài đặt → Kết nối switches its register)
+
     shown = Signal(str)              # "accounts", "login", "main": a window is up (screenshots, tests)
     check_delay_ms = 3000            # the register check waits until the login window is up and drawn
 
     def __init__(self, app: QApplication, runner: Runner, *, target: str, label: str, lang: str | None = None,
-                 demo_cases: int = 300):
+                 demo_cases: int = 300, password: str | None = None, login: tuple[str, str] | None = None,
+                 may_build_demo: bool = True):
         super().__init__(app)
+        self.password = password
+        self.auto_login = login               # (login, password) of the admin who has just made the office
+        self.may_build_demo = may_build_demo  # a new file becomes the demo only when the demo was asked for
+        self.may_choose = False               # True when no --db/--demo: a moved register offers the choices
         self.app = app
         self.runner = runner
         self.target = target
@@ -205,6 +304,7 @@ class Session(QObject):
         self.check_problem = ""          # what the start-up register check found; empty when sound
         self.register_check: RegisterCheckTask | None = None
         app.aboutToQuit.connect(self.daily_backup)
+        Session.current = self
 
     # ------------------------------------------------------------ opening
     def start(self) -> None:
@@ -225,7 +325,14 @@ class Session(QObject):
         """On the runner: open (and upgrade) the database; a brand-new file gets the demo office."""
         is_file = "://" not in self.target or self.target.startswith("sqlite")
         new_file = is_file and not Path(self.target.replace("sqlite:///", "")).expanduser().exists()
-        open_database(self.target)
+        if new_file and not self.may_build_demo:
+            raise NotReady(_("Không có sổ hồ sơ {target}: hãy chọn lại sổ hồ sơ cho máy này.").format(
+                target=self.target), details="choose_again")
+        db = open_database(self.target, password=self.password)
+        if getattr(db, "casedesk_moved_to", None):
+            from casedesk.db import moved_sentence
+
+            raise NotReady(moved_sentence(db.casedesk_moved_to), details="choose_again")
         demo = None
         if not office.is_initialised():
             if not new_file:
@@ -273,7 +380,29 @@ class Session(QObject):
                 return
         else:
             show_error(None, exc)
+            again = getattr(exc, "details", None) == "choose_again" or isinstance(exc, ConnectionSetup)
+            if again and self.may_choose and self.choose_again():
+                return
         self.quit(NOT_READY_EXIT)
+
+    def choose_again(self) -> bool:
+        """The register this desk used is gone or moved: the three choices again, then open the new one."""
+        from casedesk import desk_config
+        from casedesk.db import close_database
+
+        from .screens.first_run import FirstRunDialog
+
+        self.runner.call(close_database)
+        dialog = FirstRunDialog(self.runner, title=_("CaseDesk · chọn lại sổ hồ sơ"), current=desk_config.load())
+        if dialog.exec() != QDialog.Accepted or dialog.choice is None:
+            return False
+        desk_config.save(dialog.choice)
+        self.target = dialog.choice.target()
+        self.label = describe_target(self.target)
+        self.password, self.auto_login = dialog.password, dialog.login
+        self.may_build_demo = dialog.choice.kind == "demo"
+        self.start()
+        return True
 
     def _close_progress(self) -> None:
         try:
@@ -300,6 +429,12 @@ class Session(QObject):
         self.login.raise_()
         self.login.activateWindow()
         self.shown.emit("login")
+        if self.auto_login is not None:       # the admin who has just made the office: straight in
+            from casedesk.services import auth
+
+            name, password = self.auto_login
+            self.auto_login = None
+            self.runner.run(lambda: auth.login(name, password), on_done=self._logged_in)
 
     def _logged_in(self, user) -> None:
         QSettings("CaseDesk", "CaseDesk").setValue("last_login", user.login)     # this desk's usual user
@@ -327,6 +462,25 @@ class Session(QObject):
             window.deleteLater()
         # nobody chosen and the focus on the names: the next person's first key is never a password
         self.show_login(logged_out=True)
+
+    def switch_to(self, choice, password: str | None = None, login: tuple[str, str] | None = None) -> None:
+        """Open another register (Cài đặt → Kết nối): the windows close, the new one opens at its login."""
+        window, self.window = self.window, None
+        if window is not None:
+            window.shutdown()
+            window.hide()
+            window.deleteLater()
+        if self.login is not None:
+            self.login.hide()
+            self.login.deleteLater()
+            self.login = None
+        self.target = choice.target()
+        self.label = describe_target(self.target)
+        self.password, self.auto_login = password, login
+        self.may_build_demo = choice.kind == "demo"
+        self.check_problem = ""
+        self.register_check = None
+        self.start()
 
     def daily_backup(self) -> None:
         """On the way out: the day's automatic backup (once a day; local SQLite only)."""

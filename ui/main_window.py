@@ -105,6 +105,17 @@ def last_backup_text() -> str:
     return _("Sao lưu lần cuối: {time}").format(time=short_datetime(when))
 
 
+def server_backup_text() -> tuple[str, bool]:
+    """A server office's newest backup (made by any desk), and whether it is over a day old (runner)."""
+    from casedesk import server_backup
+
+    warning = server_backup.reminder()
+    if warning:
+        return warning, True
+    last = server_backup.last_server_backup()
+    return _("Sao lưu máy chủ lần cuối: {time}").format(time=short_datetime(last.at)) if last else "", False
+
+
 def counts_text(counts: QueueCounts, role: str) -> str:
     parts = []
     if role == "officer":
@@ -159,6 +170,11 @@ class MainWindow(QMainWindow):
         self.desk_sync.connection_changed.connect(self._set_connection)
         if "://" not in ctx.db_path or ctx.db_path.startswith("sqlite"):
             ctx.runner.run(last_backup_text, on_done=self.backup_label.setText, on_error=lambda e: None)
+        else:   # a server office: the newest backup of any desk, read again every 15 minutes
+            self._backup_timer = QTimer(self, interval=15 * 60 * 1000)
+            self._backup_timer.timeout.connect(self.refresh_server_backup)
+            self._backup_timer.start()
+            self.refresh_server_backup()
 
     # ------------------------------------------------------------ building
     def _build_header(self) -> None:
@@ -370,6 +386,14 @@ class MainWindow(QMainWindow):
         role = self.ctx.user.role
         self.ctx.runner.run(lambda: queries.queue_counts(login=login),
                             on_done=lambda counts: self._counts(counts, role), on_error=self._counts_failed)
+
+    def refresh_server_backup(self) -> None:
+        self.ctx.runner.run(server_backup_text, on_done=self._server_backup, on_error=lambda e: None)
+
+    def _server_backup(self, found: tuple[str, bool]) -> None:
+        text, old = found
+        self.backup_label.setText(text)
+        self.backup_label.setStyleSheet("color: #b71c1c; font-weight: bold;" if old else "")
 
     def _counts(self, counts: QueueCounts, role: str) -> None:
         self.counts.setText(counts_text(counts, role))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import context, receipt_seal, workflow
+from .. import anchors, context, receipt_seal, workflow
 from ..errors import BadInput, NotAllowed
 from ..i18n import _, short_date, short_datetime
 from ..models import Case, Department, Event, Procedure, User
@@ -46,7 +46,7 @@ def office_header() -> OfficeHeader:
     return OfficeHeader(
         superior=s.superior, unit=_unit_name(s.office_name, s.commune), place=s.place, commune=s.commune,
         province=s.province, desk_name=s.office_name, address=s.address, phone=s.phone, leader_title=s.leader_title,
-        leader_name=s.leader_name, committee=issue.committee_name(s.commune))
+        leader_name=s.leader_name, committee=issue.committee_name(s.commune), audit_anchor=anchors.head_text())
 
 
 def _unit_name(office_name: str, commune: str) -> str:

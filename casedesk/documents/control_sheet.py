@@ -38,6 +38,7 @@ class _PenRowsTable(Table):
 
 
 class ControlSheetRenderer(DocumentRenderer):
+    anchor_footer = True
     title = FORMS["control-sheet"][1]
 
     def story(self, d: ControlSheetData) -> list[Flowable]:

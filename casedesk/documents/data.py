@@ -31,6 +31,7 @@ class OfficeHeader:
     leader_title: str = "PHÓ CHỦ TỊCH"
     leader_name: str = ""
     committee: str = ""  # "Ủy ban nhân dân xã An Phú": the body that decides and signs TM.
+    audit_anchor: str = ""  # the audit chain's head when the data was read (casedesk.anchors), N:abcdef1234
 
 
 # --------------------------------------------------------------- Mẫu 01 receipt

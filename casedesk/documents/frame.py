@@ -22,6 +22,7 @@ from typing import Any, Sequence
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
+from ..anchors import footer_line
 from ..i18n import _, place_date
 from . import fonts
 from .codes import BarcodePath, CodeBlock, QrPath, code128, code128_ops, draw_qr, qr_runs
@@ -220,6 +221,7 @@ class DocumentRenderer:
     paper_default = "a4"
     landscape = False
     title = "CaseDesk"
+    anchor_footer = False   # registers and reports print the audit chain's head at the foot of each page
 
     def __init__(self, paper: str | None = None):
         self.spec = page_spec(paper or self.paper_default, landscape_=self.landscape)
@@ -257,7 +259,8 @@ class DocumentRenderer:
         return {"title": _(self.title), "subject": nfc(self.subject(data)), "author": nfc(data.office.unit)}
 
     def render(self, data: Any) -> bytes:
-        return build_pdf(self.story(data), self.spec, **self.metadata(data))
+        footer = footer_line(getattr(data.office, "audit_anchor", "")) if self.anchor_footer else ""
+        return build_pdf(self.story(data), self.spec, footer=footer, **self.metadata(data))
 
 
 __all__ = [

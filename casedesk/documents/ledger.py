@@ -27,6 +27,7 @@ DATE_COLUMNS = (7, 12)  # columns 7..11 sit under "Ngày, tháng, năm"
 
 
 class LedgerRenderer(DocumentRenderer):
+    anchor_footer = True
     landscape = True
     title = N_("Sổ theo dõi hồ sơ")
 

@@ -30,6 +30,7 @@ def percent(value: float | None) -> str:
 
 
 class MonthlyReportRenderer(DocumentRenderer):
+    anchor_footer = True
     landscape = True
     title = N_("Tình hình, kết quả giải quyết thủ tục hành chính")
 

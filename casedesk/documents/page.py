@@ -77,6 +77,7 @@ class CopyStart(Flowable):
 
 def _page_end(canv: Any, doc: Any) -> None:
     """From the second page of each copy: page number centred in the top margin."""
+    _footer(canv, doc)
     spec: PageSpec = doc._cd_spec
     page = canv.getPageNumber() - getattr(canv, "_cd_copy_start", 1) + 1
     if page < 2:
@@ -90,9 +91,21 @@ def _page_end(canv: Any, doc: Any) -> None:
         canv.drawRightString(spec.width - spec.right, y, running)
 
 
+def _footer(canv: Any, doc: Any) -> None:
+    """A small line in the bottom margin of every page (the audit anchor, ``casedesk.anchors``)."""
+    text = getattr(doc, "_cd_footer", "")
+    if text:
+        spec: PageSpec = doc._cd_spec
+        canv.setFont(fonts.ITALIC, spec.pt(7))
+        canv.setFillGray(0.35)
+        canv.drawRightString(spec.width - spec.right, spec.bottom / 2, nfc(text))
+        canv.setFillGray(0)
+
+
 def build_pdf(story: Iterable[Flowable], spec: PageSpec, *, title: str = "",
-              subject: str = "", author: str = "") -> bytes:
-    """Lay out ``story`` on ``spec`` pages and return the PDF bytes."""
+              subject: str = "", author: str = "", footer: str = "") -> bytes:
+    """Lay out ``story`` on ``spec`` pages and return the PDF bytes; ``footer``: a small line at the
+    foot of every page."""
     fonts.ensure_fonts()
     buf = io.BytesIO()
     doc = BaseDocTemplate(
@@ -102,6 +115,7 @@ def build_pdf(story: Iterable[Flowable], spec: PageSpec, *, title: str = "",
         initialFontName=fonts.REGULAR,  # no stray Helvetica resource on any page
     )
     doc._cd_spec = spec
+    doc._cd_footer = footer
     frame = Frame(spec.left, spec.bottom, spec.frame_width, spec.frame_height, id="body",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=_page_end)])

@@ -14,6 +14,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from ..anchors import footer_line
 from ..i18n import N_, _, short_date
 from .data import MonthlyReportData
 from .frame import nfc
@@ -69,6 +70,10 @@ def render_monthly_xlsx(data: MonthlyReportData) -> bytes:
     _main_sheet(ws, data)
     _officer_sheet(wb.create_sheet(_sheet_title(_(OFFICER_SHEET))), data)
     _chart_sheet(wb.create_sheet(_sheet_title(_(CHART_SHEET))), data)
+    if data.office.audit_anchor:       # printed at the foot of every page, as on the PDF (anchors)
+        for sheet in wb.worksheets:
+            sheet.oddFooter.right.text = nfc(footer_line(data.office.audit_anchor))
+            sheet.oddFooter.right.size = 7
     wb.properties.title = nfc(_("Tình hình, kết quả giải quyết thủ tục hành chính"))
     wb.properties.subject = nfc(data.title_period)
     wb.properties.creator = "CaseDesk"

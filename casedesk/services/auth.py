@@ -12,7 +12,7 @@ import math
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .. import audit, context
+from .. import audit, audit_state, context
 from ..db import after_write, write
 from ..errors import AuthError, BadInput, NotAllowed, NotFound
 from ..i18n import _
@@ -99,7 +99,10 @@ def login(login_name: str, password: str) -> UserView:
             if fresh.failed_logins or fresh.locked_until:
                 User.update(failed_logins=0, locked_until=None).where(User.id == user.id).execute()
             if _hasher.check_needs_rehash(fresh.password_hash):
-                User.update(password_hash=hash_password(password)).where(User.id == user.id).execute()
+                rehashed = hash_password(password)
+                User.update(password_hash=rehashed).where(User.id == user.id).execute()
+                audit.record(case_id=None, actor=user.login, action="password_rehash", at=now, recorded_at=now,
+                             changes={"login": user.login, "password": audit_state.password_digest(rehashed)})
         else:
             failures = fresh.failed_logins + 1
             locked = None
@@ -160,7 +163,9 @@ def add_user(*, actor: str | None, login: str, role: str, full_name: str, passwo
         user = User.create(login=login, full_name=full_name, role=role, fields=codes, phone=phone,
                            password_hash=digest, must_change_password=must_change_password, created_at=now)
         audit.record(case_id=None, actor=actor_login, action="user_add", at=now, recorded_at=now,
-                     changes={"login": login, "role": role, "full_name": full_name, "fields": codes})
+                     changes={"login": login, "role": role, "full_name": full_name, "fields": codes,
+                              "phone": phone or "", "active": True, "must_change_password": bool(must_change_password),
+                              "password": audit_state.password_digest(digest)})
     return to_view(user)
 
 
@@ -244,7 +249,8 @@ def set_password(*, actor: str, login: str, password: str, old_password: str | N
         User.update(password_hash=digest, must_change_password=(me.id != user.id),
                     failed_logins=0, locked_until=None).where(User.id == user.id).execute()
         audit.record(case_id=None, actor=me.login, action="password_set", at=now, recorded_at=now,
-                     changes={"login": user.login})
+                     changes={"login": user.login, "password": audit_state.password_digest(digest),
+                              "must_change_password": me.id != user.id})
 
 
 def _verify(user: User, password: str) -> bool:

@@ -9,7 +9,7 @@ import re
 
 import peewee
 
-from .. import audit, context, search, workflow
+from .. import audit, audit_state, context, search, workflow
 from ..db import database, is_sqlite, write
 from ..errors import BadInput, NotAllowed, NotFound
 from ..i18n import _
@@ -218,7 +218,8 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
                     return saved
             proc = catalogue.procedure_row(procedure, on=received_at.date())
             view = catalogue.to_view(proc)
-            paper_list = PaperList.id_for(_clean_papers(papers, view.papers))
+            paper_papers = _clean_papers(papers, view.papers)
+            paper_list = PaperList.id_for(paper_papers)
             due = context.calendar().due(received_at, proc.days, cutoff=settings.cutoff_time)
             day = received_at.date()
             seq = _next_number(settings.unit_code, day)
@@ -240,6 +241,11 @@ def receive_case(*, actor: str, procedure: str, citizen_name: str, id_number: st
                                             due_date=due.due)
             if fee is not None and fee != proc.fee:
                 changes["fee"] = fee           # not the procedure's: the trail says what was charged
+            # what the citizen gave, as a fingerprint: check compares the case row with it
+            changes["intake"] = audit_state.fingerprint(audit_state.INTAKE_FIELDS, {
+                **{name: getattr(case, name) for name in audit_state.INTAKE_FIELDS
+                   if name not in ("papers", "field_code")},
+                "papers": audit_state.papers_digest(paper_papers), "field_code": proc.field_code})
             audit.record(case_id=case.id, actor=user.login, action="receive", at=received_at,
                          recorded_at=now, to_state=workflow.RECEIVED, note=note, late_entry=late,
                          changes=changes, kept=audit.RECEIVE_KEYS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 
-from .. import audit, context
+from .. import audit, audit_state, context
 from ..db import write
 from ..errors import BadInput, NotFound
 from ..i18n import _
@@ -174,5 +174,6 @@ def new_version(*, actor: str, code: str, effective_from: dt.date, name: str | N
         audit.record(case_id=None, actor=admin.login, action="procedure_version", at=now, recorded_at=now,
                      changes={"code": base.code, "version": proc.version,
                               "effective_from": effective_from.isoformat(), **{
-                                  k: v for k, v in changes.items() if k != "papers"}})
+                                  k: v for k, v in changes.items() if k != "papers"},
+                              "row": audit_state.procedure_fingerprint(proc)})
     return to_view(proc), Changes(procedures=True)

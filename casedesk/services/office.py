@@ -6,15 +6,18 @@ import datetime as dt
 
 from peewee import EXCLUDED, fn
 
-from .. import audit, context, receipt_seal
+from .. import audit, audit_state, context, receipt_seal
 from ..db import write
 from ..errors import BadInput, NotAllowed
 from ..i18n import _
-from ..models import Event, HolidayYear, Meta, Setting, User
+from ..models import Event, HolidayYear, Meta, Procedure, Setting, User
 from ..settings import OfficeSettings, check_unit_code, validate
 from ..text import clean_line, fold
 from . import auth, catalogue
 from .views import Changes, UserView
+
+# The key of the office_init row's changes that holds the shipped catalogue (the others are settings).
+CATALOGUE_KEY = "catalogue"
 
 
 def _put_setting(key: str, value) -> None:
@@ -90,8 +93,10 @@ def init_office(*, office: str, commune: str, province: str, unit_code: str, adm
             context.reset()
             user = auth.add_user(actor=None, login=admin_login, role="admin",
                                  full_name=admin_name or _("Quản trị hệ thống"), password=admin_password)
+            # the shipped catalogue as one fingerprint a procedure version (check compares each row)
+            shipped = {f"{p.code}/{p.version}": audit_state.procedure_fingerprint(p) for p in Procedure.select()}
             audit.record(case_id=None, actor=user.login, action="office_init", at=now, recorded_at=now,
-                         changes=values)
+                         changes={**values, CATALOGUE_KEY: shipped})
             receipt_seal.ensure_office_key(actor=user.login, at=now)
     finally:
         context.reset()  # never keep settings read inside a rolled-back transaction
@@ -109,7 +114,9 @@ def update_settings(*, actor: str, **values) -> tuple[OfficeSettings, Changes]:
         auth._deny_unless(admin, "admin", "settings")     # first: a refusal is audited whatever was sent
         cleaned = validate(values)
         old = dataclasses.asdict(context.settings())
-        diff = {k: [old.get(k), v] for k, v in cleaned.items() if old.get(k) != v}
+        stored = {row.key: row.value for row in Setting.select()}
+        # a value written for the first time is recorded even when it equals the default
+        diff = {k: [old.get(k), v] for k, v in cleaned.items() if k not in stored or stored[k] != v}
         for key, value in cleaned.items():
             _put_setting(key, value)
         if diff:
@@ -166,6 +173,7 @@ def save_holiday_year(*, actor: str, year: int, text: str) -> Changes:
         ).execute()
         audit.record(case_id=None, actor=admin.login, action="calendar_year", at=now, recorded_at=now,
                      changes={"year": year, "days_off": len(data.days_off),
-                              "working_days": len(data.working_days), "decided": data.decided})
+                              "working_days": len(data.working_days), "decided": data.decided,
+                              "data": audit_state.text_digest(text)})
     context.reset()
     return Changes(calendar=True)

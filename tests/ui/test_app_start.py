@@ -1,5 +1,5 @@
 """Starting the program: no display gives a sentence and exit 2 instead of Qt aborting; a first run
-builds the demo office and prints its accounts; login, switch user (Ctrl+Shift+L) and back."""
+with --demo builds the demo office and prints its accounts; login, switch user (Ctrl+Shift+L) and back."""
 from __future__ import annotations
 
 import os
@@ -37,19 +37,20 @@ def test_display_detection():
     assert has_display({}, "win32")
 
 
-def test_first_run_builds_the_demo_and_shows_the_accounts_once(tmp_path):
+def test_demo_builds_the_demo_and_shows_the_accounts_once(tmp_path):
     shot = tmp_path / "first.png"
     env = _env(CASEDESK_HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen", CASEDESK_SCREENSHOT=str(shot),
                CASEDESK_SCREENSHOT_DELAY="50")
-    result = subprocess.run([sys.executable, "-m", "ui.app", "--demo-cases", "5"], cwd=ROOT, capture_output=True,
-                            text=True, env=env, timeout=120)
+    result = subprocess.run([sys.executable, "-m", "ui.app", "--demo", "--demo-cases", "5"], cwd=ROOT,
+                            capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "Tài khoản (mật khẩu chỉ hiện một lần)" in result.stdout
     assert "mai " in result.stdout and "Trần Thị Mai" in result.stdout
-    assert (tmp_path / "casedesk.sqlite3").exists()
+    assert (tmp_path / "demo.sqlite3").exists()
+    assert not (tmp_path / "casedesk.sqlite3").exists()        # the real office's place stays free
     assert shot.exists()                                       # the accounts dialog was up
-    again = subprocess.run([sys.executable, "-m", "ui.app"], cwd=ROOT, capture_output=True, text=True, env=env,
-                           timeout=120)
+    again = subprocess.run([sys.executable, "-m", "ui.app", "--demo"], cwd=ROOT, capture_output=True, text=True,
+                           env=env, timeout=120)
     assert again.returncode == 0, again.stderr
     assert "Tài khoản" not in again.stdout                     # passwords are shown only the first time
 

@@ -56,3 +56,16 @@ def test_a_sound_register_gets_no_banner(qtbot, qapp, runner, db, monkeypatch):
     assert session.register_check.result is not None and session.register_check.result.ok
     assert session.check_problem == "" and _banner(session.login) is None
     session.deleteLater()
+
+
+def test_a_role_edited_outside_the_program_puts_a_banner(qtbot, qapp, runner, db, monkeypatch, tmp_path):
+    """The chain intact, the user table edited: the replay finds it and the banner names the user and field."""
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE \"user\" SET role = 'admin' WHERE login = 'mai'")
+    session = _start(qtbot, qapp, runner, db, monkeypatch)
+    qtbot.waitUntil(lambda: session.check_problem != "", timeout=30000)
+    assert "mai" in session.check_problem and "(role)" in session.check_problem
+    banner = _banner(session.login)
+    banner.grab().save(str(tmp_path / "banner.png"))
+    assert banner is not None and "mai" in banner.text()
+    session.deleteLater()

@@ -31,6 +31,7 @@ from ..widgets.case_table import show_error, translated
 from . import settings_dialogs as dialogs
 from .base import Screen
 from .settings_backups import BackupsTab, buttons_row, table_view
+from .settings_connection import ConnectionTab
 from .settings_status import StatusPageTab
 from .settings_import import LedgerImportPanel
 from .settings_roster import RosterTab
@@ -56,7 +57,7 @@ KIND_LABELS = (("holiday", N_("Nghỉ lễ, Tết")), ("compensatory", N_("Ngh�
 assert tuple(k for k, _l in KIND_LABELS) == DAY_OFF_KINDS
 
 
-class SettingsScreen(BackupsTab, Screen):
+class SettingsScreen(BackupsTab, ConnectionTab, Screen):
     key = "settings"
     title = translated(N_("Cài đặt"))
     roles = ("admin",)
@@ -80,6 +81,7 @@ class SettingsScreen(BackupsTab, Screen):
         self.backup = self._backup_module()
         if self.backup is not None:
             self.tabs.addTab(self._backups_tab(), _("Sao lưu"))
+        self.tabs.addTab(self._connection_tab(), _("Kết nối"))
         self.ledger_import = LedgerImportPanel(ctx)
         self.tabs.addTab(self.ledger_import, _("Nhập sổ cũ"))
         self.status_page = StatusPageTab(ctx)         # the LAN status page (settings_status.py)
