@@ -98,13 +98,14 @@ def export_text() -> str:
     from cryptography.hazmat.primitives import serialization as s
 
     from . import context
+    from .status_data import office_title
 
     row = _active()
     public = _ed25519().Ed25519PublicKey.from_public_bytes(bytes(row.public_key))
     pem = public.public_bytes(s.Encoding.PEM, s.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
     st = context.settings()
     return (f"# CaseDesk: khóa công khai ký giấy hẹn / public receipt key\n"
-            f"# {st.office_name} {st.commune} ({st.unit_code}); key id {row.key_id}\n{pem}")
+            f"# {office_title()} ({st.unit_code}); key id {row.key_id}\n{pem}")
 
 
 def load_key_text(text: str) -> bytes:
