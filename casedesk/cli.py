@@ -471,7 +471,8 @@ def _extensions():
     """Sub-command groups that live in their own modules (documents, reports, backups)."""
     found = []
     for name in ("casedesk.cli_catalogue", "casedesk.cli_documents", "casedesk.cli_trust", "casedesk.cli_law",
-                 "casedesk.cli_import", "casedesk.cli_roster", "casedesk.cli_check", "casedesk.cli_move"):
+                 "casedesk.cli_import", "casedesk.cli_roster", "casedesk.cli_check", "casedesk.cli_move",
+                 "casedesk.cli_receipts", "casedesk.cli_status"):
         try:
             module = __import__(name, fromlist=["register"])
         except ModuleNotFoundError as exc:

@@ -588,9 +588,19 @@ def upgrade_14(db: peewee.Database) -> None:
     catalogue.reconcile_shipped()
 
 
+def upgrade_15(db: peewee.Database) -> None:
+    """The office's key pair that signs receipts (``receipt_seal``): an office already set up gets
+    its key now, with its audit row (``office_key``); a new one gets it at init."""
+    from . import context, models, receipt_seal
+
+    db.create_tables([models.OfficeKey], safe=True)
+    if models.User.select().exists():
+        receipt_seal.ensure_office_key(actor="system", at=context.now())
+
+
 UPGRADES: list[Callable[[peewee.Database], None]] = [upgrade_1, upgrade_2, upgrade_3, upgrade_4, upgrade_5,
                                                       upgrade_6, upgrade_7, upgrade_8, upgrade_9, upgrade_10,
-                                                      upgrade_11, upgrade_12, upgrade_13, upgrade_14]
+                                                      upgrade_11, upgrade_12, upgrade_13, upgrade_14, upgrade_15]
 SCHEMA_VERSION = len(UPGRADES)
 # Upgrades that leave half the file as free pages: the file is compacted (VACUUM) once after them.
 COMPACTING = {8, 9}

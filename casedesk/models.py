@@ -271,6 +271,21 @@ class Duty(BaseModel):
         indexes = ((("day", "half", "user"), True),)
 
 
+class OfficeKey(BaseModel):
+    """The office's Ed25519 key pair that signs receipts (``receipt_seal``), made at init or by
+    upgrade 14.  Its own table, not ``meta``: a read-only login (the status page on PostgreSQL) can
+    read the cases without being able to read the private half."""
+
+    key_id = pw.CharField(max_length=8)
+    public_key = pw.BlobField()
+    private_key = pw.BlobField()
+    created_at = pw.DateTimeField()
+    active = pw.BooleanField(default=True)
+
+    class Meta:
+        table_name = "office_key"
+
+
 # What upgrade_1 creates, as the models stand now (PaperList, of upgrade 8, because Case refers to it).
 V1_TABLES = [Meta, Setting, Department, Field, User, Procedure, PaperList, Case, Event, DayCounter]
 

@@ -40,6 +40,9 @@ class OfficeSettings:
     lockout_attempts: int = 5
     lockout_minutes: int = 15
     language: str = "vi"
+    status_page: bool = False          # the read-only status page on the LAN (status_web), off by default
+    status_host: str = "0.0.0.0"       # the address it listens on: this PC's LAN address, or every address
+    status_port: int = 8080
 
     @property
     def cutoff_time(self) -> dt.time:
@@ -73,6 +76,8 @@ SETTING_LABELS = {
     "paper": N_("Khổ giấy"), "timezone": N_("Múi giờ"), "ledger_book": N_("Quyển số sổ theo dõi"),
     "lockout_attempts": N_("Số lần đăng nhập sai trước khi khóa"), "lockout_minutes": N_("Số phút khóa tài khoản"),
     "language": N_("Ngôn ngữ"),
+    "status_page": N_("Trang tra cứu trên mạng nội bộ"), "status_host": N_("Địa chỉ trang tra cứu"),
+    "status_port": N_("Cổng trang tra cứu"),
 }
 # The unit code (mã định danh) as QCVN 102:2016/BTTTT writes it: V1V2V3.Z1Z2.Y1Y2.MX1X2 (000.00.31.H26),
 # or the same groups from the top level down (H15.50.05.13) as one province's 2026 dossier codes print it.
@@ -107,7 +112,7 @@ def _as_bool(key: str, value) -> bool:
         return False
     raise BadInput(_("{key} phải là true hoặc false.").format(key=key), field=key)
 # Sensible bounds for the whole-number settings: a lock longer than a day is a mistake, not a policy.
-INT_LIMITS = {"lockout_attempts": (1, 50), "lockout_minutes": (1, 1440)}
+INT_LIMITS = {"lockout_attempts": (1, 50), "lockout_minutes": (1, 1440), "status_port": (1024, 65535)}
 
 
 def validate(values: dict) -> dict:
@@ -147,6 +152,14 @@ def validate(values: dict) -> dict:
         raise BadInput(_("Khổ giấy phải là a4 hoặc a5."), field="paper")
     if "language" in cleaned and cleaned["language"] not in ("vi", "en"):
         raise BadInput(_("Ngôn ngữ phải là vi hoặc en."), field="language")
+    if "status_host" in cleaned:
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(cleaned["status_host"])
+        except ValueError:
+            raise BadInput(_("Địa chỉ trang tra cứu phải là một địa chỉ IP (ví dụ 192.168.1.10, hoặc 0.0.0.0 "
+                             "cho mọi mạng của máy)."), field="status_host") from None
     if "timezone" in cleaned:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 

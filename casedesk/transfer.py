@@ -7,7 +7,7 @@ copy of the PostgreSQL register into a SQLite file, verified by the same checks 
 Everything a register is goes across, row for row with the same ids: meta (schema version,
 ``register_id``, the audit head), settings, departments, fields, users (password hashes
 included), every catalogue version, the papers lists, cases, the whole audit trail, the day
-counters and the office's holiday years.  Values pass through the peewee fields, so dates,
+counters, the office's holiday years and its receipt signing key (``office_key``).  Values pass through the peewee fields, so dates,
 times, booleans and digests come out in the target engine's own types.  The copy is written in
 one transaction on the target and checked before it commits: every table's count against the
 source, and the audit hash chain walked end to end on the target.  A failed check leaves the
@@ -37,13 +37,13 @@ from .db import (MOVE_LOCK, MOVED_KEY, SCHEMA_VERSION, _make_database, database,
 from .errors import BadInput, ConnectionSetup, IntegrityProblem, NotAllowed, Unavailable
 from .i18n import N_, _, format_int
 from .models import (Agency, Case, Department, DayCounter, Duty, Event, Field, FormNumber, HolidayYear, IntakeRefusal,
-                     Meta, PaperList, Procedure, Setting, User)
+                     Meta, OfficeKey, PaperList, Procedure, Setting, User)
 
 # Every table of a register, in the order their foreign keys need (a test checks none is missing).
 MODELS = [Meta, Setting, Department, Agency, Field, User, Procedure, PaperList, Case, Event, DayCounter,
-          HolidayYear, IntakeRefusal, FormNumber, Duty]
+          HolidayYear, IntakeRefusal, FormNumber, Duty, OfficeKey]
 # Tables with a serial id (PostgreSQL's sequence is moved past the copied ids).
-SERIAL = [User, Procedure, PaperList, Case, Event, IntakeRefusal, FormNumber, Duty]
+SERIAL = [User, Procedure, PaperList, Case, Event, IntakeRefusal, FormNumber, Duty, OfficeKey]
 BATCH = 2000
 # What people call each table in the progress lines and the count check.
 LABELS = {
@@ -52,6 +52,7 @@ LABELS = {
     "case": N_("hồ sơ"), "event": N_("dòng nhật ký"), "day_counter": N_("bộ đếm số hồ sơ"),
     "holiday_year": N_("lịch nghỉ"), "intake_refusal": N_("hồ sơ từ chối tiếp nhận"),
     "form_number": N_("số văn bản đã cấp"), "duty": N_("lịch trực"), "agency": N_("cơ quan giải quyết"),
+    "office_key": N_("khóa ký giấy hẹn"),    # both halves: a server backup must be able to sign receipts again
 }
 
 Progress = Callable[[str, int, int], None]      # (table label, rows done, rows in that table)

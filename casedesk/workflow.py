@@ -86,6 +86,7 @@ def label(action: str) -> str:
 EVENT_LABELS = {
     "denied": N_("Thao tác bị từ chối"),
     "undo_approve": N_("Hoàn tác phê duyệt"),
+    "office_key": N_("Tạo khóa ký giấy hẹn"),
 }
 
 

@@ -24,7 +24,7 @@ URL = os.environ.get("CASEDESK_TEST_PG")
 pytestmark = pytest.mark.skipif(not URL, reason="CASEDESK_TEST_PG is not set")
 
 TABLES = ["setting", "department", "field", "user", "procedure", "paper_list", "case", "event", "day_counter",
-          "holiday_year", "intake_refusal", "form_number", "duty"]
+          "holiday_year", "intake_refusal", "form_number", "duty", "office_key"]
 
 
 def _wipe():
@@ -94,8 +94,12 @@ def _cli(*args):
 def test_move_to_postgres_and_back_gives_the_same_register(office_file, home, capsys, monkeypatch):
     from casedesk.services import queries
 
+    from casedesk import receipt_seal
+    from casedesk.models import Case
+
     path, codes = office_file
     before = snapshot()
+    sealed = receipt_seal.case_seal(Case.get(Case.code == codes[0]))      # a receipt printed before the move
     close_database()
     _wipe()
     monkeypatch.setenv("CASEDESK_PASSWORD", PASSWORD)
@@ -115,6 +119,8 @@ def test_move_to_postgres_and_back_gives_the_same_register(office_file, home, ca
             assert on_server[table] == before[table], table
     assert dict(on_server["meta"][0]) and {dict(r)["key"] for r in on_server["meta"]} >= {"register_id", "audit_head"}
     assert [r.code for r in queries.search_cases("nguyen van duong")] == [codes[0]]
+    assert receipt_seal.verify(sealed).status == "valid"                 # the key came along
+    assert receipt_seal.case_seal(Case.get(Case.code == codes[0])) == sealed
     # the server's sequences run on from the copied ids: the next case gets the next number
     from casedesk.services import cases
 

@@ -12,6 +12,7 @@ from casedesk.errors import IntegrityProblem
 LACKED = {
     2: ["DROP TABLE IF EXISTS case_search"],
     3: ["DROP TABLE IF EXISTS holiday_year"],   # and the queue indexes, dropped in _rewind
+    14: ["DROP TABLE IF EXISTS office_key"],
 }
 
 

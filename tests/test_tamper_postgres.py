@@ -126,8 +126,8 @@ def test_an_older_schema_is_refused_and_not_upgraded(office, capsys):
 
 
 def test_the_upgrade_baseline_on_postgresql(office, capsys):
-    """Upgrade 10 on a server register: one baseline row, the register checks, an edit after it is found."""
-    run_sql(f"UPDATE meta SET value = '{SCHEMA_VERSION - 1}' WHERE key = 'schema_version'")
+    """Upgrade 13 on a server register: one baseline row, the register checks, an edit after it is found."""
+    run_sql("UPDATE meta SET value = '12' WHERE key = 'schema_version'")      # before the baseline (13)
     open_database(URL)
     close_database()
     open_database(URL, upgrade=False)

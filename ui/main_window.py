@@ -29,6 +29,7 @@ from .desk_sync import DeskSync
 from .widgets.action_dialogs import confirm
 from .widgets.keys_help import KeysDialog
 from .widgets.scanner import WedgeScanner
+from .status_server import StatusServer
 from .widgets.search_box import GlobalSearch
 
 # (module, class) of every screen; keys come from the classes themselves
@@ -158,6 +159,9 @@ class MainWindow(QMainWindow):
 
         self.scanner = WedgeScanner(self)
         self.scanner.scanned.connect(self.open_case)
+        self.scanner.receipt_scanned.connect(self.open_receipt)
+        self.status_server = StatusServer(ctx.db_path)      # the LAN status page, when Settings turn it on
+        self.status_server.sync(ctx.settings)
         QApplication.instance().installEventFilter(self.scanner)
         if self.nav_keys:
             self.show_screen(self.nav_keys[0])
@@ -186,6 +190,7 @@ class MainWindow(QMainWindow):
         self.search.setMinimumWidth(360)
         self.search.setMaximumWidth(460)
         self.search.open_case.connect(self.open_case)
+        self.search.open_receipt.connect(self.open_receipt)
         self.search.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.connection = QLabel(header)
         self.connection.setTextFormat(Qt.RichText)
@@ -364,6 +369,10 @@ class MainWindow(QMainWindow):
     def open_case(self, code: str) -> None:
         self.case_detail().open_code(code)
 
+    def open_receipt(self, text: str) -> None:
+        """A receipt's QR text (code and signature): the case, with whether the receipt is genuine."""
+        self.case_detail().open_receipt(text)
+
     def deliver(self, code: str) -> None:
         screen = self.screens.get("delivery")
         if screen is None:
@@ -429,6 +438,7 @@ class MainWindow(QMainWindow):
         if changes.cases or changes.settings or changes.calendar:
             self.refresh_counts()
         if changes.settings:
+            self.status_server.sync(self.ctx.settings)
             self.setWindowTitle(window_title(self.ctx.settings.office_name, self.ctx.user))
             self.title_label.setText(self.windowTitle())
 
@@ -482,6 +492,7 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Before the window goes (log out, quit): stop listening to the whole application."""
         QApplication.instance().removeEventFilter(self.scanner)
+        self.status_server.stop()
         self.desk_sync.stop()
         if self._detail is not None:
             self._detail.close()

@@ -5,11 +5,12 @@ day before the due date, and only one re-appointment per dossier.
 """
 from __future__ import annotations
 
+from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from ..i18n import _, admin_date
 from .data import ApologyData
-from .frame import FONT_RESET, DocumentRenderer, b, dots, esc, nfc, signature_block
+from .frame import FONT_RESET, DocumentRenderer, QrPath, b, dots, esc, nfc, signature_block
 from .titles import FORMS, heading
 
 
@@ -41,8 +42,28 @@ class ApologyRenderer(DocumentRenderer):
                       "xin lỗi Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào {due}.",
                       "Prose", unit=esc(unit), due=b(admin_date(d.new_due))),
             self.line("Xin trân trọng cảm ơn sự hợp tác của Ông/Bà./.", "Prose"),
+            *self.new_receipt_line(d),
             closing_block(self, d.signer_authority, d.signer_title, d.signer_name, d.recipients),
         ]
+
+    def new_receipt_line(self, d: ApologyData) -> list[Flowable]:
+        """The new appointment as a receipt line: the QR code signs the new date (``receipt_seal``),
+        so the desk scanning this letter finds the case and a receipt in force."""
+        if not d.qr_text:
+            return []
+        s = self.spec.pt
+        size = 21 * mm * self.spec.scale ** 0.5
+        text = self.line("Giấy hẹn mới: hồ sơ {code}, hẹn trả kết quả {due}. Mã QR bên cạnh mang chữ ký của "
+                         "Bộ phận Một cửa cho ngày hẹn mới; xuất trình thư này khi đến nhận kết quả.", "Prose",
+                         code=b(d.code), due=b(admin_date(d.new_due)))
+        table = Table([[text, QrPath(d.qr_text, size)]], colWidths=[self.spec.frame_width - size - s(6),
+                                                                       size + s(6)])
+        table.setStyle(TableStyle([
+            FONT_RESET, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("TOPPADDING", (0, 0), (-1, -1), s(4)), ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ]))
+        return [table]
 
 
 def closing_block(renderer: DocumentRenderer, authority, title: str, name: str,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .. import anchors, context, workflow
+from .. import anchors, context, receipt_seal, workflow
 from ..errors import BadInput, NotAllowed
 from ..i18n import _, short_date, short_datetime
 from ..models import Case, Department, Event, Procedure, User
@@ -148,7 +148,8 @@ def receipt_data(code: str) -> ReceiptData:
         sets=case.sets, processing_days=case.procedure.days, received_at=case.received_at,
         due_at=_due_at(case.due_date), pickup=pickup, fee=case.fee, ledger_book=case.ledger_book,
         ledger_no=case.ledger_no, clerk_name=case.received_by_name, issued_on=case.received_at.date(),
-        time_unit=case.procedure.time_unit, fee_text=fee_text(case))
+        time_unit=case.procedure.time_unit, fee_text=fee_text(case),
+        qr_text=receipt_seal.case_seal(case))
 
 
 def fee_text(case) -> str:

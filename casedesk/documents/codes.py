@@ -44,7 +44,7 @@ def qr_runs(text: str, error: str = "m") -> tuple[str, int]:
     modules including the 4-module quiet zone."""
     import segno
 
-    matrix = segno.make(text, error=error, micro=False, boost_error=False).matrix
+    matrix = segno.make(qr_segments(text), error=error, micro=False, boost_error=False).matrix
     border = 4
     side = len(matrix) + 2 * border
     ops = []
@@ -61,6 +61,22 @@ def qr_runs(text: str, error: str = "m") -> tuple[str, int]:
                 c += 1
     ops.append("f")
     return "\n".join(ops), side
+
+
+def qr_segments(text: str):
+    """``text`` itself, or for a sealed receipt (code, newline, ``CD1-`` and digits) four segments:
+    the code and the prefix in alphanumeric mode where they can be, the digits in numeric mode
+    (3.3 bits a digit instead of 8): the code stays a version or two smaller and scans at 21 mm."""
+    import re
+
+    found = re.fullmatch(r"([^\n]+)(\n)(CD\d-)(\d+)", text)
+    if not found:
+        return text
+    code, newline, prefix, digits = found.groups()
+    from segno import consts
+
+    return [(code, None), (newline, consts.MODE_BYTE), (prefix, consts.MODE_ALPHANUMERIC),
+            (digits, consts.MODE_NUMERIC)]
 
 
 def draw_qr(canv: Any, ops: str, modules: int, x: float, y: float, size: float) -> None:
@@ -129,16 +145,18 @@ def code128(text: str, max_width: float, height: float) -> Flowable:
 
 class CodeBlock(Flowable):
     """Centred lines under a title (mixed regular/bold runs), an optional Code128
-    barcode under them, and the QR code of the dossier code at the right margin."""
+    barcode under them, and the QR code of the dossier code (or ``qr_text``, which starts with it)
+    at the right margin."""
 
     def __init__(self, spec: PageSpec, lines: Sequence[Sequence[tuple[str, str]]], *,
-                 code: str, qr_size: float, barcode: bool = True, bar_height: float = 17):
+                 code: str, qr_size: float, barcode: bool = True, bar_height: float = 17,
+                 qr_text: str = ""):
         super().__init__()
         self.spec = spec
         self.lines = [[(nfc(t), font) for t, font in line] for line in lines]
         self.code = nfc(code)
         self.qr_size = qr_size
-        self.qr = qr_runs(self.code) if qr_size else None
+        self.qr = qr_runs(nfc(qr_text) or self.code) if qr_size else None
         self.barcode = barcode
         self.bar_height = spec.pt(bar_height)
 

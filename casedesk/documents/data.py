@@ -60,7 +60,7 @@ class Representative:
 @dataclass(frozen=True)
 class ReceiptData:
     office: OfficeHeader
-    code: str  # dossier code; the QR code holds exactly this text
+    code: str  # dossier code; the QR code holds this text first (then the seal, ``qr_text``)
     number: str | None  # document number; None prints "…"
     citizen_name: str
     id_number: str
@@ -83,6 +83,7 @@ class ReceiptData:
     representative: str | Representative | None = None
     time_unit: str = "working_days"   # the law's unit for processing_days: working_days | days | same_day
     fee_text: str = ""                # printed instead of the amount ("theo Nghị quyết HĐND tỉnh", exemption)
+    qr_text: str = ""  # the code, a newline and the office's seal (``receipt_seal``); "" = the code alone
 
 
 # --------------------------------------------------------------- Mẫu 02 supplement
@@ -158,6 +159,7 @@ class ApologyData:
     signer_authority: tuple[str, ...] = ()  # e.g. ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH") above the title
     number_suffix: str = "PXL"
     recipients: tuple[str, ...] = ()  # "Nơi nhận"; empty = "Như trên" + "Lưu: VT"
+    qr_text: str = ""  # the new appointment signed (``receipt_seal``); "" = no receipt line
 
 
 # --------------------------------------------------------------- Mẫu 05 stop notice

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from .. import context, workflow
+from .. import context, receipt_seal, workflow
 from ..errors import CaseDeskError, ReadOnly, Unavailable
 from ..i18n import _, vietnamese
 from ..models import User
@@ -113,7 +113,9 @@ def apology_data(code: str) -> ApologyData:
         procedure_name=case.procedure.name, id_number=case.id_number, code=case.code, old_due=old_due,
         reason=extension.note if extension else "", new_due=new_due, signer_title=signer.title,
         signer_name=signer.name, issued_on=extension.at.date() if extension else context.today(),
-        signer_authority=signer.authority)
+        signer_authority=signer.authority,
+        qr_text=receipt_seal.seal(case.code, case.received_at.date(), new_due, case.citizen_name,
+                                  case.id_number))
 
 
 def stop_data(code: str) -> StopData:

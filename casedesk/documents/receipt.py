@@ -2,8 +2,9 @@
 
 Liên 1 stays with the control sheet at the desk, Liên 2 goes to the person who
 filed.  Each copy starts on its own page; a long paper list or address flows onto
-further pages, numbered from 2 within the copy.  The QR code holds exactly the
-dossier code; a Code128 barcode of the same code sits under the title.
+further pages, numbered from 2 within the copy.  The QR code holds the dossier code, a
+newline and the office's signature over the code, the dates and the person (``receipt_seal``);
+a Code128 barcode of the code alone sits under the title.
 """
 from __future__ import annotations
 
@@ -89,7 +90,7 @@ class ReceiptRenderer(DocumentRenderer):
             self.spec,
             [[(before, fonts.REGULAR), (d.code, fonts.BOLD), (after, fonts.REGULAR)],
              [(f"({label})", fonts.ITALIC)]],
-            code=d.code, qr_size=self.qr_size_mm * mm * self.spec.scale ** 0.5,
+            code=d.code, qr_size=self.qr_size_mm * mm * self.spec.scale ** 0.5, qr_text=d.qr_text,
         )
 
     def applicant(self, d: ReceiptData) -> list[Flowable]:

@@ -6,7 +6,7 @@ import datetime as dt
 
 from peewee import EXCLUDED, fn
 
-from .. import audit, audit_state, context
+from .. import audit, audit_state, context, receipt_seal
 from ..db import write
 from ..errors import BadInput, NotAllowed
 from ..i18n import _
@@ -36,7 +36,7 @@ def change_stamp() -> str:
 # What each audited action touches, for the desks' sync (anything else is a case's action)
 _ACTION_KINDS = {
     "user_add": "users", "user_edit": "users", "user_activate": "users", "password_set": "users",
-    "settings": "settings", "procedure_version": "procedures", "calendar_year": "calendar",
+    "settings": "settings", "office_key": "settings", "procedure_version": "procedures", "calendar_year": "calendar",
     "denied": None, "login_failed": None,
 }
 KINDS = ("cases", "users", "settings", "procedures", "calendar")
@@ -97,6 +97,7 @@ def init_office(*, office: str, commune: str, province: str, unit_code: str, adm
             shipped = {f"{p.code}/{p.version}": audit_state.procedure_fingerprint(p) for p in Procedure.select()}
             audit.record(case_id=None, actor=user.login, action="office_init", at=now, recorded_at=now,
                          changes={**values, CATALOGUE_KEY: shipped})
+            receipt_seal.ensure_office_key(actor=user.login, at=now)
     finally:
         context.reset()  # never keep settings read inside a rolled-back transaction
     return user

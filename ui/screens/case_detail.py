@@ -16,7 +16,7 @@ from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDialog, QGroupBox, QHBoxLayout, QLabel, QPushButton, QTextBrowser,
                                QToolButton, QVBoxLayout, QWidget)
 
-from casedesk import context, workflow
+from casedesk import context, receipt_seal, workflow
 from casedesk.i18n import N_, _, format_money, short_date, short_datetime
 from casedesk.services import assignment, cases, queries
 from casedesk.services.views import ActionResult, CaseView
@@ -135,6 +135,12 @@ class CaseDetailPanel(QWidget):
         self.why.setWordWrap(True)
         self.why.hide()
         self.assignee_label = QLabel(self)
+        self.receipt_line = QLabel(self)          # what a scanned receipt's signature says
+        self.receipt_line.setObjectName("receiptLine")
+        self.receipt_line.setWordWrap(True)
+        self.receipt_line.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.receipt_line.hide()
+        self._receipt_text = ""
         top = QHBoxLayout()
         top.addWidget(self.code_label)
         top.addWidget(self.state_badge)
@@ -182,6 +188,7 @@ class CaseDetailPanel(QWidget):
         outer.addLayout(top)
         outer.addWidget(self.procedure_label)
         outer.addLayout(due_row)
+        outer.addWidget(self.receipt_line)
         outer.addWidget(self.why)
         outer.addLayout(columns, 1)
         outer.addLayout(self.actions_row)
@@ -195,15 +202,48 @@ class CaseDetailPanel(QWidget):
         self.why_button.setText(_("Vì sao? ▾") if shown else _("Vì sao? ▸"))
 
     # ------------------------------------------------------------ loading
-    def load(self, code: str) -> None:
+    def load(self, code: str, receipt_text: str | None = None) -> None:
+        """Open ``code``; with ``receipt_text`` (a scanned receipt's QR) also check its signature and
+        show the verdict under the due date, for as long as this case stays open."""
         login = self.ctx.user.login
-        self.ctx.runner.run(lambda: load_case(code, login), on_done=self._show,
-                            on_error=lambda e: show_error(self, e), label=_("Đang mở hồ sơ…"))
+        if receipt_text is not None:
+            self._receipt_text = receipt_text
+        elif self.case is None or self.case.code != code:
+            self._receipt_text = ""
+        text = self._receipt_text
+        self.ctx.runner.run(lambda: (load_case(code, login), receipt_seal.verify(text) if text else None),
+                            on_done=self._show_verified, on_error=lambda e: show_error(self, e),
+                            label=_("Đang mở hồ sơ…"))
 
     def _changed(self, changes) -> None:
         if self.case is not None and changes.cases and changes.case_code in (None, self.case.code) \
                 and self.isVisible():
             self.load(self.case.code)
+
+    def _show_verified(self, result) -> None:
+        loaded, verdict = result
+        self._show(loaded)
+        self.show_verdict(verdict)
+
+    def show_verdict(self, verdict) -> None:
+        """"Giấy hẹn hợp lệ" (green) or, in red, "Giấy hẹn không do bộ phận này cấp / sai ngày hẹn"
+        with the sentence that says which; nothing when no receipt was scanned."""
+        if verdict is None:
+            self.receipt_line.hide()
+            return
+        if verdict.genuine:
+            head, role = _("Giấy hẹn hợp lệ"), "receipt-ok"
+        else:
+            head, role = _("Giấy hẹn không do bộ phận này cấp / sai ngày hẹn"), "receipt-bad"
+        message = verdict.message
+        if message.startswith(head):                # "Giấy hẹn hợp lệ: hồ sơ …": the head once
+            message = message[len(head):].lstrip(" :")
+        self.receipt_line.setText(f"<b>{html.escape(head)}</b> — {html.escape(message)}")
+        self.receipt_line.setProperty("verdict", verdict.status)
+        self.receipt_line.setStyleSheet("QLabel#receiptLine { color: %s; padding: 4px 6px; border-radius: 4px;"
+                                        " background: %s; }" % (("#1b5e20", "#e8f5e9") if role == "receipt-ok"
+                                                               else ("#b71c1c", "#ffebee")))
+        self.receipt_line.show()
 
     def _show(self, loaded) -> None:
         case, allowed, kinds, left = loaded
@@ -351,6 +391,16 @@ class CaseDetailDialog(QDialog):
         """Load the case, then show the window (a code that does not exist only shows the message)."""
         self._present = True
         self.panel.load(code)
+
+    def open_receipt(self, text: str) -> None:
+        """A scanned receipt's QR text: open its case and say whether the receipt is genuine."""
+        from casedesk import receipt_seal
+
+        found = receipt_seal.parse(text)
+        if found is None:
+            return
+        self._present = True
+        self.panel.load(found.code, receipt_text=text)
 
     def _loaded(self, case: CaseView) -> None:
         self.setWindowTitle(_("Hồ sơ {code} · {name}").format(code=case.code, name=case.citizen_name))

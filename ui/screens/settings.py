@@ -31,6 +31,7 @@ from .base import Screen
 from .settings_backups import BackupsTab, buttons_row, table_view
 from .settings_catalogue import CatalogueTab
 from .settings_connection import ConnectionTab
+from .settings_status import StatusPageTab
 from .settings_import import LedgerImportPanel
 from .settings_roster import RosterTab
 
@@ -83,6 +84,8 @@ class SettingsScreen(CatalogueTab, BackupsTab, ConnectionTab, Screen):
         self.tabs.addTab(self._connection_tab(), _("Kết nối"))
         self.ledger_import = LedgerImportPanel(ctx)
         self.tabs.addTab(self.ledger_import, _("Nhập sổ cũ"))
+        self.status_page = StatusPageTab(ctx)         # the LAN status page (settings_status.py)
+        self.tabs.addTab(self.status_page, _("Trang tra cứu"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 8)
         layout.addWidget(self.tabs)
@@ -168,6 +171,8 @@ class SettingsScreen(CatalogueTab, BackupsTab, ConnectionTab, Screen):
     def has_unsaved(self) -> bool:
         """Settings or a holiday year edited and not saved (another desk's changes wait for them)."""
         if getattr(self, "_office_shown", None) is not None and self._office_state() != self._office_shown:
+            return True
+        if hasattr(self, "status_page") and self.status_page.has_unsaved():
             return True
         return self._year_shown is not None and self._year_state() != self._year_shown
 
@@ -499,5 +504,6 @@ class SettingsScreen(CatalogueTab, BackupsTab, ConnectionTab, Screen):
             self.load_procedures()
         if changes.settings:
             self._fill_office()
+            self.status_page.fill()
         if changes.calendar:
             self.load_year()

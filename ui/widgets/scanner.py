@@ -17,14 +17,24 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QTextEdit, QWidget
 
+from casedesk import receipt_seal
 from casedesk.search import classify
 
 MAX_GAP = 0.05          # seconds between two keys of one burst
 MIN_LENGTH = 15         # "000.00.31.H26-261023-0007" is 25 characters; a short unit code still > 15
 
 
+SEAL_WAIT = 2.0         # seconds from a code's Enter to the end of its receipt signature's burst
+
+
 class WedgeScanner(QObject):
+    """A receipt's QR code (``receipt_seal``) holds the code, a newline and the office's signature:
+    the reader types the code and Enter (which opens the case as any code does), then the signature
+    (``CD1-`` and digits) and Enter.  That second burst, coming right after a code, is taken back
+    wherever it landed and reported with its code as ``receipt_scanned``."""
+
     scanned = Signal(str)           # the dossier code read
+    receipt_scanned = Signal(str)   # a receipt's whole QR text: the code, a newline, the signature
 
     def __init__(self, parent: QObject | None = None, clock=time.monotonic):
         super().__init__(parent)
@@ -32,6 +42,7 @@ class WedgeScanner(QObject):
         self.enabled = True
         self._burst: list[str] = []
         self._last = 0.0
+        self._code: tuple[str, float] | None = None     # the last code read, and when
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if not self.enabled or event.type() != QEvent.KeyPress:
@@ -47,7 +58,17 @@ class WedgeScanner(QObject):
             burst, self._burst = "".join(self._burst), []
             if gap > MAX_GAP * 2 or len(burst) < MIN_LENGTH:
                 return False
+            if receipt_seal.looks_sealed(burst) and self._code and now - self._code[1] <= SEAL_WAIT:
+                text = f"{self._code[0]}\n{burst}"
+                self._code = None
+                if receipt_seal.parse(text) is None:
+                    return False
+                self._take_back(focus, burst)
+                self.receipt_scanned.emit(text)
+                return True
             kind, code = classify(burst)
+            if kind == "code":
+                self._code = (code, now)
             if kind != "code" or (focus is not None and focus.property("scanTarget")):
                 return False
             if QApplication.activeModalWidget() is not None:

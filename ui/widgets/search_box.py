@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 from casedesk import workflow
 from casedesk.i18n import _, short_date
+from casedesk import receipt_seal
 from casedesk.search import classify
 from casedesk.services import queries
 from casedesk.services.views import CaseRow
@@ -23,6 +24,7 @@ LIMIT = 20
 
 class GlobalSearch(QLineEdit):
     open_case = Signal(str)
+    open_receipt = Signal(str)      # a receipt's QR text (the code, then the office's signature)
     message = Signal(str)           # "nothing found" and the like, for the status bar
 
     def __init__(self, runner, parent: QWidget | None = None):
@@ -81,6 +83,11 @@ class GlobalSearch(QLineEdit):
         self.timer.stop()
         text = self.text().strip()
         if not text:
+            return
+        if receipt_seal.looks_sealed(text) and receipt_seal.parse(text) is not None:
+            self.completer.popup().hide()
+            self.clear()
+            self.open_receipt.emit(text)
             return
         kind, value = classify(text)
         self._ask(text, lambda asked, rows: self._entered(asked, kind, value, rows))
