@@ -9,7 +9,7 @@ the end, the head).  Rows are written only inside a ``db.write()`` transaction, 
 also serialises writers (SQLite's write lock; the head row's lock on PostgreSQL).
 
 What is hashed has not changed since the first version (so a chain written as hex text
-and converted by ``db.upgrade_8`` still checks): the previous digest as hex, the row's
+and converted by ``schema.upgrade_8`` still checks): the previous digest as hex, the row's
 fields, ``changes`` and both times.  Two of them are stored more compactly than they
 are hashed:
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -279,3 +280,50 @@ def _what_is_there(conn, choice: DeskConnection) -> tuple[str, bool]:
         return _("Kết nối tốt: máy chủ có sổ hồ sơ của {office}.").format(office=office or "?"), True
     return _("Kết nối tốt, nhưng cơ sở dữ liệu {db} còn trống: chưa có văn phòng nào. Hãy chuyển sổ của văn phòng "
              "lên bằng casedesk-cli move-to (xem hướng dẫn several-desks.md).").format(db=choice.database), False
+
+
+def adopt_old_register() -> DeskConnection | None:
+    """The choice for a register from before the first run asked (made by init or the demo at the default
+    place), remembered; None when there is none.  The demo an older CaseDesk built at the real office's
+    place goes to the demo's place, which frees the real office's; anything else is this PC's office."""
+    from .paths import default_db_path
+
+    old = default_db_path()
+    if not _holds_office(old):
+        return None
+    kind = "demo" if _move_old_demo(old, demo_path()) else "local"
+    choice = DeskConnection(kind=kind, path="" if kind == "demo" else str(old))
+    save(choice)
+    return choice
+
+
+def _move_old_demo(old: Path, demo: Path) -> bool:
+    """Move the demo office an older CaseDesk built at ``old`` to ``demo``; False when ``old`` is a real
+    office's register (or the demo's place is taken).  A consistent copy first, then the old files go."""
+    from .backup_check import check_file
+    from .backup_files import copy_database, remove_quietly, sidecars
+    from .demo import file_is_demo
+
+    if demo.exists() or not file_is_demo(old):
+        return False
+    try:
+        copy_database(old, demo)
+        if not check_file(demo).ok:
+            raise OSError("the copy of the demo does not verify")
+    except (OSError, sqlite3.Error) as exc:
+        from .logs import log_unexpected
+
+        remove_quietly(demo)
+        log_unexpected(exc)
+        return False
+    for path in [old, *sidecars(old)]:
+        remove_quietly(path)
+    return True
+
+
+def _holds_office(path: Path) -> bool:
+    """A register with its office at ``path`` (one made before the first run asked, by init or the demo)."""
+    from .backup_check import identify
+
+    found = identify(path) if path.exists() else None
+    return found is not None and found.users > 0

@@ -259,7 +259,7 @@ class FormNumber(BaseModel):
     class Meta:
         indexes = ((("kind", "owner"), True), (("kind", "year", "number"), True))
 class Duty(BaseModel):
-    """The duty roster (db.upgrade_11): who is at the desk or on which field, by day and half-day."""
+    """The duty roster (schema.upgrade_11): who is at the desk or on which field, by day and half-day."""
 
     day = pw.DateField()
     half = pw.CharField(max_length=2)          # "am" | "pm"
@@ -289,7 +289,7 @@ class OfficeKey(BaseModel):
 # What upgrade_1 creates, as the models stand now (PaperList, of upgrade 8, because Case refers to it).
 V1_TABLES = [Meta, Setting, Department, Field, User, Procedure, PaperList, Case, Event, DayCounter]
 
-# Created by db.upgrade_3; upgrade_5 widens case_received and case_resolved under the same names.
+# Created by schema.upgrade_3; upgrade_5 widens case_received and case_resolved under the same names.
 # (upgrade_3 also made event_case (case_id, id), dropped by upgrade_8 and no longer made: a case's
 # few events are read through event_case_action.)
 QUEUE_INDEXES = [

@@ -90,6 +90,26 @@ def db(template_db, tmp_path, clock):
 
 
 @pytest.fixture
+def cli(db, clock, monkeypatch, capsys):
+    """Run ``casedesk-cli`` in-process against the test office as its staff; returns (status, stdout,
+    stderr).  The command line closes the database when it is done: the office is opened again, on the
+    test's clock."""
+    from casedesk.cli import main
+
+    monkeypatch.setenv("CASEDESK_PASSWORD", PASSWORD)
+    monkeypatch.setenv("CASEDESK_DB", str(db))
+
+    def run(*args):
+        status = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        open_database(db)
+        context.set_clock(clock)
+        return status, out, err
+
+    return run
+
+
+@pytest.fixture
 def receive(db):
     """Receive a complete dossier with sensible defaults."""
     from casedesk.services import cases

@@ -5,28 +5,11 @@ import json
 import subprocess
 import sys
 
-import pytest
 
 from casedesk import context
 from casedesk.cli import main
 from tests.conftest import PASSWORD
 
-
-@pytest.fixture
-def cli(db, monkeypatch, capsys):
-    """Run the CLI in-process against the test office; returns (status, stdout, stderr)."""
-    monkeypatch.setenv("CASEDESK_PASSWORD", PASSWORD)
-    monkeypatch.setenv("CASEDESK_DB", str(db))
-
-    def run(*args):
-        status = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        from casedesk.db import open_database
-
-        open_database(db)  # the CLI closes the database when it is done
-        return status, out, err
-
-    return run
 
 
 RECEIVE = ["case", "receive", "--as", "mai", "--procedure", "HT-09", "--name", "Nguyễn Văn Đường",

@@ -10,13 +10,11 @@ import unicodedata
 import pytest
 
 from casedesk import context
-from casedesk.cli import main
 from casedesk.documents import build
 from casedesk.errors import BadInput, NotAllowed
 from casedesk.models import Case
 from casedesk.services import cases as svc
 from casedesk.services.queries import get_case
-from tests.conftest import PASSWORD
 
 T = dt.datetime
 D = dt.date
@@ -205,21 +203,6 @@ def test_ledger_and_report_render(desk):
 
 
 # ------------------------------------------------------------------ the commands
-
-@pytest.fixture
-def cli(db, monkeypatch, capsys):
-    monkeypatch.setenv("CASEDESK_PASSWORD", PASSWORD)
-    monkeypatch.setenv("CASEDESK_DB", str(db))
-
-    def run(*args):
-        status = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        from casedesk.db import open_database
-
-        open_database(db)  # the CLI closes the database when it is done
-        return status, out, err
-
-    return run
 
 
 def test_print_receipt_writes_the_file_atomically(desk, cli, tmp_path):

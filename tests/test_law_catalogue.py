@@ -8,28 +8,11 @@ import json
 import pytest
 
 from casedesk import context
-from casedesk.cli import main
 from casedesk.errors import BadInput, NotAllowed, NotFound
 from casedesk.models import Event, Procedure
-from casedesk.services import catalogue, catalogue_admin, cases
+from casedesk.services import catalogue, catalogue_admin
 from casedesk.workcalendar import WorkCalendar
-from tests.conftest import PASSWORD
 
-
-@pytest.fixture
-def cli(db, monkeypatch, capsys):
-    monkeypatch.setenv("CASEDESK_PASSWORD", PASSWORD)
-    monkeypatch.setenv("CASEDESK_DB", str(db))
-
-    def run(*args):
-        status = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        from casedesk.db import open_database
-
-        open_database(db)
-        return status, out, err
-
-    return run
 
 
 # ------------------------------------------------------------------ part 1: units and sources

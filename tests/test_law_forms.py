@@ -22,21 +22,6 @@ T = dt.datetime
 D = dt.date
 
 
-@pytest.fixture
-def cli(db, monkeypatch, capsys):
-    monkeypatch.setenv("CASEDESK_PASSWORD", PASSWORD)
-    monkeypatch.setenv("CASEDESK_DB", str(db))
-
-    def run(*args):
-        status = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        from casedesk.db import open_database
-
-        open_database(db)  # the CLI closes the database when it is done
-        return status, out, err
-
-    return run
-
 
 def text_of(kind: str, code: str) -> str:
     return flat(pdf_text(build.render_case_document(kind, code)))

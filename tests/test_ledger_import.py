@@ -10,25 +10,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from casedesk import audit
-from casedesk.cli import main
-from casedesk.db import open_database
 from casedesk.models import Case, Event
 
-from conftest import PASSWORD
 
-
-@pytest.fixture
-def cli(db, monkeypatch, capsys):
-    monkeypatch.setenv("CASEDESK_PASSWORD", PASSWORD)
-    monkeypatch.setenv("CASEDESK_DB", str(db))
-
-    def run(*args):
-        status = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        open_database(db)
-        return status, out, err
-
-    return run
 
 
 def form07(path, rows):

@@ -129,7 +129,7 @@ def test_two_desks_at_once(pg):
 
 def test_sourced_catalogue_on_postgres(pg, clock):
     """Other agencies' procedures, calendar days, the admin's changes and upgrade 14 on the server."""
-    from casedesk import db as dbmod
+    from casedesk import db as dbmod, schema
     from casedesk import reports
     from casedesk.errors import BadInput
     from casedesk.models import Procedure
@@ -152,7 +152,7 @@ def test_sourced_catalogue_on_postgres(pg, clock):
     # the upgrade step runs again without harm, and corrects a limit still at its old shipped value
     Procedure.update(days=3, national_code="", legal_basis="").where(Procedure.code == "CTR-04").execute()
     with dbmod.write():
-        dbmod.upgrade_14(dbmod.database.obj)
+        schema.upgrade_14(dbmod.database.obj)
     assert catalogue.list_procedures(include_inactive=True)  # still readable
     newest = Procedure.select().where(Procedure.code == "CTR-04").order_by(Procedure.version.desc()).first()
     assert newest.days == 5 and "Điều 25" in newest.legal_basis

@@ -3,12 +3,9 @@ deterministic, small enough to scan at the printed size, and refused when forged
 issued for another person or signed by another office."""
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from casedesk import audit, context, receipt_seal
-from casedesk.cli import main
 from casedesk.db import close_database, open_database
 from casedesk.documents.build import render_case_document
 from casedesk.models import Case, Event, OfficeKey
@@ -157,20 +154,6 @@ def test_a_scanner_that_drops_or_changes_the_newline_still_reads(receive):
 
 
 # ------------------------------------------------------------------ command line
-
-@pytest.fixture
-def cli(db, monkeypatch, capsys):
-    monkeypatch.setenv("CASEDESK_PASSWORD", PASSWORD)
-    monkeypatch.setenv("CASEDESK_DB", str(db))
-
-    def run(*args):
-        status = main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        open_database(db)
-        context.set_clock(lambda: dt.datetime(2026, 11, 2, 9, 0))
-        return status, out, err
-
-    return run
 
 
 def test_cli_verify_receipt_genuine_forged_and_json(cli, receive):

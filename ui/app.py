@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -122,20 +121,12 @@ def desk_target(args: argparse.Namespace, runner: Runner, parent: QWidget | None
     counts as "this PC"), or the first-run dialog asks.  ``login``: the admin who has just created the
     office, logged straight in."""
     from casedesk import desk_config
-    from casedesk.desk_config import DeskConnection
-    from casedesk.paths import default_db_path
 
     if args.demo:
         return str(desk_config.demo_path()), None, None
     if args.db or os.environ.get("CASEDESK_DB"):
         return database_target(args), None, None
-    choice = desk_config.load()
-    if choice is None and _holds_office(default_db_path()):
-        # a register from before the first run asked: the demo an older CaseDesk built at the real office's
-        # place goes to the demo's place (the real office's is then free), anything else is this PC's office
-        kind = "demo" if _move_old_demo(default_db_path(), desk_config.demo_path()) else "local"
-        choice = DeskConnection(kind=kind, path="" if kind == "demo" else str(default_db_path()))
-        desk_config.save(choice)
+    choice = desk_config.load() or desk_config.adopt_old_register()
     if choice is None:
         from .screens.first_run import FirstRunDialog
 
@@ -152,36 +143,6 @@ def desk_target(args: argparse.Namespace, runner: Runner, parent: QWidget | None
             if password is None:
                 return None
     return choice.target(), password, None
-
-
-def _move_old_demo(old: Path, demo: Path) -> bool:
-    """Move the demo office an older CaseDesk built at ``old`` to ``demo``; False when ``old`` is a real
-    office's register (or the demo's place is taken).  A consistent copy first, then the old files go."""
-    from casedesk.backup_check import check_file
-    from casedesk.backup_files import copy_database, remove_quietly, sidecars
-    from casedesk.demo import file_is_demo
-
-    if demo.exists() or not file_is_demo(old):
-        return False
-    try:
-        copy_database(old, demo)
-        if not check_file(demo).ok:
-            raise OSError("the copy of the demo does not verify")
-    except (OSError, sqlite3.Error) as exc:
-        remove_quietly(demo)
-        log_unexpected(exc)
-        return False
-    for path in [old, *sidecars(old)]:
-        remove_quietly(path)
-    return True
-
-
-def _holds_office(path: Path) -> bool:
-    """A register with its office at ``path`` (one made before the first run asked, by init or the demo)."""
-    from casedesk.backup_check import identify
-
-    found = identify(path) if path.exists() else None
-    return found is not None and found.users > 0
 
 
 def ask_password(parent: QWidget | None, choice) -> str | None:

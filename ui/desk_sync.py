@@ -84,22 +84,7 @@ class DeskSync(QObject):
         self._probing = True
 
         def work() -> None:
-            from casedesk.db import database
-
-            reached = False
-            db = database.obj
-            try:
-                if db is not None:
-                    db.execute_sql("SELECT 1")
-                    reached = True
-            except Exception:              # noqa: BLE001 - any failure means "not yet"
-                pass
-            finally:
-                try:
-                    if db is not None and not db.is_closed():
-                        db.close()         # this thread's connection only
-                except Exception:          # noqa: BLE001
-                    pass
+            reached = office.reachable()
             try:
                 self.probed.emit(reached)
             except RuntimeError:           # the window went meanwhile (logged out, closed)

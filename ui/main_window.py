@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import importlib
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QListWidget, Q
 
 from casedesk import workflow
 from casedesk.i18n import _, format_int, get_language, short_datetime
-from casedesk.logs import logger
 from casedesk.services import queries
 from casedesk.services.views import Changes, QueueCounts
 from casedesk.text import fold
@@ -31,18 +29,6 @@ from .widgets.keys_help import KeysDialog
 from .widgets.scanner import WedgeScanner
 from .status_server import StatusServer
 from .widgets.search_box import GlobalSearch
-
-# (module, class) of every screen; keys come from the classes themselves
-SCREENS = (
-    ("ui.screens.dashboard", "DashboardScreen"),
-    ("ui.screens.intake", "IntakeScreen"),
-    ("ui.screens.worklist", "WorklistScreen"),
-    ("ui.screens.approvals", "ApprovalsScreen"),
-    ("ui.screens.delivery", "DeliveryScreen"),
-    ("ui.screens.case_list", "CaseListScreen"),
-    ("ui.screens.reports", "ReportsScreen"),
-    ("ui.screens.settings", "SettingsScreen"),
-)
 
 NAV_ORDER = {
     "clerk": ("home", "intake", "delivery", "cases"),
@@ -57,17 +43,19 @@ LONG_OFFICE = "trung tam phuc vu hanh chinh cong"
 
 
 def load_screen_classes() -> dict[str, type]:
-    """key -> Screen class, for the screen modules this build has."""
-    found: dict[str, type] = {}
-    for module_name, class_name in SCREENS:
-        try:
-            module = importlib.import_module(module_name)
-            cls = getattr(module, class_name)
-        except (ImportError, AttributeError) as exc:
-            logger().info("screen %s.%s not available: %s", module_name, class_name, exc)
-            continue
-        found[cls.key] = cls
-    return found
+    """key -> Screen class.  Imported here, not at the top, so the login window shows before the screens
+    load; imported statically, so a broken screen fails its tests instead of hiding."""
+    from .screens.approvals import ApprovalsScreen
+    from .screens.case_list import CaseListScreen
+    from .screens.dashboard import DashboardScreen
+    from .screens.delivery import DeliveryScreen
+    from .screens.intake import IntakeScreen
+    from .screens.reports import ReportsScreen
+    from .screens.settings import SettingsScreen
+    from .screens.worklist import WorklistScreen
+
+    return {cls.key: cls for cls in (DashboardScreen, IntakeScreen, WorklistScreen, ApprovalsScreen,
+                                     DeliveryScreen, CaseListScreen, ReportsScreen, SettingsScreen)}
 
 
 def office_short(name: str) -> str:

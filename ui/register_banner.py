@@ -32,8 +32,8 @@ class RegisterCheckTask(QObject):
         threading.Thread(target=self._run, name="casedesk-register-check", daemon=True).start()
 
     def _run(self) -> None:
-        from casedesk.db import database
         from casedesk.register_check import check_register
+        from casedesk.services import office
 
         result = None
         try:
@@ -41,12 +41,7 @@ class RegisterCheckTask(QObject):
         except Exception as exc:        # noqa: BLE001 - logged; the banner is for a failed check only
             log_unexpected(exc)
         finally:
-            db = database.obj
-            if db is not None:
-                try:
-                    db.close()          # this thread's own connection
-                except Exception:       # noqa: BLE001 - closing a connection that is already gone
-                    pass
+            office.release_connection()     # this thread's own connection
         self.result = result
         self.completed.set()
         self.done.emit(result)

@@ -250,8 +250,10 @@ def record_refusal(actor: str, action: str, why: str, case_id: int | None = None
             with write():
                 audit.record(case_id=case_id, actor=actor, action="denied", at=now, recorded_at=now,
                              note=why, changes={"attempted": action})
-        except Exception:  # the refusal itself must still reach the user
-            pass
+        except Exception as exc:  # noqa: BLE001 - the refusal itself must still reach the user; the lost
+            from ..logs import log_unexpected   # audit row must not go unnoticed: it is in the error log
+
+            log_unexpected(exc)
 
     after_write(record)
 

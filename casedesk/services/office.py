@@ -60,6 +60,37 @@ def changes_since(after: int | None) -> tuple[int, frozenset[str]]:
     return newest, frozenset(kinds)
 
 
+def reachable() -> bool:
+    """Whether the register answers now, asked on this thread's own connection, which is then closed (the
+    desk asks from a short-lived thread of its own while the server is away)."""
+    from ..db import database
+
+    db = database.obj
+    if db is None:
+        return False
+    try:
+        db.execute_sql("SELECT 1")
+        return True
+    except Exception:  # noqa: BLE001 - whatever the driver raises, the answer is "not yet"
+        return False
+    finally:
+        release_connection()
+
+
+def release_connection() -> None:
+    """Close this thread's connection to the register, if it has one (a worker thread about to end)."""
+    from ..db import database
+    from ..logs import logger
+
+    db = database.obj
+    if db is None or db.is_closed():
+        return
+    try:
+        db.close()
+    except Exception as exc:  # noqa: BLE001 - a connection the server already dropped: nothing left to free
+        logger().debug("closing a thread's connection: %r", exc)
+
+
 def is_initialised() -> bool:
     return User.select().exists()
 

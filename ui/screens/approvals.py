@@ -84,6 +84,19 @@ def confirm_batch(parent: QWidget | None, title: str, text: str) -> bool:
 SETTLE_MS = 700          # how long a dossier is on screen before Ctrl+Enter approves it
 
 
+
+def _each(action, actor: str, codes: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """``action`` on each case in turn (on the runner): the codes it went through for, and why it didn't
+    for the others; one refusal never stops the rest of a batch."""
+    done, failed = [], []
+    for code in codes:
+        try:
+            action(actor=actor, code=code)
+            done.append(code)
+        except CaseDeskError as exc:
+            failed.append((code, str(exc)))
+    return done, failed
+
 class ApprovalsScreen(LiveMixin, Screen):
     key = "approvals"
     title = translated(N_("Chờ phê duyệt"))
@@ -243,14 +256,7 @@ class ApprovalsScreen(LiveMixin, Screen):
         actor = self.ctx.user.login
 
         def work():
-            done, failed = [], []
-            for code in codes:
-                try:
-                    cases.approve_case(actor=actor, code=code)
-                    done.append(code)
-                except CaseDeskError as exc:
-                    failed.append((code, str(exc)))
-            return done, failed
+            return _each(cases.approve_case, actor, codes)
 
         def finished(result) -> None:
             done, failed = result
@@ -282,14 +288,7 @@ class ApprovalsScreen(LiveMixin, Screen):
         actor = self.ctx.user.login
 
         def work():
-            done, failed = [], []
-            for code in codes:
-                try:
-                    cases.undo_approval(actor=actor, code=code)
-                    done.append(code)
-                except CaseDeskError as exc:
-                    failed.append((code, str(exc)))
-            return done, failed
+            return _each(cases.undo_approval, actor, codes)
 
         def finished(result) -> None:
             done, failed = result
